@@ -1,0 +1,206 @@
+"""The `wibb` command line. Thin: parse, call the use case, print Dutch output, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from assistant import texts
+from assistant.errors import WibbError
+
+EXAMPLES = """voorbeelden:
+  wibb ingest                                   # kennisbank inlezen (alleen gewijzigde bestanden)
+  wibb ask "Hoeveel zorgreservisten zijn er?"   # één vraag, antwoord met bronnen
+  wibb ask "Wat doet een matcher?" --json       # hetzelfde als JSON
+  wibb ask "Welke voorbeelden zijn er?" --sector defensie --soort casus
+  wibb chat                                     # gesprek in de terminal
+  wibb eval evals/vragen.yaml --html rapport.html --fail-under hit@5=0.9
+  wibb serve                                    # de webapp op http://127.0.0.1:7860
+  wibb config                                   # de actieve instellingen
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except WibbError as error:
+        print(texts.describe_error(error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nGestopt.", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wibb",
+        description="WiBB-assistent: vragen over werken in breder belang, beantwoord uit de kennisbank.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data-dir", type=Path, help="map voor de index en feedback (standaard .wibb)")
+    sub = parser.add_subparsers(title="opdrachten", metavar="OPDRACHT")
+
+    p = sub.add_parser("ingest", help="kennisbank inlezen en de index bijwerken")
+    p.add_argument("--knowledge", type=Path, help="map met de kennisbank (standaard knowledge/)")
+    p.add_argument("--rebuild", action="store_true", help="de index helemaal opnieuw opbouwen")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("ask", help="één vraag stellen", epilog='voorbeeld: wibb ask "Wat is de Nationale Zorgreserve?"')
+    p.add_argument("question", help="de vraag, tussen aanhalingstekens")
+    p.add_argument("--json", action="store_true", help="antwoord als JSON")
+    _add_filters(p)
+    p.set_defaults(handler=cmd_ask)
+
+    p = sub.add_parser("chat", help="een gesprek in de terminal (vervolgvragen houden de context vast)")
+    _add_filters(p)
+    p.set_defaults(handler=cmd_chat)
+
+    p = sub.add_parser("config", help="de actieve instellingen tonen (geheimen gemaskeerd)")
+    p.set_defaults(handler=cmd_config)
+
+    p = sub.add_parser("serve", help="de webapp starten")
+    p.add_argument("--host", help="adres (standaard 127.0.0.1)")
+    p.add_argument("--port", type=int, help="poort (standaard 7860)")
+    p.set_defaults(handler=cmd_serve)
+    return parser
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    from assistant.knowledge import DOELGROEPEN, SECTOREN, SOORTEN
+
+    p.add_argument("--sector", action="append", choices=SECTOREN, help="alleen deze sector (herhaalbaar)")
+    p.add_argument("--soort", action="append", choices=SOORTEN, help="alleen deze soort tekst (herhaalbaar)")
+    p.add_argument("--doelgroep", action="append", choices=DOELGROEPEN, help="alleen voor deze doelgroep")
+
+
+def load_settings(args: argparse.Namespace, **overrides: object):  # type: ignore[no-untyped-def]
+    from assistant.config import make_settings
+
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = args.data_dir
+    return make_settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def filters_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from assistant.store import Filters
+
+    return Filters(
+        sector=tuple(args.sector or ()), soort=tuple(args.soort or ()), doelgroep=tuple(args.doelgroep or ())
+    )
+
+
+def progress_bar(total: int, label: str) -> Callable[[int], None]:
+    from tqdm import tqdm
+
+    labels = {"embed": "Teksten inbedden"}
+    bar = tqdm(total=total, desc=labels.get(label, label), unit="tekst", file=sys.stderr, leave=False)
+
+    def step(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return step
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant.embedding import create_embedder
+    from assistant.factory import build_store
+    from assistant.indexing import ingest
+
+    settings = load_settings(args, knowledge_dir=args.knowledge)
+    if not settings.knowledge_dir.is_dir():
+        print(f"De map {settings.knowledge_dir} bestaat niet.", file=sys.stderr)
+        return 1
+    embedder = create_embedder(settings.embedding)
+    report = ingest(
+        settings.knowledge_dir,
+        build_store(settings),
+        embedder,
+        max_chars=settings.retrieval.chunk_chars,
+        max_bytes=int(settings.max_file_mb * 1_000_000),
+        rebuild=args.rebuild,
+        progress=progress_bar,
+    )
+    for problem in report.problems:
+        print(f"Let op: {texts.describe_problem(problem)}", file=sys.stderr)
+    print(
+        f"Klaar in {report.seconds:.1f} s: {report.documents} documenten "
+        f"({report.documents_changed} nieuw of gewijzigd, {report.documents_removed} verwijderd), "
+        f"{report.chunks} tekstdelen ({report.chunks_added} toegevoegd, {report.chunks_unchanged} ongewijzigd, "
+        f"{report.chunks_removed} verwijderd), {report.sentences_added} zinnen ingebed. "
+        f"Model: {report.identity.label()}."
+    )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.factory import build_assistant
+    from assistant.rendering import answer_json, answer_terminal
+
+    assistant = build_assistant(load_settings(args))
+    answer = assistant.answer(args.question, filters=filters_from(args))
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print(answer_terminal(answer))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.chat import Conversation
+    from assistant.factory import build_assistant
+    from assistant.rendering import answer_terminal
+
+    assistant = build_assistant(load_settings(args))
+    conversation = Conversation()
+    filters = filters_from(args)
+    print("Stel je vraag over werken in breder belang. Lege regel of Ctrl-D om te stoppen.")
+    while True:
+        try:
+            question = input("\nJij: ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            answer = assistant.answer(question, conversation, filters)
+        except WibbError as error:
+            print(texts.describe_error(error))
+            continue
+        if answer.query != answer.question:
+            print(texts.SEARCHED_FOR.format(query=answer.query))
+        print("\nWiBB-assistent: " + answer_terminal(answer))
+        conversation.add(question, answer.text)
+    print("Tot ziens.")
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from assistant.config import describe
+
+    rows = describe(load_settings(args))
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, description in rows:
+        print(f"{name:<{width}}  {value or '(leeg)'}\n{'':<{width}}  {description}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.web import launch
+
+    launch(load_settings(args), host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""Exception taxonomy.
+
+Library code raises these with English developer messages and structured fields; the edges
+(CLI, web) turn them into Dutch messages through `assistant.texts.describe_error`.
+"""
+
+from __future__ import annotations
+
+
+class WibbError(Exception):
+    """Base class for every error the assistant raises on purpose."""
+
+
+class ConfigError(WibbError):
+    """A setting has an impossible value or a backend cannot be built from it."""
+
+    def __init__(self, setting: str, reason: str) -> None:
+        super().__init__(f"setting {setting}: {reason}")
+        self.setting = setting
+        self.reason = reason
+
+
+class IndexMissingError(WibbError):
+    """No index has been built yet in the data folder (or on the Chroma server)."""
+
+
+class IndexMismatchError(WibbError):
+    """The index was built with another embedding model than the one configured now."""
+
+    def __init__(self, stored: str, configured: str) -> None:
+        super().__init__(f"index built with {stored}, configured {configured}")
+        self.stored = stored
+        self.configured = configured
+
+
+class StoreUnavailableError(WibbError):
+    """The vector store cannot be opened or reached (corrupt files, server down)."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(f"store at {location} unavailable: {reason}")
+        self.location = location
+        self.reason = reason
+
+
+class EmbeddingModelError(WibbError):
+    """The configured embedding model cannot be loaded (e.g. not available offline)."""
+
+    def __init__(self, model: str, reason: str) -> None:
+        super().__init__(f"embedding model {model!r} cannot be loaded: {reason}")
+        self.model = model
+        self.reason = reason
+
+
+class InvalidQuestionError(WibbError):
+    """The question cannot be answered as given (empty, too long, no text)."""
+
+    def __init__(self, code: str, limit: int = 0) -> None:
+        super().__init__(f"invalid question: {code}")
+        self.code = code
+        self.limit = limit
+
+
+class LanguageModelError(WibbError):
+    """The configured language model failed: unreachable, timed out or produced garbage."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"language model {code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+class QuestionSetError(WibbError):
+    """A question-set file cannot be read or has an invalid entry."""
+
+    def __init__(self, source: str, reason: str, case: str | None = None) -> None:
+        where = f"{source} ({case})" if case else source
+        super().__init__(f"question set {where}: {reason}")
+        self.source = source
+        self.reason = reason
+        self.case = case

@@ -1,0 +1,31 @@
+"""Composition root: build the store, embedder, retriever and assistant from Settings."""
+
+from __future__ import annotations
+
+from assistant.answering import Assistant
+from assistant.config import Settings
+from assistant.embedding import Embedder, create_embedder
+from assistant.retrieval import HybridRetriever
+from assistant.store import VectorStore
+
+
+def build_store(settings: Settings) -> VectorStore:
+    return VectorStore(settings.data_dir, settings.chroma_url, settings.collection)
+
+
+def build_assistant(settings: Settings, embedder: Embedder | None = None) -> Assistant:
+    """The assistant over an existing index; raises IndexMissingError / IndexMismatchError otherwise."""
+    embedder = embedder or create_embedder(settings.embedding)
+    store = build_store(settings).open(embedder.identity, create=False)
+    retriever = HybridRetriever(store, embedder, settings.retrieval)
+    llm = None
+    if settings.llm.backend != "none":
+        from assistant.llm import create_llm
+
+        llm = create_llm(settings.llm)
+    return Assistant(
+        retriever,
+        min_evidence=settings.retrieval.min_evidence,
+        max_question_chars=settings.max_question_chars,
+        llm=llm,
+    )

@@ -1,0 +1,281 @@
+"""Chroma adapter: chunks and their sentences with our own vectors, behind `VectorStore`.
+
+Embedded `PersistentClient` under the data folder by default, `HttpClient` when a server URL is
+configured. The chunk collection's metadata is the manifest: it records the embedding backend,
+model, dimension and schema version, and a mismatch is refused. Chroma results become our own
+`Chunk` and `SentenceRecord` here and never travel further.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from assistant.chunking import Chunk
+from assistant.embedding import EmbedderIdentity
+from assistant.errors import IndexMismatchError, IndexMissingError, StoreUnavailableError
+from assistant.knowledge import DOELGROEPEN, SECTOREN, SourceRef
+
+SCHEMA_VERSION = 1
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    id: str
+    chunk_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters; empty tuples mean "any". A sector filter also admits cross-sector texts."""
+
+    sector: tuple[str, ...] = ()
+    soort: tuple[str, ...] = ()
+    doelgroep: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.sector or self.soort or self.doelgroep or self.doc_ids)
+
+    def matches(self, chunk: Chunk) -> bool:
+        return (
+            (not self.sector or bool(set(self.sector) & {*chunk.sector, "sectoroverstijgend"}))
+            and (not self.soort or chunk.soort in self.soort)
+            and (not self.doelgroep or bool(set(self.doelgroep) & set(chunk.doelgroep)))
+            and (not self.doc_ids or chunk.doc_id in self.doc_ids)
+        )
+
+    def where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.sector:
+            sectors = sorted({*self.sector, "sectoroverstijgend"})
+            clauses.append(_any_of([{f"sector_{s}": True} for s in sectors]))
+        if self.soort:
+            clauses.append({"soort": {"$in": list(self.soort)}})
+        if self.doelgroep:
+            clauses.append(_any_of([{f"doelgroep_{d}": True} for d in self.doelgroep]))
+        if self.doc_ids:
+            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _any_of(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": chunk.doc_id,
+        "titel": chunk.titel,
+        "heading": json.dumps(list(chunk.heading), ensure_ascii=False),
+        "position": chunk.position,
+        "soort": chunk.soort,
+        "sector": ",".join(chunk.sector),
+        "doelgroep": ",".join(chunk.doelgroep),
+        "knoppen": ",".join(chunk.knoppen),
+        "bronnen": json.dumps([[b.titel, b.url, b.datum] for b in chunk.bronnen], ensure_ascii=False),
+        "peildatum": chunk.peildatum,
+        "path": chunk.path,
+    }
+    meta.update({f"sector_{s}": s in chunk.sector for s in SECTOREN})
+    meta.update({f"doelgroep_{d}": d in chunk.doelgroep for d in DOELGROEPEN})
+    return meta
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    def split(value: Any) -> tuple[str, ...]:
+        return tuple(v for v in str(value or "").split(",") if v)
+
+    return Chunk(
+        id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        titel=str(meta["titel"]),
+        heading=tuple(json.loads(meta.get("heading") or "[]")),
+        text=text,
+        position=int(meta.get("position", 0)),
+        soort=str(meta["soort"]),
+        sector=split(meta.get("sector")),
+        doelgroep=split(meta.get("doelgroep")),
+        knoppen=split(meta.get("knoppen")),
+        bronnen=tuple(SourceRef(t, u, d) for t, u, d in json.loads(meta.get("bronnen") or "[]")),
+        peildatum=str(meta.get("peildatum") or ""),
+        path=str(meta.get("path") or ""),
+    )
+
+
+def _client(data_dir: Path, chroma_url: str) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    try:
+        if chroma_url:
+            url = urlparse(chroma_url)
+            port = url.port or (443 if url.scheme == "https" else 8000)
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1", port=port, ssl=url.scheme == "https", settings=chroma_settings
+            )
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises ValueError, ConnectionError, sqlite errors, Rust panics
+        raise StoreUnavailableError(chroma_url or str(data_dir / "chroma"), f"{type(exc).__name__}: {exc}") from exc
+
+
+class VectorStore:
+    """Two collections: `<name>_chunks` (section vectors) and `<name>_sentences` (sentence vectors)."""
+
+    def __init__(self, data_dir: Path, chroma_url: str = "", name: str = "wibb") -> None:
+        self.location = chroma_url or str(data_dir / "chroma")
+        self._client = _client(data_dir, chroma_url)
+        self._names = (f"{name}_chunks", f"{name}_sentences")
+        self._chunks: Any = None
+        self._sentences: Any = None
+
+    def _guard(self, action: str, call: Any) -> Any:
+        try:
+            return call()
+        except (IndexMismatchError, IndexMissingError):
+            raise
+        except Exception as exc:
+            raise StoreUnavailableError(self.location, f"{action}: {type(exc).__name__}: {exc}") from exc
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def manifest(self) -> EmbedderIdentity | None:
+        def read() -> EmbedderIdentity | None:
+            existing = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+            if self._names[0] not in existing:
+                return None
+            meta = self._client.get_collection(self._names[0], embedding_function=None).metadata or {}
+            if "wibb_backend" not in meta:
+                return None
+            return EmbedderIdentity(str(meta["wibb_backend"]), str(meta["wibb_model"]), int(meta["wibb_dimension"]))
+
+        return self._guard("read manifest", read)
+
+    def open(self, identity: EmbedderIdentity, *, create: bool) -> VectorStore:
+        stored = self.manifest()
+        if stored is None and not create:
+            raise IndexMissingError(self.location)
+        if stored is not None and stored != identity:
+            raise IndexMismatchError(stored.label(), identity.label())
+        meta = {
+            "hnsw:space": "cosine",
+            "wibb_backend": identity.backend,
+            "wibb_model": identity.model,
+            "wibb_dimension": identity.dimension,
+            "wibb_schema": SCHEMA_VERSION,
+        }
+
+        def get(name: str) -> Any:
+            return self._client.get_or_create_collection(name, metadata=meta, embedding_function=None)
+
+        self._chunks, self._sentences = self._guard("open collections", lambda: [get(n) for n in self._names])
+        return self
+
+    def reset(self) -> None:
+        """Drop both collections (used by `--rebuild`)."""
+
+        def drop() -> None:
+            existing = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+            for name in self._names:
+                if name in existing:
+                    self._client.delete_collection(name)
+
+        self._guard("reset", drop)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def add_sentences(self, records: Sequence[SentenceRecord], vectors: np.ndarray) -> None:
+        for start in range(0, len(records), _BATCH):
+            part = records[start : start + _BATCH]
+            self._guard(
+                "add sentences",
+                lambda part=part, start=start: self._sentences.upsert(
+                    ids=[r.id for r in part],
+                    embeddings=vectors[start : start + len(part)].tolist(),
+                    documents=[r.text for r in part],
+                    metadatas=[{"chunk_id": r.chunk_id} for r in part],
+                ),
+            )
+
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for start in range(0, len(chunks), _BATCH):
+            part = chunks[start : start + _BATCH]
+            self._guard(
+                "add chunks",
+                lambda part=part, start=start: self._chunks.upsert(
+                    ids=[c.id for c in part],
+                    embeddings=vectors[start : start + len(part)].tolist(),
+                    documents=[c.text for c in part],
+                    metadatas=[chunk_metadata(c) for c in part],
+                ),
+            )
+
+    def delete(self, chunk_ids: Iterable[str] = (), sentence_ids: Iterable[str] = ()) -> None:
+        for collection, ids in ((self._chunks, list(chunk_ids)), (self._sentences, list(sentence_ids))):
+            for start in range(0, len(ids), _BATCH):
+                batch = ids[start : start + _BATCH]
+                self._guard("delete", lambda c=collection, b=batch: c.delete(ids=b))
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _all(self, collection: Any, include: list[str]) -> list[dict[str, Any]]:
+        total = self._guard("count", collection.count)
+        rows: list[dict[str, Any]] = []
+        for offset in range(0, total, _BATCH):
+            got = self._guard("read", lambda o=offset: collection.get(include=include, limit=_BATCH, offset=o))
+            for i, item_id in enumerate(got["ids"]):
+                rows.append({key: (item_id if key == "ids" else got[key][i]) for key in ["ids", *include]})
+        return rows
+
+    def chunk_ids(self) -> set[str]:
+        return {row["ids"] for row in self._all(self._chunks, [])}
+
+    def sentence_ids(self) -> set[str]:
+        return {row["ids"] for row in self._all(self._sentences, [])}
+
+    def all_chunks(self) -> list[Chunk]:
+        rows = self._all(self._chunks, ["documents", "metadatas"])
+        return [chunk_from_record(r["ids"], r["documents"], r["metadatas"]) for r in rows]
+
+    def count(self) -> int:
+        return int(self._guard("count", self._chunks.count))
+
+    def query(self, vector: np.ndarray, n: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        where = filters.where() if filters else None
+        result = self._guard(
+            "query",
+            lambda: self._chunks.query(
+                query_embeddings=[vector.tolist()], n_results=min(n, total), where=where, include=["distances"]
+            ),
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def sentences(self, chunk_ids: Sequence[str], counts: dict[str, int]) -> dict[str, list[tuple[str, np.ndarray]]]:
+        """Sentence texts and vectors per chunk; sentence ids are `<chunk id>#<n>`."""
+        ids = [f"{cid}#{n}" for cid in chunk_ids for n in range(counts.get(cid, 0))]
+        if not ids:
+            return {}
+        got = self._guard("read sentences", lambda: self._sentences.get(ids=ids, include=["documents", "embeddings"]))
+        by_id = {i: (doc, np.asarray(vec, dtype=np.float32)) for i, doc, vec in
+                 zip(got["ids"], got["documents"], got["embeddings"], strict=True)}
+        result: dict[str, list[tuple[str, np.ndarray]]] = {}
+        for sid in ids:
+            if sid in by_id:
+                result.setdefault(sid.rsplit("#", 1)[0], []).append(by_id[sid])
+        return result

@@ -1,0 +1,73 @@
+"""Shared fixtures: everything offline, a fake-embedder index over the tiny corpus, tripwires."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+for _name in [n for n in os.environ if n.startswith("WIBB_")]:  # a developer's own settings must not leak in
+    del os.environ[_name]
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+TINY = DATA / "kennis"
+SOURCES = ROOT.parent / "shared" / "sources"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_accidental_model_calls():
+    """llama-index falls back to OpenAI when no model is passed: make that fail loudly instead."""
+    from llama_index.core.settings import _Settings
+
+    def tripwire(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("llama-index global Settings used: pass llm=/embed_model= explicitly")
+
+    saved = (_Settings.llm, _Settings.embed_model)
+    _Settings.llm = property(tripwire)  # type: ignore[assignment]
+    _Settings.embed_model = property(tripwire)  # type: ignore[assignment]
+    yield
+    _Settings.llm, _Settings.embed_model = saved  # type: ignore[assignment]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cwd(tmp_path, monkeypatch):
+    """No test reads a developer's .env or writes into the repository's .wibb/."""
+    monkeypatch.chdir(tmp_path)
+
+
+def fake_settings(data_dir: Path, knowledge_dir: Path = TINY, **overrides: object):
+    from assistant.config import EmbeddingSettings, make_settings
+
+    return make_settings(
+        data_dir=data_dir, knowledge_dir=knowledge_dir, embedding=EmbeddingSettings(backend="fake"), **overrides
+    )
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return fake_settings(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def tiny_index(tmp_path_factory):
+    """Settings of an index over tests/data/kennis built once with the fake embedder."""
+    from assistant.embedding import create_embedder
+    from assistant.factory import build_store
+    from assistant.indexing import ingest
+
+    settings = fake_settings(tmp_path_factory.mktemp("tiny") / "data")
+    ingest(settings.knowledge_dir, build_store(settings), create_embedder(settings.embedding))
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(tiny_index):
+    from assistant.factory import build_assistant
+
+    return build_assistant(tiny_index)
