@@ -121,6 +121,13 @@ class Assistant:
     def _query(self, question: str, conversation: Conversation | None) -> str:
         if not conversation or not conversation.questions:
             return question
+        if self.llm is not None:
+            from assistant.llm import condense_question
+
+            try:
+                return condense_question(self.llm, conversation, question)  # type: ignore[arg-type]
+            except LanguageModelError:
+                pass  # the rule-based query below is the fallback
         return conversation.query_for(question)
 
     def _plan(self, question: str, query: str, retrieval: Retrieval) -> Answer:
@@ -187,7 +194,7 @@ class Assistant:
         from assistant.llm import generate_answer
 
         try:
-            yield from generate_answer(self.llm, plan, conversation, started)
+            yield from generate_answer(self.llm, plan, conversation, started)  # type: ignore[arg-type]
         except LanguageModelError as error:
             notice = texts.LLM_FALLBACK.get(error.code, texts.LLM_FALLBACK["error"])
             yield from self._reveal(replace(plan, notice=notice), started)

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from assistant.knowledge import Document, SourceRef
 
 MIN_CHARS = 160
+# Part of every chunk id: bump when the text that gets embedded (chunk or sentence recipe) changes,
+# so the next ingest re-embeds everything without a manual --rebuild.
+RECIPE = 2
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def chunk_id(doc_id: str, fingerprint: str, heading: tuple[str, ...], text: str)
 
 
 def _fingerprint(doc: Document) -> str:
-    meta = [doc.titel, doc.soort, doc.sector, doc.doelgroep, doc.knoppen, doc.peildatum, doc.path]
+    meta = [RECIPE, doc.titel, doc.soort, doc.sector, doc.doelgroep, doc.knoppen, doc.peildatum, doc.path]
     meta.append([(b.titel, b.url, b.datum) for b in doc.bronnen])
     return hashlib.sha256(json.dumps(meta, ensure_ascii=False).encode()).hexdigest()[:12]
 

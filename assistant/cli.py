@@ -148,12 +148,44 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.rendering import answer_json, answer_terminal
 
     assistant = build_assistant(load_settings(args))
+    if assistant.llm is not None and not args.json:
+        print_streaming(assistant.stream(args.question, filters=filters_from(args)))
+        return 0
     answer = assistant.answer(args.question, filters=filters_from(args))
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:
         print(answer_terminal(answer))
     return 0
+
+
+def print_streaming(snapshots, prefix: str = "", show_query: bool = False):  # snapshots: Iterator[Answer]
+    """Print a generated answer as it arrives, then its knoppen and sources; returns the last snapshot.
+
+    Snapshots replace each other: one that does not continue the printed text (the model failed and
+    the extractive answer follows with its notice) starts on a new line."""
+    from dataclasses import replace
+
+    from assistant.rendering import answer_terminal
+
+    final, printed = None, None
+    for final in snapshots:
+        if printed is None:
+            if show_query and final.query != final.question:
+                print(texts.SEARCHED_FOR.format(query=final.query))
+            sys.stdout.write(prefix)
+            printed = ""
+        shown = (final.notice + "\n" if final.notice else "") + final.text
+        if not shown.startswith(printed):
+            sys.stdout.write("\n")
+            printed = ""
+        sys.stdout.write(shown[len(printed) :])
+        sys.stdout.flush()
+        printed = shown
+    assert final is not None
+    full = answer_terminal(replace(final, notice=""))
+    print(full[len(final.text) :] if full.startswith(final.text) else "\n" + full)
+    return final
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -173,6 +205,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not question:
             break
         try:
+            if assistant.llm is not None:
+                snapshots = assistant.stream(question, conversation, filters)
+                answer = print_streaming(snapshots, "\nWiBB-assistent: ", show_query=True)
+                conversation.add(question, answer.text)
+                continue
             answer = assistant.answer(question, conversation, filters)
         except WibbError as error:
             print(texts.describe_error(error))

@@ -64,11 +64,13 @@ def score_candidates(
 ) -> list[Candidate]:
     """Every sentence of the hits with its score, best first."""
     q_stems = set(dutch.stems(question))
+    # Headings count for overlap too: "## Hoeveel zorgreservisten?" carries the subject of its sentences.
+    context = {hit.chunk.id: set(dutch.stems(hit.chunk.heading_path)) for hit in hits}
     candidates = []
     for hit in hits:
         for position, (text, vector) in enumerate(sentences.get(hit.chunk.id, [])):
             cosine = float(vector @ query_vector)
-            ov = dutch.overlap(q_stems, set(dutch.stems(text)))
+            ov = dutch.overlap(q_stems, context[hit.chunk.id] | set(dutch.stems(text)))
             score = cosine + OVERLAP_WEIGHT * ov - RANK_PENALTY * (hit.rank - 1)
             candidates.append(Candidate(text, hit, position, score, cosine, ov, vector))
     return sorted(candidates, key=lambda c: -c.score)

@@ -55,10 +55,11 @@ class RetrievalSettings(BaseSettings):
 class LLMSettings(BaseSettings):
     model_config = _section("WIBB_LLM_")
 
-    backend: Literal["none", "ollama", "openai"] = Field(
+    backend: Literal["none", "ollama", "openai", "fake"] = Field(
         "none",
         validation_alias=AliasChoices("WIBB_LLM", "WIBB_LLM_BACKEND", "backend"),
-        description="Language model: none (extractive answers), ollama, openai (any OpenAI-compatible server)",
+        description="Language model: none (extractive answers), ollama, openai (any OpenAI-compatible server), "
+        "fake (scripted demo model that quotes the passages)",
     )
     model: str = Field("", description="Model name on the server, e.g. llama3.1:8b or Qwen/Qwen2.5-7B-Instruct")
     base_url: str = Field(
@@ -66,8 +67,16 @@ class LLMSettings(BaseSettings):
     )
     api_key: SecretStr = Field(SecretStr(""), description="API key for the server (never printed)")
     temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature")
-    timeout: float = Field(60.0, gt=0, description="Seconds before a request to the model is given up")
+    timeout: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds to wait for the model to connect, start or continue its reply; "
+        "then the extractive answer is shown instead",
+    )
     max_tokens: int = Field(700, ge=16, description="Maximum tokens the model may generate per answer")
+    context_window: int = Field(
+        8192, ge=512, description="Context length in tokens the model is run with (Ollama: num_ctx)"
+    )
 
 
 class WebSettings(BaseSettings):

@@ -19,6 +19,7 @@ om omdat onder ons onze ook op over reeds te tegen toch toen tot u uit uw van ve
 we wel welk welke wie wij wordt worden zal ze zei zelf zich zij zijn zo zonder zou zouden
 waar wanneer waarom hoeveel hoeveelheid welke wat wie hoe waarmee waarvoor waarover mag mogen
 graag eigenlijk precies even ongeveer zoal zoals staat staan gaat gaan krijg krijgen weet weten vertel
+doe doet deed gedaan hoort horen zit zitten
 """.split()
 
 

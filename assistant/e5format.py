@@ -124,8 +124,25 @@ def read_e5_file(path: Path) -> E5File:
         name = bytes(cur.raw(name_len)).decode()
         dtype, count, offset, nbytes = cur.take("BIQQ")
         tensors[name] = TensorEntry(name, dtype, count, offset, nbytes)
-    return E5File(Path(path), hidden, layers, heads, ffn, vocab, max_pos, type_vocab, eps, pieces, scores,
-                  bos, eos, pad, unk, norm_map, tensors)
+    return E5File(
+        Path(path),
+        hidden,
+        layers,
+        heads,
+        ffn,
+        vocab,
+        max_pos,
+        type_vocab,
+        eps,
+        pieces,
+        scores,
+        bos,
+        eos,
+        pad,
+        unk,
+        norm_map,
+        tensors,
+    )
 
 
 class E5Tokenizer:

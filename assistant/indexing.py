@@ -49,8 +49,8 @@ def sentence_records(chunk: Chunk) -> list[SentenceRecord]:
 
 
 def sentence_embed_text(chunk: Chunk, sentence: str) -> str:
-    """The document title gives a lifted-out sentence its subject back."""
-    return f"{chunk.titel}: {sentence}"
+    """The title and headings give a lifted-out sentence its subject back."""
+    return f"{chunk.heading_path}: {sentence}"
 
 
 def ingest(

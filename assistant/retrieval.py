@@ -92,6 +92,10 @@ class HybridRetriever:
             first.setdefault(chunk.doc_id, chunk)
         return first
 
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """All chunks of one document in reading order (to show the full text)."""
+        return [c for c in self._order if c.doc_id == doc_id]
+
     def _mask(self, filters: Filters) -> np.ndarray:
         if filters not in self._masks:
             self._masks[filters] = np.array([filters.matches(c) for c in self._order], dtype=np.float32)

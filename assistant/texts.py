@@ -33,6 +33,10 @@ LLM_FALLBACK = {
     "error": "Het taalmodel gaf een fout; dit is het antwoord zonder taalmodel, direct uit de bronnen.",
 }
 UNCITED_MARK = " [geen bron]"
+LLM_CONFIG = {
+    "no_backend": "er is geen taalmodel ingesteld; kies WIBB_LLM=ollama of WIBB_LLM=openai",
+    "no_model": "geef de naam van het taalmodel op met WIBB_LLM_MODEL (bijvoorbeeld llama3.1:8b)",
+}
 
 INGEST_PROBLEMS = {
     "empty": "het bestand is leeg",
@@ -102,3 +106,252 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, errors.ConfigError):
         return f"Ongeldige instelling {error.setting}: {error.reason}"
     return "Er ging iets mis. Probeer het opnieuw; blijft het misgaan, meld het dan aan de beheerder."
+
+
+# --- evaluation: question sets, reasons, reports (`wibb eval`, tab Toetsen) ---
+
+EVAL_ENTRY = "vraag {n}"
+EVAL_LINE = "regel {line}"
+EVAL_SET_ERRORS = {
+    "not_found": "het bestand bestaat niet",
+    "unreadable": "het bestand kan niet worden gelezen ({detail})",
+    "format": "onbekend bestandstype '{detail}' (gebruik .yaml, .yml of .csv)",
+    "yaml": "geen geldige YAML ({detail})",
+    "csv": "geen geldige CSV ({detail})",
+    "csv_columns": "de kolommen id en question ontbreken (gevonden: {detail})",
+    "shape": "verwacht een lijst met vragen, of 'cases:' met daaronder een lijst",
+    "empty": "de vragenset bevat geen vragen",
+    "not_mapping": "elke vraag moet velden hebben (id, question, ...)",
+    "missing": "het veld '{detail}' ontbreekt of is leeg",
+    "unknown_field": "onbekend veld '{detail}' (toegestaan: id, question, expect_facts, expect_sources, "
+    "answerable, filters)",
+    "duplicate": "deze id komt vaker voor in de vragenset",
+    "bad_facts": "expect_facts moet een lijst van feiten zijn (elk feit een tekst of een lijst alternatieven)",
+    "bad_sources": "expect_sources moet een lijst van id's uit de kennisbank zijn",
+    "bad_answerable": "answerable moet true of false zijn (niet '{detail}')",
+    "facts_unanswerable": "een vraag met answerable: false kan geen expect_facts hebben",
+    "bad_filter": "onbekend filter '{detail}' (toegestaan: sector, soort, doelgroep)",
+    "bad_filter_value": "onbekende waarde in filters ({detail})",
+}
+EVAL_REASONS = {
+    "invalid": "de vraag kon niet worden gesteld: {detail}",
+    "fact_in_passage": "verwacht feit {fact} niet in het antwoord; wel in opgehaalde bron [{n}] ({doc})",
+    "fact_missing": "verwacht feit {fact} niet in het antwoord en ook niet in de top-{k} opgehaalde bronnen",
+    "source_missing": "geen verwachte bron ({expected}) bij de top-{k} opgehaalde bronnen",
+    "citation_off": "geciteerde bron [{n}] ({doc}) is geen verwachte bron en bevat geen verwacht feit",
+    "refused_answerable": "geweigerd, maar het antwoord staat in de kennisbank "
+    "(bewijsscore {evidence:.2f} onder de drempel {threshold:.2f})",
+    "refused_absence": "geweigerd omdat de best passende zin zegt dat iets niet bekend is, "
+    "maar het antwoord staat in de kennisbank",
+    "answered_unanswerable": "beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest "
+    "(bewijsscore {evidence:.2f}, drempel {threshold:.2f})",
+    "judge_unsupported": "beoordelaar: zin {n} wordt niet gedekt door de geciteerde bronnen{why}",
+    "judge_failed": "beoordelaar gaf geen bruikbaar oordeel ({detail})",
+}
+EVAL_METRICS = {
+    "context_fact_recall@{k}": "deel van de verwachte feiten dat in de {k} opgehaalde bronnen staat",
+    "answer_fact_recall": "deel van de verwachte feiten dat in het antwoord staat",
+    "hit@{k}": "deel van de vragen waarbij een verwachte bron bij de {k} opgehaalde bronnen zit",
+    "mrr@{k}": "gemiddelde van 1/plaats van de eerste verwachte bron (1 = steeds bovenaan)",
+    "citation_precision": "deel van de geciteerde bronnen dat bij de vraag hoort",
+    "refusal_accuracy": "deel van de vragen waarbij terecht wel of niet geweigerd is",
+    "faithfulness": "deel van de antwoordzinnen dat volgens de beoordelaar door de bronnen gedekt wordt",
+    "pass_rate": "deel van de vragen dat helemaal geslaagd is",
+    "latency_p50_ms": "mediane antwoordtijd in milliseconden",
+    "latency_p95_ms": "antwoordtijd in milliseconden waar 95% van de vragen onder blijft",
+}
+EVAL_LABELS = {
+    "title": "Toetsrapport WiBB-assistent",
+    "question_set": "Vragenset",
+    "summary": "Samenvatting",
+    "overview": "{cases} vragen, {passed} geslaagd ({percent}%)",
+    "metric": "Maat",
+    "value": "Waarde",
+    "meaning": "Betekenis",
+    "cases": "Vragen",
+    "id": "Id",
+    "question": "Vraag",
+    "result": "Resultaat",
+    "passed": "geslaagd",
+    "failed": "niet geslaagd",
+    "answer": "Antwoord",
+    "refused": "geweigerd",
+    "answerable": "Beantwoordbaar",
+    "yes": "ja",
+    "no": "nee",
+    "reasons": "Redenen",
+    "cited": "Geciteerde bronnen",
+    "retrieved": "Opgehaalde bronnen",
+    "expect_facts": "Verwachte feiten",
+    "expect_sources": "Verwachte bronnen",
+    "latency": "Tijd (ms)",
+    "none": "geen",
+    "failures": "Niet geslaagd",
+    "more_failures": "… en nog {n} (zie het rapport)",
+    "written": "Rapport geschreven: {path}",
+    "below": "Onder de drempel: {metric} = {value:.3f} (drempel {limit:g})",
+    "above": "Boven het maximum: {metric} = {value:.1f} (maximum {limit:g})",
+    "thresholds_ok": "Alle drempels gehaald.",
+    "bad_threshold": "Ongeldige drempel '{item}': gebruik maat=waarde, bijvoorbeeld hit@5=0.9. Maten: {names}",
+    "progress": "Vragen",
+    "judge_missing": "--judge vraagt om een taalmodel: stel WIBB_LLM en WIBB_LLM_MODEL in.",
+    "compare_title": "Vergelijking met {old}",
+    "compare_metric": "{metric}: {old} -> {new} ({delta})",
+    "flipped_pass": "Nu geslaagd",
+    "flipped_fail": "Nu niet meer geslaagd",
+    "added": "Nieuwe vragen",
+    "removed": "Verdwenen vragen",
+    "no_flips": "Geen vragen veranderd van uitslag.",
+    "compare_unreadable": "Het vorige rapport {path} kan niet worden gelezen: {reason}",
+}
+
+
+# --- web app (`python app.py`, `wibb serve`) and feedback ---
+
+WEB = {
+    "tab_chat": "Chat",
+    "tab_browse": "Casussen & knoppen",
+    "tab_eval": "Toetsen",
+    "chat_label": "Gesprek met de WiBB-assistent",
+    "chat_empty": "Stel hieronder je vraag, of kies een voorbeeldvraag. Het antwoord komt uit de kennisbank, "
+    "met de bronnen erbij. Met 👍 of 👎 onder een antwoord help je de assistent beter te maken.",
+    "placeholder": "Stel je vraag over werken in breder belang, "
+    "bijvoorbeeld: Ik ben verpleegkundige, hoe begin ik?",
+    "send": "Verstuur",
+    "new_chat": "Nieuw gesprek",
+    "pending": "Ik zoek het antwoord op in de kennisbank …",
+    "open_hint": "Klik hieronder op een knop of casus om de volledige tekst te lezen.",
+    "kind_casus": "Casus",
+    "kind_knop": "Knop",
+    "kind_other": "Tekst",
+    "filters": "Zoek alleen in",
+    "filter_sector": "Sector",
+    "filter_soort": "Soort tekst",
+    "filter_info": "Niets aangevinkt = de hele kennisbank.",
+    "status_loading": "De kennisbank wordt geladen …",
+    "status_llm": "Antwoorden worden geschreven door een taalmodel ({model}); "
+    "de bronnen komen altijd uit de kennisbank.",
+    "feedback_like": "Bedankt voor je 👍. Wil je nog iets toelichten? Dat mag, hoeft niet.",
+    "feedback_dislike": "Bedankt voor je 👎. Wat klopte er niet of wat miste je? Dat mag, hoeft niet.",
+    "feedback_removed": "Je oordeel is weggehaald.",
+    "feedback_unknown": "Dit antwoord kon niet worden gevonden; "
+    "geef je oordeel bij een antwoord in dit gesprek.",
+    "comment_label": "Toelichting (optioneel)",
+    "comment_placeholder": "Bijvoorbeeld: het cijfer klopt niet, of: de bron over Defensie ontbreekt",
+    "comment_send": "Toelichting versturen",
+    "comment_saved": "Je toelichting is opgeslagen. Bedankt!",
+    "doc_panel": "Volledige tekst",
+    "doc_pick": "Knoppen en casussen uit dit gesprek",
+    "doc_none": "Klik onder een antwoord op een knop of casus, of kies er hierboven een, "
+    "om de volledige tekst te lezen.",
+    "doc_missing": "Deze tekst staat niet (meer) in de kennisbank.",
+    "browse_intro": "Blader door de initiatieven (casussen) en de knoppen waaraan een organisatie kan "
+    "draaien. Open er een om de volledige tekst te lezen en stel er een vraag over.",
+    "browse_view": "Weergave",
+    "view_cards": "Kaarten",
+    "view_table": "Tabel",
+    "browse_sector": "Sector",
+    "all_sectors": "Alle sectoren",
+    "browse_kind": "Soort",
+    "kind_all": "Casussen en knoppen",
+    "kind_only_casus": "Alleen casussen",
+    "kind_only_knop": "Alleen knoppen",
+    "browse_open": "Open een casus of knop",
+    "browse_empty": "Geen casussen of knoppen gevonden met dit filter.",
+    "browse_count": "{n} casussen en knoppen",
+    "table_headers": ["Titel", "Soort", "Sectoren", "Peildatum", "Id"],
+    "scoped_question": "Je vraag",
+    "scoped_placeholder": "Bijvoorbeeld: Wat kan ik als werkgever van dit voorbeeld leren?",
+    "scope": "Zoek in",
+    "scope_doc": "Alleen deze casus of knop",
+    "scope_sector": "De gekozen sector",
+    "ask": "Vraag",
+    "scope_need_doc": "Open eerst een casus of knop.",
+    "scope_need_sector": "Kies eerst een sector.",
+    "eval_intro": "Test de antwoorden met een vragenset: kies de meegeleverde set of upload je eigen "
+    "YAML- of CSV-bestand (zie het formaat in DESIGN.md). Per vraag zie je of hij geslaagd is en waarom.",
+    "login_intro": "Toetsen en feedback zijn afgeschermd. Log in om verder te gaan.",
+    "login_user": "Gebruikersnaam",
+    "login_password": "Wachtwoord",
+    "login_button": "Inloggen",
+    "login_failed": "Onjuiste gebruikersnaam of wachtwoord.",
+    "login_ok": "Je bent ingelogd.",
+    "login_required": "Log eerst in op het tabblad Toetsen.",
+    "eval_source": "Vragenset",
+    "eval_upload_choice": "Eigen bestand (upload hieronder)",
+    "eval_file": "Eigen vragenset (YAML of CSV, maximaal {mb:g} MB)",
+    "eval_run": "Start de toets",
+    "eval_progress": "Vraag {done} van {total}",
+    "eval_need_file": "Upload eerst een YAML- of CSV-bestand, of kies een meegeleverde vragenset.",
+    "eval_too_large": "Het bestand is te groot ({size:.1f} MB; maximaal {limit:g} MB).",
+    "eval_bad_type": "Alleen YAML- (.yaml, .yml) en CSV-bestanden (.csv) kunnen worden gebruikt.",
+    "eval_unavailable": "Toetsen is in deze versie nog niet beschikbaar.",
+    "eval_headers": ["Id", "Vraag", "Geslaagd", "Reden", "Antwoord", "Opgehaald"],
+    "eval_report": "Rapport downloaden",
+    "yes": "ja",
+    "no": "nee",
+    "feedback_heading": "Feedback van gebruikers",
+    "feedback_counts": "{likes} × 👍 en {dislikes} × 👎 opgeslagen.",
+    "feedback_headers": ["Nr", "Tijd", "Oordeel", "Vraag", "Toelichting", "Geciteerd"],
+    "feedback_refresh": "Vernieuwen",
+    "feedback_export": "Alle feedback exporteren (CSV en JSON)",
+    "feedback_to_questions": "Maak toetsvragen van 👎",
+    "feedback_pick": "Welke 👎 (leeg = alle)",
+    "feedback_none": "Er is nog geen 👎-feedback om toetsvragen van te maken.",
+    "feedback_files": "Downloads",
+}
+
+EXAMPLES = {
+    "Voor professionals": [
+        "Ik ben verpleegkundige, hoe begin ik met werken in breder belang?",
+        "En hoe zit dat bij Defensie?",
+        "Kan ik naast mijn baan lesgeven als hybride docent?",
+    ],
+    "Voor werkgevers": [
+        "Aan welke knoppen kan ik als werkgever draaien?",
+        "Wat doet een matcher?",
+        "Welke voorbeelden zijn er uit de zorg?",
+    ],
+    "Voor organisatoren": [
+        "Voor welke groepen hield het leernetwerk bijeenkomsten?",
+        "Hoeveel zorgreservisten staan er ingeschreven?",
+        "Wat bedoelde het leernetwerk met het openen van de black box?",
+    ],
+}
+
+# Gradio translates its own buttons from the browser language; these fill the gaps in its Dutch set.
+GRADIO_NL = {
+    "chatbot.copy_message": "Bericht kopiëren",
+    "chatbot.copied_message": "Bericht gekopieerd",
+    "chatbot.complete": "Klaar",
+    "chat_interface.new_chat": "Nieuw gesprek",
+    "chat_interface.message_placeholder": "Typ een bericht …",
+    "chat_interface.additional_inputs": "Meer instellingen",
+    "chat_interface.chatbot": "Chatbot",
+    "chat_interface.conversation": "Gesprek",
+    "common.download_all": "Alles downloaden",
+    "common.progress": "Voortgang",
+    "common.run": "Uitvoeren",
+    "common.runs": "Eerdere runs",
+    "common.runs_description": "Bekijk de runs die in deze browser zijn bewaard",
+    "common.back_to_app": "App",
+    "common.back_to_app_description": "Terug naar de app",
+    "dataframe.filter": "Filteren",
+    "dataframe.clear_filter": "Filters wissen",
+    "status.queue_position": "In de wachtrij: {position} van {size}",
+}
+
+FEEDBACK_QUESTIONS = {
+    "header": [
+        "Toetsvragen uit 👎-feedback (formaat: DESIGN.md). Vul per vraag expect_facts en expect_sources in,",
+        "of zet answerable: false als de kennisbank het antwoord niet heeft. Daarna: wibb eval <dit bestand>",
+    ],
+    "comment": "toelichting",
+    "answer": "gegeven antwoord",
+    "cited": "geciteerd",
+}
+FEEDBACK_CLI = {
+    "written": "{n} feedbackregels geschreven naar {path}",
+    "questions_written": "{n} toetsvragen (uit 👎) geschreven naar {path}",
+    "none": "Er is nog geen feedback opgeslagen in {path}.",
+}

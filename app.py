@@ -1,0 +1,15 @@
+"""The web app: `python app.py` (same as `wibb serve`) serves http://127.0.0.1:7860.
+
+`demo` is at module level so `gradio app.py` (reload mode) finds it. The page is served at once;
+the index and models load in a background thread.
+"""
+
+from assistant.config import make_settings
+from assistant.web import build_demo, configure_environment, launch
+
+settings = make_settings()
+configure_environment(settings)  # before gradio is imported: no analytics, uploads inside the data folder
+demo = build_demo(None, settings, warm_up=True)
+
+if __name__ == "__main__":
+    launch(settings, demo=demo)

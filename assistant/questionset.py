@@ -1,0 +1,192 @@
+"""Question sets, the organisers' contract (DESIGN.md): YAML (a list, or `cases:`) or CSV -> `Case`s.
+
+Uploaded text is parsed with `yaml.safe_load`; every problem raises `QuestionSetError` naming the
+entry and giving a Dutch reason the organiser can act on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant import dutch, texts
+from assistant.errors import QuestionSetError
+from assistant.store import Filters
+
+FIELDS = ("id", "question", "expect_facts", "expect_sources", "answerable", "filters")
+IGNORED_FIELDS = ("notes", "note", "comment", "opmerking", "tags")
+FILTER_KEYS = ("sector", "soort", "doelgroep")
+NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    question: str
+    expect_facts: tuple[tuple[str, ...], ...] = ()
+    expect_sources: tuple[str, ...] = ()
+    answerable: bool = True
+    filters: Filters = NO_FILTERS
+
+
+def load_cases(path: Path | str) -> list[Case]:
+    """Read a question set (YAML or CSV); any problem raises QuestionSetError with a Dutch reason."""
+    path = Path(path)
+    fmt = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}.get(path.suffix.lower())
+    if fmt is None:
+        raise QuestionSetError(path.name, _set_error("format", path.suffix or path.name))
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise QuestionSetError(str(path), _set_error("not_found")) from exc
+    except OSError as exc:
+        raise QuestionSetError(
+            str(path), _set_error("unreadable", exc.strerror or type(exc).__name__)
+        ) from exc
+    return parse_cases(raw.decode("utf-8-sig", errors="replace"), str(path), fmt)
+
+
+def parse_cases(text: str, source: str = "vragenset", fmt: str = "yaml") -> list[Case]:
+    """A question set from text (an upload): `fmt` is "yaml" or "csv". YAML is read with safe_load."""
+    entries = _csv_entries(text, source) if fmt == "csv" else _yaml_entries(text, source)
+    cases: list[Case] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        case = _case(entry, source, number)
+        if case.id in seen:
+            raise QuestionSetError(source, _set_error("duplicate"), case.id)
+        seen.add(case.id)
+        cases.append(case)
+    if not cases:
+        raise QuestionSetError(source, _set_error("empty"))
+    return cases
+
+
+def _set_error(code: str, detail: object = "") -> str:
+    return texts.EVAL_SET_ERRORS[code].format(detail=detail)
+
+
+def _yaml_entries(text: str, source: str) -> list[Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = texts.EVAL_LINE.format(line=mark.line + 1) if mark else str(exc).splitlines()[0]
+        raise QuestionSetError(source, _set_error("yaml", where)) from exc
+    if isinstance(data, dict) and "cases" in data:
+        data = data["cases"]
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise QuestionSetError(source, _set_error("shape"))
+    return data
+
+
+def _csv_entries(text: str, source: str) -> list[dict[str, Any]]:
+    try:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise QuestionSetError(source, _set_error("csv", exc)) from exc
+    if rows and not {"id", "question"} <= {(k or "").strip() for k in rows[0]}:
+        raise QuestionSetError(source, _set_error("csv_columns", ", ".join(str(k) for k in rows[0])))
+    entries = []
+    for row in rows:
+        entry = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        facts = [f for f in entry.get("expect_facts", "").split(";") if f.strip()]
+        entry["expect_facts"] = [[a.strip() for a in f.split("|") if a.strip()] for f in facts]
+        entry["expect_sources"] = [
+            s.strip() for s in re.split(r"[;|]", entry.get("expect_sources", "")) if s.strip()
+        ]
+        entry.setdefault("answerable", "true")
+        filters = {key: entry.pop(key) for key in FILTER_KEYS if entry.get(key)}
+        for key in FILTER_KEYS:
+            entry.pop(key, None)
+        entry["filters"] = filters
+        if any(entry.values()):
+            entries.append(entry)
+    return entries
+
+
+def _case(entry: Any, source: str, number: int) -> Case:
+    label = texts.EVAL_ENTRY.format(n=number)
+    if not isinstance(entry, dict):
+        raise QuestionSetError(source, _set_error("not_mapping"), label)
+    case_id = str(entry.get("id") or "").strip()
+    label = case_id or label
+    for key in entry:
+        if key not in FIELDS and key not in IGNORED_FIELDS:
+            raise QuestionSetError(source, _set_error("unknown_field", key), label)
+    question = entry.get("question")
+    for name, value in (("id", case_id), ("question", question)):
+        if not isinstance(value, str | int | float) or not str(value).strip():
+            raise QuestionSetError(source, _set_error("missing", name), label)
+    facts = _facts(entry.get("expect_facts"), source, label)
+    answerable = _boolean(entry.get("answerable", True), source, label)
+    if facts and not answerable:
+        raise QuestionSetError(source, _set_error("facts_unanswerable"), label)
+    return Case(
+        id=case_id,
+        question=str(question).strip(),
+        expect_facts=facts,
+        expect_sources=_strings(entry.get("expect_sources"), "bad_sources", source, label),
+        answerable=answerable,
+        filters=_filters(entry.get("filters"), source, label),
+    )
+
+
+def _strings(value: Any, code: str, source: str, label: str) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        raise QuestionSetError(source, _set_error(code), label)
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _facts(value: Any, source: str, label: str) -> tuple[tuple[str, ...], ...]:
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, list):
+        raise QuestionSetError(source, _set_error("bad_facts"), label)
+    facts = tuple(_strings(item, "bad_facts", source, label) for item in value)
+    return tuple(f for f in facts if f)
+
+
+def _boolean(value: Any, source: str, label: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    folded = dutch.fold(str(value).strip())
+    if folded in ("true", "ja", "yes", "1", "waar"):
+        return True
+    if folded in ("false", "nee", "no", "0", "onwaar"):
+        return False
+    raise QuestionSetError(source, _set_error("bad_answerable", value), label)
+
+
+def _filters(value: Any, source: str, label: str) -> Filters:
+    from assistant.knowledge import DOELGROEPEN, SECTOREN, SOORTEN
+
+    if not value:
+        return Filters()
+    if not isinstance(value, dict):
+        raise QuestionSetError(source, _set_error("bad_filter", value), label)
+    allowed = {"sector": SECTOREN, "soort": SOORTEN, "doelgroep": DOELGROEPEN}
+    chosen: dict[str, tuple[str, ...]] = {}
+    for key, raw in value.items():
+        if key not in allowed:
+            raise QuestionSetError(source, _set_error("bad_filter", key), label)
+        values = _strings(
+            re.split(r"[;|,]", raw) if isinstance(raw, str) else raw, "bad_filter", source, label
+        )
+        for v in values:
+            if v not in allowed[key]:
+                raise QuestionSetError(source, _set_error("bad_filter_value", f"{key}: {v}"), label)
+        chosen[key] = values
+    return Filters(**chosen)

@@ -1,0 +1,178 @@
+"""The Toetsen tab's handlers: run a question set, show and download the report, export feedback.
+
+Only for organisers: every handler checks the session's login (when `WIBB_AUTH` is set) itself,
+because Gradio endpoints can be called without the page. Uploads are size-checked and parsed
+from memory with the safe parsers of `assistant.questionset`; files are written only under the
+data folder, under names chosen here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant import texts
+from assistant.feedback import DISLIKE, LIKE, to_csv, to_json, to_question_yaml
+from assistant.webapp import WebApp, describe
+
+W = texts.WEB
+ROOT = Path(__file__).resolve().parents[1]
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
+UPLOAD = "upload"
+ANSWER_CHARS = 400
+
+
+def shipped_sets(root: Path = ROOT) -> dict[str, Path]:
+    """The question sets that come with the repository (evals/*.yaml|csv), by file name."""
+    folder = root / "evals"
+    if not folder.is_dir():
+        return {}
+    return {p.name: p for p in sorted(folder.iterdir()) if p.suffix.lower() in SUFFIXES and p.is_file()}
+
+
+def set_choices(sets: dict[str, Path]) -> list[tuple[str, str]]:
+    return [*((name, name) for name in sets), (W["eval_upload_choice"], UPLOAD)]
+
+
+def read_cases(app: WebApp, choice: str, upload: str | None, sets: dict[str, Path]) -> tuple[list[Any], str]:
+    """(cases, name of the set); raises QuestionSetError or ValueError with a Dutch reason."""
+    from assistant.questionset import load_cases, parse_cases
+
+    if choice != UPLOAD and choice in sets:
+        return load_cases(sets[choice]), choice
+    if not upload:
+        raise ValueError(W["eval_need_file"])
+    path = Path(upload)
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(W["eval_bad_type"])
+    limit = app.settings.web.max_upload_mb
+    size = path.stat().st_size
+    if size > limit * 1_000_000:
+        raise ValueError(W["eval_too_large"].format(size=size / 1_000_000, limit=limit))
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    return parse_cases(text, path.name, fmt), path.name
+
+
+def summary_markdown(report: Any) -> str:
+    labels, meanings = texts.EVAL_LABELS, texts.EVAL_METRICS
+    k = getattr(report, "k", 5)
+    summary = report.summary
+    cases, passed = int(summary.get("cases", len(report.cases))), int(summary.get("passed", 0))
+    percent = round(100 * passed / cases) if cases else 0
+    lines = [
+        f"**{labels['overview'].format(cases=cases, passed=passed, percent=percent)}**",
+        "",
+        f"| {labels['metric']} | {labels['value']} | {labels['meaning']} |",
+        "|---|---|---|",
+    ]
+    meaning = {name.format(k=k): text.format(k=k) for name, text in meanings.items()}
+    for name, value in summary.items():
+        if name in ("cases", "passed"):
+            continue
+        shown = f"{value:.0f}" if name.endswith("_ms") else f"{value:.3f}"
+        lines.append(f"| {name} | {shown} | {meaning.get(name, '')} |")
+    return "\n".join(lines)
+
+
+def case_rows(report: Any) -> list[list[str]]:
+    rows = []
+    for case in report.cases:
+        answer = case.answer if len(case.answer) <= ANSWER_CHARS else case.answer[: ANSWER_CHARS - 1] + "…"
+        rows.append([
+            case.id,
+            case.question,
+            W["yes"] if case.passed else W["no"],
+            "; ".join(case.reasons),
+            answer,
+            ", ".join(dict.fromkeys(case.retrieved_ids)),
+        ])  # fmt: skip
+    return rows
+
+
+def write_report(app: WebApp, report: Any) -> list[str]:
+    """The report as HTML, Markdown, JSON and CSV under the data folder; returns the file paths."""
+    from assistant import reports
+
+    base = app.export_path("toetsrapport", "")
+    files = []
+    for suffix, render in (
+        (".html", reports.to_html),
+        (".md", reports.to_markdown),
+        (".json", reports.to_json),
+        (".csv", reports.to_csv),
+    ):
+        path = base.with_name(base.name + suffix)
+        path.write_text(render(report), encoding="utf-8")
+        files.append(str(path))
+    return files
+
+
+def run_eval(
+    app: WebApp,
+    choice: str,
+    upload: str | None,
+    authed: bool,
+    progress: Callable[[int, int], None] | None = None,
+    sets: dict[str, Path] | None = None,
+) -> tuple[str, list[list[str]], list[str]]:
+    """(summary Markdown, per-question rows, report files)."""
+    if not app.allowed(authed):
+        return W["login_required"], [], []
+    try:
+        from assistant import evaluation
+    except ImportError:
+        return W["eval_unavailable"], [], []
+    try:
+        cases, name = read_cases(app, choice, upload, shipped_sets() if sets is None else sets)
+        report = evaluation.run_cases(
+            app.assistant(), cases, k=app.settings.retrieval.top_k, progress=progress, source=name
+        )
+        return summary_markdown(report), case_rows(report), write_report(app, report)
+    except ValueError as error:
+        return f"⚠️ {error}", [], []
+    except Exception as error:
+        return f"⚠️ {describe(error)}", [], []
+
+
+# -- feedback -----------------------------------------------------------------------------------------
+
+
+def feedback_overview(app: WebApp, authed: bool) -> tuple[str, list[list[Any]], list[tuple[str, int]]]:
+    """(counts, table rows, 👎 choices) for the organisers."""
+    if not app.allowed(authed):
+        return W["login_required"], [], []
+    entries = app.feedback.entries()
+    likes = sum(e.rating == LIKE for e in entries)
+    rows = [
+        [e.id, e.created.replace("T", " ")[:16], "👍" if e.rating == LIKE else "👎", e.question, e.comment,
+         ", ".join(e.cited)]
+        for e in reversed(entries)
+    ]  # fmt: skip
+    dislikes = [(f"{e.id}: {e.question[:80]}", e.id) for e in reversed(entries) if e.rating == DISLIKE]
+    return W["feedback_counts"].format(likes=likes, dislikes=len(entries) - likes), rows, dislikes
+
+
+def export_feedback(app: WebApp, authed: bool) -> list[str]:
+    if not app.allowed(authed):
+        return []
+    entries = app.feedback.entries()
+    csv_path = app.export_path("feedback", ".csv")
+    csv_path.write_text(to_csv(entries), encoding="utf-8")
+    json_path = csv_path.with_suffix(".json")
+    json_path.write_text(to_json(entries), encoding="utf-8")
+    return [str(csv_path), str(json_path)]
+
+
+def dislikes_to_questions(app: WebApp, ids: list[Any] | None, authed: bool) -> tuple[str, list[str]]:
+    """A question-set YAML from the chosen 👎 (all when none chosen), ready for `wibb eval`."""
+    if not app.allowed(authed):
+        return W["login_required"], []
+    chosen = [int(i) for i in ids or [] if str(i).isdigit()]
+    entries = app.feedback.entries(rating=DISLIKE, ids=chosen or None)
+    if not entries:
+        return W["feedback_none"], []
+    path = app.export_path("toetsvragen-uit-feedback", ".yaml")
+    path.write_text(to_question_yaml(entries), encoding="utf-8")
+    return texts.FEEDBACK_CLI["questions_written"].format(n=len(entries), path=path.name), [str(path)]

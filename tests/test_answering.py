@@ -1,0 +1,87 @@
+"""The assistant: grounded answers with citations, refusals, invalid questions, streaming."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import texts
+from assistant.answering import clean_question, is_absence_statement
+from assistant.chat import Conversation
+from assistant.errors import InvalidQuestionError
+from assistant.store import Filters
+
+
+def test_answer_cites_the_passage_with_the_figure(assistant):
+    answer = assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?")
+    assert not answer.refused
+    assert "3500" in answer.text and "[1]" in answer.text
+    first = answer.citations[0]
+    assert (first.n, first.doc_id) == (1, "zorgreserve")
+    assert "3500" in first.quote
+    assert [k.id for k in answer.knoppen] == ["matcher", "laagdrempeligheid"]
+    assert [c.id for c in answer.cases][0] == "zorgreserve"
+    numbers = {c.n for c in answer.citations}
+    assert numbers == set(range(1, len(answer.citations) + 1))
+    assert all(f"[{n}]" in answer.text for n in numbers)
+    assert answer.latency_ms > 0 and answer.complete
+
+
+def test_off_topic_question_is_refused_with_nearest_topics(assistant):
+    answer = assistant.answer("Wat is de hoofdstad van Australië?")
+    assert answer.refused
+    assert answer.text == texts.NOT_IN_KNOWLEDGE
+    assert answer.citations == ()
+
+
+def test_knowledge_that_says_it_does_not_know_leads_to_a_refusal_with_its_reason(assistant):
+    answer = assistant.answer("Wat is het uurloon van een zorgreservist?")
+    assert answer.refused
+    assert answer.text.startswith(texts.NOT_IN_KNOWLEDGE)
+    assert "niet bekend" in answer.text
+    assert [c.doc_id for c in answer.citations] == ["zorgreserve"]
+
+
+def test_absence_statements_are_recognised():
+    assert is_absence_statement("Het uurloon is niet bekend in deze kennisbank.")
+    assert is_absence_statement("De inhoud van de actieplaat is niet beschikbaar.")
+    assert not is_absence_statement("De reserve telde 3500 zorgreservisten.")
+
+
+def test_stream_shows_sources_before_the_text(assistant):
+    snapshots = list(assistant.stream("Hoeveel zorgreservisten zijn er ingeschreven?"))
+    assert snapshots[0].text == "" and snapshots[0].citations and not snapshots[0].complete
+    assert snapshots[-1].complete and snapshots[-1].text == assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?").text
+    texts_seen = [s.text for s in snapshots]
+    assert all(a == b[: len(a)] for a, b in zip(texts_seen, texts_seen[1:], strict=False))
+
+
+def test_follow_up_uses_the_previous_question(assistant):
+    conversation = Conversation()
+    first = assistant.answer("Wie was de aanjager voor defensie?", conversation)
+    assert "Milou Grijpink" in first.text
+    conversation.add(first.question, first.text)
+    follow = assistant.answer("En voor de zorg?", conversation)
+    assert follow.query == "En voor de zorg? (aanjager defensie)"
+    assert "Patrick Schrooten" in follow.text and follow.citations[0].doc_id == "leernetwerk"
+    alone = assistant.answer("En voor de zorg?")
+    assert alone.query == "En voor de zorg?" and alone.citations[0].doc_id == "zorgreserve"
+
+
+def test_filters_are_applied(assistant):
+    answer = assistant.answer("Wie brengt vraag en aanbod bij elkaar?", filters=Filters(soort=("casus",)))
+    assert all(h.chunk.soort == "casus" for h in answer.retrieved)
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("", "empty"), ("   \n\t ", "empty"), ("\x00\x07", "empty"), ("🙂🙂🙂", "no_text"), ("?!", "no_text"), ("x" * 2001, "too_long")],
+)
+def test_invalid_questions_raise_with_a_reason(question, code):
+    with pytest.raises(InvalidQuestionError) as error:
+        clean_question(question, 2000)
+    assert error.value.code == code
+    assert texts.describe_error(error.value) == texts.QUESTION_PROBLEMS[code].format(limit=2000, length=len(question))
+
+
+def test_control_characters_are_removed_and_whitespace_collapsed():
+    assert clean_question("  Wat\x00 is\n\n de\tmatcher?\x1b ", 100) == "Wat is de matcher?"

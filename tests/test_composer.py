@@ -1,0 +1,69 @@
+"""Extractive composition: sentence scoring, MMR selection without duplicates, numbered citations."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant import composer
+from assistant.chunking import Chunk
+from assistant.knowledge import SourceRef
+from assistant.retrieval import Hit
+
+
+def hit(doc_id: str, rank: int, heading: tuple[str, ...] = ("Sectie",)) -> Hit:
+    chunk = Chunk(
+        id=f"{doc_id}:{rank}", doc_id=doc_id, titel=doc_id.title(), heading=heading, text="…", position=0,
+        soort="casus", sector=("zorg",), doelgroep=("professional",), knoppen=(),
+        bronnen=(SourceRef("Bron A", "https://example.org/a"),), peildatum="2023-11", path=f"{doc_id}.md",
+    )  # fmt: skip
+    return Hit(chunk, 1 / (60 + rank), rank)
+
+
+def unit(*values: float) -> np.ndarray:
+    v = np.array(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_sentences_are_scored_by_cosine_and_word_overlap():
+    q = unit(1, 0, 0)
+    h = hit("zorgreserve", 1)
+    sentences = {h.chunk.id: [("Er zijn 3500 zorgreservisten.", unit(0.9, 0.1, 0)), ("Iets anders.", unit(0, 1, 0))]}
+    ranked = composer.score_candidates("Hoeveel zorgreservisten zijn er?", q, [h], sentences)
+    assert [c.text for c in ranked] == ["Er zijn 3500 zorgreservisten.", "Iets anders."]
+    assert ranked[0].overlap == 1.0 and ranked[1].overlap == 0.0
+    assert ranked[0].score > ranked[0].cosine
+
+
+def test_selection_skips_near_duplicates_and_weak_sentences():
+    h1, h2 = hit("a", 1), hit("b", 2)
+    q = unit(1, 0, 0)
+    sentences = {
+        h1.chunk.id: [("Eerste feit.", unit(0.87, 0.49, 0)), ("Eerste feit nog eens.", unit(0.87, 0.49, 0.01))],
+        h2.chunk.id: [("Tweede feit.", unit(0.85, -0.35, 0.39)), ("Ver weg.", unit(0, 0, 1))],
+    }
+    chosen = composer.select(composer.score_candidates("feit", q, [h1, h2], sentences))
+    assert [c.text for c in chosen] == ["Eerste feit.", "Tweede feit."]
+
+
+def test_compose_numbers_sources_in_order_of_use_with_markers_inside_the_sentence():
+    h1, h2 = hit("a", 1), hit("b", 2)
+    q = unit(1, 0, 0)
+    sentences = {
+        h1.chunk.id: [("Zin een van a.", unit(0.88, 0.47, 0)), ("Zin twee van a", unit(0.86, -0.1, 0.5))],
+        h2.chunk.id: [("Zin van b!", unit(0.87, -0.45, -0.2))],
+    }
+    chosen = composer.select(composer.score_candidates("zin", q, [h1, h2], sentences))
+    result = composer.compose(chosen)
+    assert result.text == "Zin een van a [1]. Zin twee van a [1]. Zin van b [2]!"
+    assert [(c.n, c.doc_id, c.quote) for c in result.citations] == [
+        (1, "a", "Zin een van a. … Zin twee van a"),
+        (2, "b", "Zin van b!"),
+    ]
+    first = result.citations[0]
+    assert (first.source, first.url, first.heading, first.peildatum) == (
+        "Bron A", "https://example.org/a", "Sectie", "2023-11",
+    )  # fmt: skip
+
+
+def test_no_candidates_gives_nothing():
+    assert composer.select([]) == []

@@ -1,0 +1,100 @@
+"""Incremental ingest by content: unchanged sections are not re-embedded, changed replaced, removed deleted."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from assistant.embedding import create_embedder
+from assistant.errors import IndexMismatchError
+from assistant.factory import build_store
+from assistant.indexing import ingest
+from assistant.testing import FakeEmbedder
+from conftest import TINY
+
+
+class CountingEmbedder(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.passages: list[str] = []
+
+    def embed_passages(self, texts, progress=None):  # type: ignore[no-untyped-def]
+        self.passages.extend(texts)
+        return super().embed_passages(texts, progress)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "kennis"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def test_first_ingest_embeds_everything_and_reports_it(settings, corpus):
+    embedder = CountingEmbedder()
+    steps: list[int] = []
+
+    def progress(total: int, label: str):  # type: ignore[no-untyped-def]
+        steps.append(-total)
+        return steps.append
+
+    report = ingest(corpus, build_store(settings), embedder, progress=progress)
+    assert (report.documents, report.documents_changed, report.documents_removed) == (6, 6, 0)
+    assert report.chunks == report.chunks_added == 15
+    assert (report.chunks_unchanged, report.chunks_removed) == (0, 0)
+    assert report.sentences_added == 20
+    assert len(embedder.passages) == 15 + 20
+    assert steps[0] == -35 and sum(steps[1:]) == 35
+    assert report.problems == ()
+
+
+def test_second_ingest_with_nothing_changed_embeds_nothing(settings, corpus):
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    embedder = CountingEmbedder()
+    report = ingest(corpus, build_store(settings), embedder)
+    assert embedder.passages == []
+    assert (report.chunks_added, report.chunks_unchanged, report.chunks_removed) == (0, 15, 0)
+    assert report.documents_changed == 0
+
+
+def test_changed_file_is_replaced_and_removed_file_deleted(settings, corpus):
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    path = corpus / "casussen" / "zorgreserve.md"
+    path.write_text(path.read_text().replace("3500 ingeschreven", "3600 ingeschreven"))
+    (corpus / "regels" / "loonheffingskorting.md").unlink()
+    embedder = CountingEmbedder()
+    report = ingest(corpus, build_store(settings), embedder)
+    assert (report.documents, report.documents_changed, report.documents_removed) == (5, 1, 1)
+    assert (report.chunks_added, report.chunks_removed) == (1, 3)
+    assert any("3600" in text for text in embedder.passages)
+    store = build_store(settings).open(FakeEmbedder().identity, create=False)
+    chunks = store.all_chunks()
+    assert len(chunks) == 13
+    assert not any(c.doc_id == "loonheffingskorting" for c in chunks)
+    assert any("3600" in c.text for c in chunks) and not any("3500" in c.text for c in chunks)
+    assert {sid.rsplit("#", 1)[0] for sid in store.sentence_ids()} == {c.id for c in chunks}
+
+
+def test_rebuild_starts_from_an_empty_index(settings, corpus):
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    embedder = CountingEmbedder()
+    report = ingest(corpus, build_store(settings), embedder, rebuild=True)
+    assert report.chunks_added == 15 and len(embedder.passages) == 35
+
+
+def test_index_refuses_another_embedding_model(settings, corpus):
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    other = FakeEmbedder(dimension=256)
+    with pytest.raises(IndexMismatchError) as error:
+        ingest(corpus, build_store(settings), other)
+    assert error.value.stored == "fake:hashed-stems (512d)"
+    assert error.value.configured == "fake:hashed-stems (256d)"
+    assert ingest(corpus, build_store(settings), other, rebuild=True).chunks_added == 15
+
+
+def test_bad_files_are_reported_and_the_rest_is_ingested(settings, corpus):
+    (corpus / "kapot.md").write_text("---\nid: kapot\n---\nTekst")
+    report = ingest(corpus, build_store(settings), create_embedder(settings.embedding))
+    assert report.documents == 6
+    assert [(p.path, p.code, p.field) for p in report.problems] == [("kapot.md", "missing_field", "titel")]
