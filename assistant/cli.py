@@ -122,6 +122,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"De map {settings.knowledge_dir} bestaat niet.", file=sys.stderr)
         return 1
     embedder = create_embedder(settings.embedding)
+    if args.rebuild and not settings.chroma_url:
+        from assistant.store import remove_local_store
+
+        remove_local_store(settings.data_dir)  # also recovers a store too damaged to open
     report = ingest(
         settings.knowledge_dir,
         build_store(settings),

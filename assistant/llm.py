@@ -25,12 +25,13 @@ from assistant.errors import ConfigError, LanguageModelError
 from assistant.prompts import Prompt, Reading
 
 if TYPE_CHECKING:
-    from assistant.answering import Answer
+    from assistant.answering import Answer, DocLink
     from assistant.chat import Conversation
     from assistant.config import LLMSettings
     from assistant.retrieval import Hit
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # failures reach the app's log handlers, not a user's terminal
 
 # After a timeout, the model is skipped this long: a condense timeout is not followed by a second wait.
 COOLDOWN_S = 10.0
@@ -269,7 +270,7 @@ def best_quote(chunk: Chunk, said: str) -> str:
         stems = set(dutch.stems(sentence))
         if stems and said_stems:
             scored.append((len(stems & said_stems) / len(stems), position, sentence))
-    best = sorted((s for s in scored if s[0] > 0), reverse=True)[:QUOTE_SENTENCES]
+    best = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))[:QUOTE_SENTENCES]
     quote = " … ".join(sentence for _, _, sentence in sorted(best, key=lambda s: s[1]))
     return quote[:QUOTE_CHARS]
 
@@ -280,7 +281,7 @@ def lead(chunk: Chunk) -> str:
     return " ".join(sentences[:QUOTE_SENTENCES])[:QUOTE_CHARS] if sentences else chunk.text[:QUOTE_CHARS]
 
 
-def nearest(hits: Sequence[Hit]) -> tuple[Any, ...]:
+def nearest(hits: Sequence[Hit]) -> tuple[DocLink, ...]:
     """The documents of the best hits, offered when the model says the passages do not answer."""
     from assistant.answering import DocLink
 

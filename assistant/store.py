@@ -113,6 +113,23 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def remove_local_store(data_dir: Path) -> None:
+    """Delete the embedded store's files: the way back from a corrupt index (`ingest --rebuild`)."""
+    import shutil
+
+    path = str(data_dir / "chroma")
+    try:  # Chroma caches one open system per path in-process; a cached one would outlive its files.
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
+        system = SharedSystemClient._identifier_to_system.pop(path, None)
+        if system is not None:
+            system.stop()
+    except Exception:  # noqa: S110 - best effort: the files go below either way
+        pass
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def _client(data_dir: Path, chroma_url: str) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings

@@ -226,7 +226,8 @@ def _browse_tab(gr: Any, app: WebApp, demo: Any) -> None:
         kinds = [(W["kind_all"], ""), (W["kind_only_casus"], "casus"), (W["kind_only_knop"], "knop")]
         kind = gr.Dropdown(kinds, value="", label=W["browse_kind"])
     count = gr.Markdown()
-    cards = gr.HTML(elem_id="wibb-cards")
+    # Markdown, not gr.HTML: gr.HTML compiles its value as a JS template (needs eval, which the CSP forbids).
+    cards = gr.Markdown(elem_id="wibb-cards", sanitize_html=True)
     table = gr.Dataframe(
         headers=W["table_headers"], type="array", interactive=False, visible=False, wrap=True
     )

@@ -77,9 +77,9 @@ class FakeLLMServer:
         with self._lock:
             self.replies.extend(r if isinstance(r, Reply) else Reply(r) for r in replies)
 
-    def next_reply(self, path: str, body: dict[str, Any]) -> Reply:
+    def next_reply(self, path: str, authorization: str, body: dict[str, Any]) -> Reply:
         with self._lock:
-            self.requests.append({"path": path, **body})
+            self.requests.append({"path": path, "authorization": authorization, **body})
             if not self.replies:
                 return Reply(status=500, body=b'{"error": {"message": "no scripted reply left"}}')
             return self.replies.pop(0)
@@ -96,7 +96,7 @@ def _handler(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
-            reply = server.next_reply(self.path, body)
+            reply = server.next_reply(self.path, self.headers.get("Authorization", ""), body)
             try:
                 server.pause(reply.delay)
                 self._respond(reply, body)

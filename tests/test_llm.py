@@ -267,6 +267,7 @@ def test_openai_backend_streams_a_verified_answer_end_to_end(assistant, server):
     request = server.requests[0]
     assert request["path"] == "/v1/chat/completions"
     assert request["stream"] is True and request["model"] == "fake-model"
+    assert request["authorization"] == "Bearer geheim"
     system, user = request["messages"]
     assert system["role"] == "system" and texts.NOT_IN_KNOWLEDGE in system["content"]
     assert user["content"].startswith("Passages uit de kennisbank:\n\n[1] Nationale Zorgreserve")
@@ -410,6 +411,15 @@ def test_wibb_ask_prints_the_notice_and_the_extractive_answer_when_the_model_is_
         texts.LLM_FALLBACK["unreachable"] + "\nEind 2023 telde de Nationale Zorgreserve 3500"
     )
     assert "Traceback" not in out and "\nBronnen:\n[1]" in out
+
+
+def test_wibb_ask_with_a_model_backend_but_no_model_name_says_what_to_set(monkeypatch, tiny_index, capsys):
+    from assistant.cli import main
+
+    args = cli_env(monkeypatch, tiny_index, "http://127.0.0.1:9")
+    monkeypatch.delenv("WIBB_LLM_MODEL")
+    assert main([*args, "ask", QUESTION]) == 1
+    assert "WIBB_LLM_MODEL" in capsys.readouterr().err
 
 
 def test_wibb_ask_without_a_model_stays_offline_and_extractive(monkeypatch, tiny_index, capsys):

