@@ -19,6 +19,7 @@ EXAMPLES = """voorbeelden:
   wibb chat                                     # gesprek in de terminal
   wibb eval evals/vragen.yaml --html rapport.html --fail-under hit@5=0.9
   wibb serve                                    # de webapp op http://127.0.0.1:7860
+  wibb feedback export --csv feedback.csv       # 👍/👎 uit de webapp
   wibb config                                   # de actieve instellingen
 """
 
@@ -71,6 +72,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="adres (standaard 127.0.0.1)")
     p.add_argument("--port", type=int, help="poort (standaard 7860)")
     p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("feedback", help="👍/👎 uit de webapp exporteren")
+    feedback = p.add_subparsers(title="opdrachten", metavar="OPDRACHT")
+    p = feedback.add_parser(
+        "export",
+        help="feedback exporteren (zonder opties: JSON op het scherm)",
+        epilog="voorbeelden:\n  wibb feedback export --csv feedback.csv\n"
+        "  wibb feedback export --as-questions evals/uit-feedback.yaml   # 👎 als toetsvragen",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--csv", type=Path, metavar="OUT", help="alle feedback als CSV")
+    p.add_argument("--json", type=Path, metavar="OUT", help="alle feedback als JSON")
+    p.add_argument(
+        "--as-questions", type=Path, metavar="OUT", help="de 👎 als vragenset (YAML) voor wibb eval"
+    )
+    p.set_defaults(handler=cmd_feedback_export)
     return parser
 
 
@@ -242,6 +259,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     launch(load_settings(args), host=args.host, port=args.port)
     return 0
 
+
+def cmd_feedback_export(args: argparse.Namespace) -> int:
+    from assistant import feedback
+
+    settings = load_settings(args)
+    store = feedback.FeedbackStore(settings.feedback_db)
+    entries = store.entries()
+    messages = texts.FEEDBACK_CLI
+    if not entries:
+        print(messages["none"].format(path=settings.feedback_db), file=sys.stderr)
+    if not (args.csv or args.json or args.as_questions):
+        print(feedback.to_json(entries))
+        return 0
+    for path, text, n in (
+        (args.csv, lambda: feedback.to_csv(entries), len(entries)),
+        (args.json, lambda: feedback.to_json(entries), len(entries)),
+    ):
+        if path:
+            path.write_text(text(), encoding="utf-8")
+            print(messages["written"].format(n=n, path=path))
+    if args.as_questions:
+        dislikes = [e for e in entries if e.rating == feedback.DISLIKE]
+        args.as_questions.write_text(feedback.to_question_yaml(dislikes), encoding="utf-8")
+        print(messages["questions_written"].format(n=len(dislikes), path=args.as_questions))
+    return 0
 
 if __name__ == "__main__":
     raise SystemExit(main())

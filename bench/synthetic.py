@@ -59,10 +59,10 @@ def sentence_pool(knowledge_data_dir: Path) -> Pool:
     return Pool(texts, vectors, chunks, identity, key)
 
 
-def corpus_key(pool: Pool, size: int, seed: int) -> str:
+def corpus_key(pool_key: str, size: int, seed: int) -> str:
     from assistant.store import SCHEMA_VERSION
 
-    return f"pool={pool.key} size={size} seed={seed} generator={GENERATOR_VERSION} schema={SCHEMA_VERSION}"
+    return f"pool={pool_key} size={size} seed={seed} generator={GENERATOR_VERSION} schema={SCHEMA_VERSION}"
 
 
 def synthetic_batches(pool: Pool, size: int, seed: int = 7, batch: int = 5000) -> Iterator[tuple[list, np.ndarray, list, np.ndarray]]:
