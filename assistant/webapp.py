@@ -125,7 +125,7 @@ class WebApp:
             if final is not None:
                 turn.update(
                     answer=final.text,
-                    cited=[c.doc_id for c in final.citations],
+                    cited=list(dict.fromkeys(c.doc_id for c in final.citations)),
                     query=final.query,
                     refused=final.refused,
                     docs=[link.id for link in (*final.knoppen, *final.cases, *final.nearest)],
@@ -142,6 +142,8 @@ class WebApp:
         ids = [d for t in turns for d in t.get("docs", [])]
         if pending is not None:
             ids += [link.id for link in (*pending.knoppen, *pending.cases, *pending.nearest)]
+        if not ids:
+            return []
         documents = self.assistant().retriever.documents()
         return doc_choices(documents[d] for d in dict.fromkeys(ids) if d in documents)
 

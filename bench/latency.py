@@ -31,7 +31,9 @@ def ask_all(assistant: Any, cases: list[Any], passes: int) -> dict[str, list[lis
             for name in PARTS:
                 if name in t:  # compose_ms is absent when the assistant refuses
                     current[name].append(t[name])
-            current["retrieval_ms"].append(sum(t.get(n, 0.0) for n in ("embed_ms", "dense_ms", "bm25_ms", "fusion_ms")))
+            current["retrieval_ms"].append(
+                sum(t.get(n, 0.0) for n in ("embed_ms", "dense_ms", "bm25_ms", "fusion_ms"))
+            )
             current["total_ms"].append(answer.latency_ms)
         for name, values in current.items():
             samples[name].append(values)
@@ -39,7 +41,10 @@ def ask_all(assistant: Any, cases: list[Any], passes: int) -> dict[str, list[lis
 
 
 def summarise(samples: dict[str, list[list[float]]]) -> dict[str, Any]:
-    return {name: {k: v.__dict__ for k, v in percentiles_over_repeats(passes).items()} for name, passes in samples.items()}
+    return {
+        name: {k: v.__dict__ for k, v in percentiles_over_repeats(passes).items()}
+        for name, passes in samples.items()
+    }
 
 
 def work_latency(data_dir: str, passes: int, chroma_url: str = "") -> dict[str, Any]:

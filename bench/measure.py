@@ -58,7 +58,9 @@ def percentile(values: Sequence[float], q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else float("nan")
 
 
-def percentiles_over_repeats(passes: Sequence[Sequence[float]], qs: Sequence[float] = (50, 95)) -> dict[str, Spread]:
+def percentiles_over_repeats(
+    passes: Sequence[Sequence[float]], qs: Sequence[float] = (50, 95)
+) -> dict[str, Spread]:
     """Each pass gives its own p50/p95; the spread of those over the passes is reported."""
     return {f"p{q:g}": Spread.of([percentile(p, q) for p in passes if len(p)]) for q in qs}
 
@@ -103,7 +105,9 @@ def machine() -> dict[str, str]:
                 cpu = line.split(":", 1)[1].strip()
                 break
         mem_kb = next(
-            int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
         )
         memory = f"{mem_kb / 1024 / 1024:.1f} GB"
     except (OSError, StopIteration):
@@ -165,15 +169,25 @@ def bench_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_worker(task: str, timeout: float = 7200, env: dict[str, str] | None = None, **args: Any) -> dict[str, Any]:
+def run_worker(
+    task: str, timeout: float = 7200, env: dict[str, str] | None = None, **args: Any
+) -> dict[str, Any]:
     """Run `bench/worker.py TASK` in a fresh process; its last `BENCH-RESULT {json}` line is the result."""
     command = [PYTHON, str(BENCH / "worker.py"), task, json.dumps(args, default=str)]
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=timeout, env=env or bench_env(), cwd=ROOT, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env or bench_env(),
+        cwd=ROOT,
+        check=False,
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
     if done.returncode != 0 or not lines:
-        raise RuntimeError(f"worker {task} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"worker {task} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     return json.loads(lines[-1][len(RESULT_PREFIX) :])
 
 

@@ -24,8 +24,9 @@ SEED = 7
 
 def work_scale_build(data_dir: str, knowledge_data_dir: str, size: int, seed: int = SEED) -> dict[str, Any]:
     """In the worker: write a synthetic corpus into a fresh embedded store."""
-    from assistant.store import VectorStore
     from synthetic import corpus_key, sentence_pool, synthetic_batches
+
+    from assistant.store import VectorStore
 
     pool = sentence_pool(Path(knowledge_data_dir))
     started = time.perf_counter()
@@ -82,14 +83,18 @@ def run(knowledge_data_dir: Path, quick: bool, log: Any) -> dict[str, Any]:
         if built is None:
             shutil.rmtree(folder, ignore_errors=True)
             built = run_worker(
-                "scale_build", data_dir=str(folder / "data"), knowledge_data_dir=str(knowledge_data_dir), size=size
+                "scale_build",
+                data_dir=str(folder / "data"),
+                knowledge_data_dir=str(knowledge_data_dir),
+                size=size,
             )
             built["built_at"] = datetime.now().isoformat(timespec="minutes")
             (folder / "stamp.json").write_text(json.dumps(built))
             built["cached"] = False
         else:
             built["cached"] = True
-        log(f"scale {size}: corpus {'reused' if built['cached'] else 'built'} ({built['build_s']:.0f} s to write)")
+        state = "reused" if built["cached"] else "built"
+        log(f"scale {size}: corpus {state} ({built['build_s']:.0f} s to write)")
         passes = 2 if quick else 3
         embedded = run_worker("scale_query", data_dir=str(folder / "data"), passes=passes)
         log(f"scale {size} embedded: p95 {embedded['latency']['total_ms']['p95']['median']:.0f} ms")

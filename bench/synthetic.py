@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from measure import CACHE
 
 GENERATOR_VERSION = 1
@@ -65,7 +64,9 @@ def corpus_key(pool_key: str, size: int, seed: int) -> str:
     return f"pool={pool_key} size={size} seed={seed} generator={GENERATOR_VERSION} schema={SCHEMA_VERSION}"
 
 
-def synthetic_batches(pool: Pool, size: int, seed: int = 7, batch: int = 5000) -> Iterator[tuple[list, np.ndarray, list, np.ndarray]]:
+def synthetic_batches(
+    pool: Pool, size: int, seed: int = 7, batch: int = 5000
+) -> Iterator[tuple[list, np.ndarray, list, np.ndarray]]:
     """(chunks, chunk vectors, sentence records, sentence vectors) in batches of `batch` chunks."""
     from assistant.indexing import sentence_records
 
@@ -96,7 +97,9 @@ def synthetic_batches(pool: Pool, size: int, seed: int = 7, batch: int = 5000) -
             own = sentence_records(chunk)
             # split_sentences may join or split pool sentences differently: map each record back by order.
             records.extend(own)
-            sentence_vectors.append(pool.vectors[picks[i]][np.minimum(np.arange(len(own)), len(picks[i]) - 1)])
+            sentence_vectors.append(
+                pool.vectors[picks[i]][np.minimum(np.arange(len(own)), len(picks[i]) - 1)]
+            )
         matrix = np.vstack(vectors).astype(np.float32)
         matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
         yield chunks, matrix, records, np.vstack(sentence_vectors).astype(np.float32)

@@ -11,8 +11,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
-for _name in [n for n in os.environ if n.startswith("WIBB_")]:  # a developer's own settings must not leak in
-    del os.environ[_name]
+for _name in [n for n in os.environ if n.startswith("WIBB_") and n != "WIBB_TEST_CACHE"]:
+    del os.environ[_name]  # a developer's own settings must not leak in
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -37,7 +37,8 @@ def _no_accidental_model_calls():
 
 @pytest.fixture(autouse=True)
 def _isolated_cwd(tmp_path, monkeypatch):
-    """No test reads a developer's .env or writes into the repository's .wibb/."""
+    """No test reads a developer's .env or writes an index into the repository's .wibb/
+    (only the model-export cache lives there, shared between test runs)."""
     monkeypatch.chdir(tmp_path)
 
 

@@ -1,0 +1,455 @@
+"""The web app without a browser: pure conversions, handlers with the fake assistant, and the API of a
+launched app through gradio_client."""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+import pytest
+from conftest import fake_settings
+from pydantic import SecretStr
+
+from assistant import texts, webeval
+from assistant.answering import Answer, Assistant, DocLink
+from assistant.chunking import Chunk
+from assistant.composer import Citation
+from assistant.config import WebSettings
+from assistant.errors import ConfigError, LanguageModelError
+from assistant.feedback import DISLIKE, LIKE
+from assistant.knowledge import SourceRef
+from assistant.webapp import WebApp
+from assistant.webparts import (
+    answer_messages,
+    cards_html,
+    check_login,
+    conversation_from_history,
+    document_markdown,
+    filters_from,
+    parse_auth,
+    plain_text,
+    safe_url,
+    turn_for_index,
+    user_message,
+)
+
+W = texts.WEB
+EVIL = '<script>alert(1)</script> <img src=x onerror="alert(2)"> [klik](javascript:alert(3))'
+
+
+def citation(**fields) -> Citation:
+    values = dict(n=1, doc_id="zorgreserve", chunk_id="c1", titel="Nationale Zorgreserve",
+                  heading="Omvang", source="Verslag", url=None, peildatum="2024-06",
+                  quote="Er zijn 3500 zorgreservisten.")  # fmt: skip
+    return Citation(**{**values, **fields})
+
+
+def chunk(**fields) -> Chunk:
+    values = dict(id="c1", doc_id="x", titel="Titel", heading=(), text="Tekst.", position=0, soort="casus",
+                  sector=("zorg",), doelgroep=("professional",), knoppen=(), bronnen=(), peildatum="2024-06",
+                  path="x.md")  # fmt: skip
+    return Chunk(**{**values, **fields})
+
+
+@pytest.fixture
+def web(assistant, tiny_index, tmp_path):
+    """A WebApp over the shared tiny-corpus assistant, with its own feedback database."""
+    return WebApp(fake_settings(tmp_path / "web"), assistant)
+
+
+def ask(web: WebApp, question: str, history=(), turns=(), **filters):
+    steps = list(
+        web.respond(question, list(history), filters.get("sector"), filters.get("soort"), list(turns))
+    )
+    return steps
+
+
+# -- pure conversions ---------------------------------------------------------------------------------
+
+
+def test_answer_becomes_one_bubble_with_collapsible_sources_and_clickable_links():
+    answer = Answer(
+        question="Hoeveel?",
+        text="Er zijn 3500 zorgreservisten [1].",
+        citations=(citation(url="https://example.org/zr"),),
+        knoppen=(DocLink("matcher", "Knop 1: de matcher", "knop"),),
+        cases=(DocLink("zorgreserve", "Nationale Zorgreserve", "casus"),),
+        query="Hoeveel?",
+    )
+    main, sources = answer_messages(answer)
+    assert main["role"] == sources["role"] == "assistant"
+    assert "Er zijn 3500 zorgreservisten [1]." in main["content"]
+    assert W["open_hint"] in main["content"]
+    assert sources["metadata"] == {"title": "Bronnen"}
+    assert "**[1] Nationale Zorgreserve – Omvang**" in sources["content"]
+    assert "[Verslag](https://example.org/zr)" in sources["content"]
+    assert "peildatum 2024-06" in sources["content"]
+    assert "> Er zijn 3500 zorgreservisten." in sources["content"]
+    assert sources["options"] == [
+        {"label": "Knop: Knop 1: de matcher", "value": "doc:matcher"},
+        {"label": "Casus: Nationale Zorgreserve", "value": "doc:zorgreserve"},
+    ]
+    assert "Gezocht op" not in main["content"]
+
+
+def test_first_snapshot_shows_that_the_answer_is_coming_and_the_search_query():
+    answer = Answer(
+        question="En bij Defensie?", text="", query="En bij Defensie? (zorgreservisten)", complete=False
+    )
+    [main] = answer_messages(answer)
+    assert main["content"].startswith("*Gezocht op: En bij Defensie? (zorgreservisten)*")
+    assert W["pending"] in main["content"]
+
+
+def test_language_model_notice_is_shown_above_the_answer():
+    notice = texts.LLM_FALLBACK["unreachable"]
+    [main] = answer_messages(Answer(question="Vraag", text="Antwoord [1].", notice=notice, query="Vraag"))
+    assert main["content"].index(notice) < main["content"].index("Antwoord")
+
+
+def test_text_from_documents_and_questions_is_escaped():
+    answer = Answer(
+        question=EVIL, text=EVIL, citations=(citation(titel=EVIL, quote=EVIL, url="javascript:alert(4)"),)
+    )
+    shown = " ".join(m["content"] for m in [user_message(EVIL), *answer_messages(answer)])
+    assert "<script>" not in shown and "<img" not in shown
+    assert "&lt;script&gt;" in shown
+    assert re.search(r"(?<!\\)\]\(javascript:", shown) is None  # the Markdown link in the text is inert
+    assert "javascript:alert(4)" not in shown  # a source URL that is not http(s) is not linked
+
+
+def test_shown_question_reads_back_as_typed():
+    question = "Wat is 5 < 6 & [1]? Echt!"
+    assert plain_text(user_message(question)["content"]) == question
+
+
+def test_history_from_browser_and_from_gradio_client_gives_the_same_conversation():
+    browser = [
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": user_message("Wat is <de> zorgreserve?")["content"]}],
+        },
+        {"role": "assistant", "content": [{"type": "text", "text": "Een reserve [1]."}]},
+        {"role": "assistant", "content": "bronnen", "metadata": {"title": "Bronnen"}},
+    ]
+    client = [["Wat is <de> zorgreserve?", "Een reserve [1]."]]
+    for history in (browser, client):
+        conversation = conversation_from_history(history)
+        assert conversation.questions == ["Wat is <de> zorgreserve?"]
+        assert conversation.answers == ["Een reserve [1]."]
+
+
+def test_thumb_on_a_reply_maps_to_its_question():
+    history = [
+        {"role": "user"},
+        {"role": "assistant"},
+        {"role": "assistant"},
+        {"role": "user"},
+        {"role": "assistant"},
+    ]
+    assert turn_for_index(history, 1) == 0
+    assert turn_for_index(history, 2) == 0
+    assert turn_for_index(history, 4) == 1
+    assert turn_for_index(history, [4, 0]) == 1
+    assert turn_for_index(history, "x") == -1
+
+
+def test_unknown_filter_values_from_the_api_are_ignored():
+    filters = filters_from(["zorg", "<script>"], ["casus", "alles"])
+    assert (filters.sector, filters.soort) == (("zorg",), ("casus",))
+
+
+def test_document_view_is_escaped_and_links_only_http():
+    chunks = [
+        chunk(heading=("Omvang",), text=EVIL, bronnen=(SourceRef("Goed", "https://example.org/a"),
+                                                        SourceRef("Fout", "javascript:alert(5)"))),
+    ]  # fmt: skip
+    shown = document_markdown(chunks)
+    assert "## Titel" in shown and "### Omvang" in shown
+    assert "<script>" not in shown and "<img" not in shown
+    assert "[Goed](https://example.org/a)" in shown
+    assert "javascript:" not in shown.replace("(javascript:alert(3))", "")  # only the escaped text keeps it
+    assert "- Fout" in shown
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [("https://example.org/x?a=1", True), ("http://a.b", True), ("javascript:alert(1)", False),
+     ("data:text/html,x", False), ("https://a.b/x) [y](javascript:z", False), (None, False)],
+)  # fmt: skip
+def test_only_plain_http_links(url, ok):
+    assert safe_url(url) is ok
+
+
+def test_cards_escape_titles_and_text():
+    shown = cards_html([chunk(titel=EVIL, text=EVIL, doc_id="x")])
+    assert "<script>" not in shown and "<img src" not in shown and "&lt;script&gt;" in shown
+
+
+def test_login_settings_inline_several_or_from_a_file(tmp_path):
+    assert parse_auth("") == {}
+    assert parse_auth("anna:geheim") == {"anna": "geheim"}
+    assert parse_auth("anna:ge:heim, bob:x") == {"anna": "ge:heim", "bob": "x"}
+    path = tmp_path / "users.txt"
+    path.write_text("# organisatoren\nanna:geheim\n\nbob:ook-geheim\n", encoding="utf-8")
+    assert parse_auth(str(path)) == {"anna": "geheim", "bob": "ook-geheim"}
+    with pytest.raises(ConfigError):
+        parse_auth("zonder-wachtwoord")
+
+
+def test_login_check():
+    users = {"anna": "geheim"}
+    assert check_login(users, "anna", "geheim")
+    assert not check_login(users, "anna", "fout")
+    assert not check_login(users, "bob", "geheim")
+    assert not check_login({}, "", "")
+
+
+# -- chat handlers with the fake assistant ---------------------------------------------------------------
+
+
+def test_chat_streams_the_answer_with_sources_in_the_same_bubble(web):
+    steps = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")
+    assert len(steps) >= 3  # first the sources, then the text grows, then the final state
+    first_messages = steps[0][0]
+    assert first_messages[0] == {"role": "user", "content": "Hoeveel zorgreservisten zijn er ingeschreven?"}
+    assert W["pending"] in first_messages[1]["content"]
+    messages, box, turns, session, docs = steps[-1]
+    assert box == ""
+    assert [m["role"] for m in messages] == ["user", "assistant", "assistant"]
+    assert "3500" in messages[1]["content"]
+    assert messages[2]["metadata"]["title"] == "Bronnen"
+    assert turns[0]["cited"] == ["zorgreserve"]
+    assert len(session) == 16
+    assert ("Casus: Nationale Zorgreserve", "zorgreserve") in docs
+
+
+def test_follow_up_keeps_context_and_shows_the_search_query(web):
+    first = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")[-1]
+    messages, _, turns, _, _ = ask(web, "En hoe zit dat bij Defensie?", first[0], first[2])[-1]
+    assert len(turns) == 2
+    assert turns[1]["query"] != "En hoe zit dat bij Defensie?"
+    assert "zorgreservist" in turns[1]["query"]
+    assert "Gezocht op: En hoe zit dat bij Defensie?" in messages[4]["content"]
+
+
+def test_filters_are_applied_and_remembered_for_feedback(web):
+    *_, (_, _, turns, _, _) = ask(web, "Welke voorbeelden zijn er?", sector=["onderwijs"], soort=["casus"])
+    assert turns[0]["filters"] == {"sector": ["onderwijs"], "soort": ["casus"]}
+    assert set(turns[0]["cited"]) <= {"techdocent"}
+
+
+def test_invalid_question_gets_a_dutch_message(web):
+    [(messages, _, turns, _, _)] = ask(web, "   ")
+    assert messages[-1]["content"] == "⚠️ " + texts.QUESTION_PROBLEMS["empty"]
+    assert turns[0]["answer"] == texts.QUESTION_PROBLEMS["empty"]
+
+
+def test_missing_index_says_to_run_ingest(tmp_path):
+    web = WebApp(fake_settings(tmp_path / "leeg"))
+    [(messages, *_)] = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")
+    assert "Voer eerst `python ingest.py` uit" in messages[-1]["content"]
+    assert "Voer eerst `python ingest.py` uit" in web.status()
+    assert "python ingest.py" in web.browse()[0]
+
+
+def test_unreachable_language_model_falls_back_and_says_so(tmp_path, assistant):
+    from assistant.testing import ScriptedLLM
+
+    llm = ScriptedLLM([LanguageModelError("unreachable", "connection refused")])
+    web = WebApp(fake_settings(tmp_path / "web"), Assistant(assistant.retriever, llm=llm))
+    messages = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")[-1][0]
+    assert texts.LLM_FALLBACK["unreachable"] in messages[1]["content"]
+    assert "3500" in messages[1]["content"]
+
+
+def test_language_model_answer_streams_token_by_token(tmp_path, assistant):
+    from assistant.testing import ScriptedLLM
+
+    llm = ScriptedLLM(["Er zijn 3500 zorgreservisten [1]."])
+    web = WebApp(fake_settings(tmp_path / "web"), Assistant(assistant.retriever, llm=llm))
+    steps = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")
+    texts_seen = [s[0][1]["content"] for s in steps]
+    assert len(steps) >= 5
+    assert any("Er zijn 3500" in t and "zorgreservisten" not in t for t in texts_seen)  # a partial answer
+    assert "Er zijn 3500 zorgreservisten [1]." in texts_seen[-1]
+
+
+def test_thumbs_are_stored_with_question_answer_cited_ids_and_filters(web):
+    messages, _, turns, session, _ = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?", sector=["zorg"])[-1]
+    turns, message, entry_id = web.rate(messages, turns, session, 1, True)
+    assert message == W["feedback_like"]
+    [entry] = web.feedback.entries()
+    assert (entry.id, entry.rating, entry.question) == (entry_id, LIKE, "Hoeveel zorgreservisten zijn er ingeschreven?")
+    assert "3500" in entry.answer
+    assert entry.cited == ("zorgreserve",)
+    assert entry.filters == {"sector": ["zorg"]}
+    # changing your mind updates the same row; a comment is added to it; un-thumbing removes it
+    turns, message, same_id = web.rate(messages, turns, session, 2, False)
+    assert same_id == entry_id and message == W["feedback_dislike"]
+    assert web.comment("Het cijfer is oud", same_id) == W["comment_saved"]
+    [entry] = web.feedback.entries()
+    assert (entry.rating, entry.comment) == (DISLIKE, "Het cijfer is oud")
+    turns, message, none = web.rate(messages, turns, session, 1, "")
+    assert none is None and web.feedback.entries() == []
+
+
+def test_thumb_on_an_unknown_message_stores_nothing(web):
+    assert web.rate([], [], "", 3, True) == ([], W["feedback_unknown"], None)
+    assert web.feedback.entries() == []
+
+
+def test_open_a_knop_from_an_answer(web):
+    shown = web.open_document("doc:matcher")
+    assert shown.startswith("## Knop 1: de matcher")
+    assert W["doc_none"] == web.open_document("")
+    assert W["doc_missing"] == web.open_document("bestaat-niet")
+
+
+# -- casussen & knoppen ---------------------------------------------------------------------------------
+
+
+def test_browse_filters_by_sector_and_kind(web):
+    _, rows, choices, count = web.browse()
+    assert [r[-1] for r in rows] == ["matcher", "laagdrempeligheid", "techdocent", "zorgreserve"]
+    assert count == "4 casussen en knoppen"
+    _, rows, _, _ = web.browse("zorg", "casus")
+    assert [r[-1] for r in rows] == ["zorgreserve"]
+    _, rows, _, _ = web.browse("zorg", "knop")  # cross-sector knoppen apply to every sector
+    assert {r[-1] for r in rows} == {"matcher", "laagdrempeligheid"}
+    assert ("Casus: Nationale Zorgreserve", "zorgreserve") in choices
+
+
+def test_question_limited_to_one_case_or_sector(web):
+    *_, answer = web.ask_scoped("Hoeveel zorgreservisten zijn er ingeschreven?", "doc", "zorgreserve", "")
+    assert "3500" in answer
+    *_, answer = web.ask_scoped("Hoeveel zorgreservisten zijn er ingeschreven?", "doc", "techdocent", "")
+    assert "3500" not in answer
+    assert list(web.ask_scoped("Vraag", "doc", "", "")) == [W["scope_need_doc"]]
+    assert list(web.ask_scoped("Vraag", "sector", "", "")) == [W["scope_need_sector"]]
+
+
+# -- toetsen ------------------------------------------------------------------------------------------------
+
+
+def test_organiser_handlers_need_a_login_when_one_is_configured(tmp_path, assistant):
+    settings = fake_settings(tmp_path / "web", web=WebSettings(auth=SecretStr("anna:geheim")))
+    web = WebApp(settings, assistant)
+    assert web.login_required
+    assert webeval.feedback_overview(web, False)[0] == W["login_required"]
+    assert webeval.export_feedback(web, False) == []
+    assert webeval.run_eval(web, "vragen.yaml", None, False)[0] == W["login_required"]
+    assert web.login("anna", "fout") == (False, W["login_failed"])
+    assert web.login("anna", "geheim") == (True, W["login_ok"])
+    assert webeval.feedback_overview(web, True)[0] == W["feedback_counts"].format(likes=0, dislikes=0)
+
+
+def test_uploads_are_checked_for_type_and_size(web, tmp_path):
+    big = tmp_path / "groot.yaml"
+    big.write_bytes(b"#" * int(web.settings.web.max_upload_mb * 1_000_000 + 1))
+    with pytest.raises(ValueError, match="te groot"):
+        webeval.read_cases(web, webeval.UPLOAD, str(big), {})
+    exe = tmp_path / "vragen.exe"
+    exe.write_text("x", encoding="utf-8")
+    with pytest.raises(ValueError, match="YAML"):
+        webeval.read_cases(web, webeval.UPLOAD, str(exe), {})
+    with pytest.raises(ValueError, match="Upload eerst"):
+        webeval.read_cases(web, webeval.UPLOAD, None, {})
+    good = tmp_path / "vragen.csv"
+    good.write_text("id,question,expect_facts\nzr,Hoeveel zorgreservisten zijn er ingeschreven?,3500\n", encoding="utf-8")
+    cases, name = webeval.read_cases(web, webeval.UPLOAD, str(good), {})
+    assert name == "vragen.csv" and [c.id for c in cases] == ["zr"]
+
+
+def test_dislikes_become_a_question_set_download_inside_the_data_folder(web):
+    first = web.feedback.add(
+        rating=DISLIKE, question="Wat kost het?", answer="Dat staat niet in de kennisbank."
+    )
+    web.feedback.add(rating=LIKE, question="Goed", answer="Ja.")
+    line, rows, choices = webeval.feedback_overview(web, False)
+    assert line == W["feedback_counts"].format(likes=1, dislikes=1)
+    assert [r[2] for r in rows] == ["👍", "👎"]
+    assert choices == [(f"{first}: Wat kost het?", first)]
+    _, [path] = webeval.dislikes_to_questions(web, [first], False)
+    assert Path(path).parent == web.settings.data_dir / "exports"
+    assert "Wat kost het?" in Path(path).read_text(encoding="utf-8")
+    files = webeval.export_feedback(web, False)
+    assert [Path(f).suffix for f in files] == [".csv", ".json"]
+    assert all(Path(f).parent == web.settings.data_dir / "exports" for f in files)
+
+
+def test_question_set_runs_with_progress_and_a_report(web, tmp_path):
+    pytest.importorskip("assistant.reports")
+    path = tmp_path / "vragen.yaml"
+    path.write_text(
+        "- id: zr\n  question: Hoeveel zorgreservisten zijn er ingeschreven?\n  expect_facts: [['3500']]\n"
+        "  expect_sources: [zorgreserve]\n"
+        "- id: weet-niet\n  question: Wat is het uurloon van een piloot?\n  answerable: false\n",
+        encoding="utf-8",
+    )
+    calls = []
+    summary, rows, files = webeval.run_eval(web, "eigen", None, False, lambda d, t: calls.append((d, t)),
+                                            {"eigen": path})  # fmt: skip
+    assert calls == [(1, 2), (2, 2)]
+    assert "hit@5" in summary
+    assert rows[0][:3] == ["zr", "Hoeveel zorgreservisten zijn er ingeschreven?", "ja"]
+    assert {Path(f).suffix for f in files} == {".html", ".md", ".json", ".csv"}
+
+
+def test_shipped_question_sets_are_offered():
+    sets = webeval.shipped_sets()
+    assert "vragen.yaml" in sets
+    assert webeval.set_choices(sets)[-1] == (W["eval_upload_choice"], webeval.UPLOAD)
+
+
+# -- the app over HTTP --------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tiny_index):
+    """The whole app launched on a free port, as `wibb serve` does, over the tiny index."""
+    from assistant.web import build_demo, launch
+
+    port = free_port()
+    demo = build_demo(None, tiny_index)
+    launch(tiny_index, port=port, demo=demo, block=False)
+    yield f"http://127.0.0.1:{port}/", tiny_index
+    demo.close()
+
+
+@pytest.mark.slow
+def test_gradio_client_asks_and_gets_a_streamed_answer(served):
+    from gradio_client import Client
+
+    url, _ = served
+    client = Client(url, verbose=False)
+    job = client.submit("Hoeveel zorgreservisten zijn er ingeschreven?", [], [], [], api_name="/chat")
+    outputs = list(job)
+    messages = job.result()[0]
+    assert len(outputs) >= 2
+    assert any("3500" in str(m.get("content")) for m in messages)
+    assert any((m.get("metadata") or {}).get("title") == "Bronnen" for m in messages)
+    # a follow-up through the client sends the history back and keeps the context
+    follow = client.predict("En hoe zit dat bij Defensie?", messages, [], [], api_name="/chat")[0]
+    assert "Gezocht op: En hoe zit dat bij Defensie?" in str(follow)
+
+
+@pytest.mark.slow
+def test_page_is_dutch_offline_and_locked_down(served):
+    import httpx
+
+    url, _ = served
+    response = httpx.get(url)
+    assert response.status_code == 200
+    assert '<html\n\tlang="nl"' in response.text or 'lang="nl"' in response.text
+    assert "Object.defineProperty(p,'language'" in response.text
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "connect-src 'self'" in policy
+    assert "fonts.googleapis" not in response.text
