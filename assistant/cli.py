@@ -65,6 +65,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p)
     p.set_defaults(handler=cmd_chat)
 
+    p = sub.add_parser(
+        "eval",
+        help="een vragenset draaien en de antwoorden toetsen",
+        epilog=EVAL_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", type=Path, help="de vragenset (.yaml, .yml of .csv)")
+    for fmt in ("json", "markdown", "html", "csv"):
+        p.add_argument(f"--{fmt}", type=Path, metavar="UIT", help=f"rapport als {fmt.upper()} naar UIT")
+    p.add_argument(
+        "--fail-under", nargs="+", action="extend", default=[], metavar="MAAT=WAARDE",
+        help="eindig met code 1 als een maat onder de waarde blijft (bij latency_*_ms: erboven)",
+    )  # fmt: skip
+    p.add_argument("-k", type=int, default=5, help="aantal opgehaalde bronnen voor de @k-maten (standaard 5)")
+    p.add_argument("--compare", type=Path, metavar="OUD.json", help="vergelijk met een eerder JSON-rapport")
+    p.add_argument("--judge", action="store_true", help="laat het taalmodel (WIBB_LLM) antwoorden beoordelen")
+    _add_filters(p)
+    p.set_defaults(handler=cmd_eval)
+
     p = sub.add_parser("config", help="de actieve instellingen tonen (geheimen gemaskeerd)")
     p.set_defaults(handler=cmd_config)
 
@@ -254,6 +273,81 @@ def cmd_chat(args: argparse.Namespace) -> int:
         conversation.add(question, answer.text)
     print("Tot ziens.")
     return 0
+
+
+EVAL_EXAMPLES = """voorbeelden:
+  wibb eval evals/vragen.yaml --html rapport.html
+  wibb eval evals/vragen.yaml --json nieuw.json --compare oud.json
+  wibb eval evals/vragen.yaml --fail-under answer_fact_recall=0.85 latency_p95_ms=300
+"""
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from assistant import evaluation, reports
+    from assistant.config import RetrievalSettings
+    from assistant.factory import build_assistant
+
+    labels = texts.EVAL_LABELS
+    try:
+        thresholds = evaluation.parse_thresholds(args.fail_under, args.k)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    old = None
+    if args.compare:
+        try:
+            old = json.loads(args.compare.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:  # json.JSONDecodeError is a ValueError
+            reason = error.strerror if isinstance(error, OSError) else error
+            print(labels["compare_unreadable"].format(path=args.compare, reason=reason), file=sys.stderr)
+            return 2
+    cases = evaluation.load_cases(args.file)
+    filters = filters_from(args)
+    cases = [case if not case.filters.is_empty() else replace(case, filters=filters) for case in cases]
+    settings = load_settings(args)
+    # @k needs k passages; a smaller configured top_k is raised to k, a larger one is measured as it is.
+    retrieval = RetrievalSettings(top_k=max(settings.retrieval.top_k, args.k))
+    settings = load_settings(args, retrieval=retrieval)
+    judge = None
+    if args.judge:
+        if settings.llm.backend == "none":
+            print(labels["judge_missing"], file=sys.stderr)
+            return 2
+        from assistant.llm import completion_function
+
+        judge = completion_function(settings.llm)
+    assistant = build_assistant(settings)
+    from tqdm import tqdm
+
+    with tqdm(total=len(cases), desc=labels["progress"], unit="vraag", file=sys.stderr, leave=False) as bar:
+        report = evaluation.run_cases(
+            assistant, cases, k=args.k, progress=lambda *_: bar.update(1), judge=judge, source=str(args.file)
+        )
+    print(reports.terminal_summary(report))
+    comparison = reports.compare(old, report, str(args.compare)) if old is not None else None
+    renderers = {
+        "json": reports.to_json,
+        "markdown": reports.to_markdown,
+        "html": lambda r: reports.to_html(r, comparison),
+        "csv": reports.to_csv,
+    }
+    for fmt, render in renderers.items():
+        if getattr(args, fmt):
+            getattr(args, fmt).write_text(render(report), encoding="utf-8")
+            print(labels["written"].format(path=getattr(args, fmt)))
+    if comparison is not None:
+        print("\n" + reports.comparison_markdown(comparison))
+    misses = evaluation.below_threshold(report.summary, thresholds)
+    for name, value, limit in misses:
+        shown = f"{limit:g} ms" if name.endswith("_ms") else f"{limit:g}".replace(".", ",")
+        key = "above" if name.endswith("_ms") else "below"
+        message = labels[key].format(metric=name, value=reports.number(name, value), limit=shown)
+        print(message, file=sys.stderr)
+    if thresholds and not misses:
+        print(labels["thresholds_ok"])
+    return 1 if misses else 0
 
 
 def cmd_config(args: argparse.Namespace) -> int:

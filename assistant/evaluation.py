@@ -41,6 +41,7 @@ class Passage:
 class CitedSource:
     n: int
     doc_id: str
+    chunk_id: str
     titel: str
     heading: str
     quote: str
@@ -96,7 +97,9 @@ def observe(answer: Any, threshold: float) -> Observation:
     return Observation(
         answer=answer.text,
         refused=answer.refused,
-        citations=tuple(CitedSource(c.n, c.doc_id, c.titel, c.heading, c.quote) for c in answer.citations),
+        citations=tuple(
+            CitedSource(c.n, c.doc_id, c.chunk_id, c.titel, c.heading, c.quote) for c in answer.citations
+        ),
         passages=tuple(
             Passage(
                 h.rank,
@@ -143,7 +146,7 @@ def run_cases(
         if judge is not None:
             from assistant.judging import judge_case
 
-            judge_case(judge, result)
+            result = judge_case(judge, result)
         results.append(result)
         if progress:
             progress(done, len(cases))
@@ -159,8 +162,8 @@ _MARKER = re.compile(r"\s*\[\d+\]")
 
 def normalise(text: str) -> str:
     """Case and accents folded, dashes unified, numbers normalised ("3.500" = "3500"), spaces collapsed."""
-    text = dutch.normalise_numbers(dutch.fold(text.translate(_TYPOGRAPHY)))
-    return re.sub(r"\s+", " ", text).strip()
+    # Per word: dutch.normalise_numbers also joins "3 500", which would merge "eind 2023 150 organisaties".
+    return " ".join(dutch.normalise_numbers(word) for word in dutch.fold(text.translate(_TYPOGRAPHY)).split())
 
 
 def contains(normalised_text: str, alternative: str) -> bool:
@@ -175,6 +178,10 @@ def contains(normalised_text: str, alternative: str) -> bool:
 
 def fact_in(normalised_text: str, fact: Sequence[str]) -> bool:
     return any(contains(normalised_text, alternative) for alternative in fact)
+
+
+def decimal(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def show_fact(fact: Sequence[str]) -> str:
@@ -228,7 +235,7 @@ def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
     refusal_ok = obs.refused != case.answerable and not obs.error
     metrics["refusal_accuracy"] = 1.0 if refusal_ok else 0.0
     if not refusal_ok and not obs.error:
-        numbers = {"evidence": obs.evidence, "threshold": obs.threshold}
+        numbers = {"evidence": decimal(obs.evidence), "threshold": decimal(obs.threshold)}
         if obs.refused:
             code = "refused_absence" if obs.evidence >= obs.threshold else "refused_answerable"
         else:
@@ -290,3 +297,19 @@ def below_threshold(
         if (value > limit) if name.endswith("_ms") else (value < limit):
             misses.append((name, value, limit))
     return misses
+
+
+def parse_thresholds(items: Sequence[str], k: int = 5) -> dict[str, float]:
+    """`["hit@5=0.9", ...]` -> {"hit@5": 0.9}; ValueError with a Dutch message for anything else."""
+    names = metric_names(k)
+    thresholds: dict[str, float] = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            number = float("nan")
+        if name.strip() not in names or number != number:
+            raise ValueError(texts.EVAL_LABELS["bad_threshold"].format(item=item, names=", ".join(names)))
+        thresholds[name.strip()] = number
+    return thresholds

@@ -140,13 +140,14 @@ EVAL_REASONS = {
     "source_missing": "geen verwachte bron ({expected}) bij de top-{k} opgehaalde bronnen",
     "citation_off": "geciteerde bron [{n}] ({doc}) is geen verwachte bron en bevat geen verwacht feit",
     "refused_answerable": "geweigerd, maar het antwoord staat in de kennisbank "
-    "(bewijsscore {evidence:.2f} onder de drempel {threshold:.2f})",
+    "(bewijsscore {evidence} onder de drempel {threshold})",
     "refused_absence": "geweigerd omdat de best passende zin zegt dat iets niet bekend is, "
     "maar het antwoord staat in de kennisbank",
     "answered_unanswerable": "beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest "
-    "(bewijsscore {evidence:.2f}, drempel {threshold:.2f})",
+    "(bewijsscore {evidence}, drempel {threshold})",
     "judge_unsupported": "beoordelaar: zin {n} wordt niet gedekt door de geciteerde bronnen{why}",
     "judge_failed": "beoordelaar gaf geen bruikbaar oordeel ({detail})",
+    "judge_partial": "oordeel over {got} van de {total} zinnen",
 }
 EVAL_METRICS = {
     "context_fact_recall@{k}": "deel van de verwachte feiten dat in de {k} opgehaalde bronnen staat",
@@ -176,6 +177,7 @@ EVAL_LABELS = {
     "failed": "niet geslaagd",
     "answer": "Antwoord",
     "refused": "geweigerd",
+    "refused_column": "Geweigerd",
     "answerable": "Beantwoordbaar",
     "yes": "ja",
     "no": "nee",
@@ -187,10 +189,11 @@ EVAL_LABELS = {
     "latency": "Tijd (ms)",
     "none": "geen",
     "failures": "Niet geslaagd",
+    "only_failed": "Alleen niet geslaagde vragen tonen",
     "more_failures": "… en nog {n} (zie het rapport)",
     "written": "Rapport geschreven: {path}",
-    "below": "Onder de drempel: {metric} = {value:.3f} (drempel {limit:g})",
-    "above": "Boven het maximum: {metric} = {value:.1f} (maximum {limit:g})",
+    "below": "Onder de drempel: {metric} = {value} (drempel {limit})",
+    "above": "Boven het maximum: {metric} = {value} (maximum {limit})",
     "thresholds_ok": "Alle drempels gehaald.",
     "bad_threshold": "Ongeldige drempel '{item}': gebruik maat=waarde, bijvoorbeeld hit@5=0.9. Maten: {names}",
     "progress": "Vragen",
@@ -208,7 +211,7 @@ EVAL_LABELS = {
 
 # --- web app (`python app.py`, `wibb serve`) and feedback ---
 
-WEB = {
+WEB: dict[str, str] = {
     "tab_chat": "Chat",
     "tab_browse": "Casussen & knoppen",
     "tab_eval": "Toetsen",
@@ -259,7 +262,6 @@ WEB = {
     "browse_open": "Open een casus of knop",
     "browse_empty": "Geen casussen of knoppen gevonden met dit filter.",
     "browse_count": "{n} casussen en knoppen",
-    "table_headers": ["Titel", "Soort", "Sectoren", "Peildatum", "Id"],
     "scoped_question": "Je vraag",
     "scoped_placeholder": "Bijvoorbeeld: Wat kan ik als werkgever van dit voorbeeld leren?",
     "scope": "Zoek in",
@@ -277,28 +279,35 @@ WEB = {
     "login_failed": "Onjuiste gebruikersnaam of wachtwoord.",
     "login_ok": "Je bent ingelogd.",
     "login_required": "Log eerst in op het tabblad Toetsen.",
+    "auth_invalid": "verwacht 'gebruiker:wachtwoord' (meer dan één: scheid ze met komma's) "
+    "of het pad van een bestand met op elke regel 'gebruiker:wachtwoord'",
     "eval_source": "Vragenset",
     "eval_upload_choice": "Eigen bestand (upload hieronder)",
-    "eval_file": "Eigen vragenset (YAML of CSV, maximaal {mb:g} MB)",
+    "eval_file": "Eigen vragenset (YAML of CSV, maximaal {mb} MB)",
     "eval_run": "Start de toets",
     "eval_progress": "Vraag {done} van {total}",
+    "eval_unit": "vragen",
     "eval_need_file": "Upload eerst een YAML- of CSV-bestand, of kies een meegeleverde vragenset.",
-    "eval_too_large": "Het bestand is te groot ({size:.1f} MB; maximaal {limit:g} MB).",
+    "eval_too_large": "Het bestand is te groot ({size} MB; maximaal {limit} MB).",
     "eval_bad_type": "Alleen YAML- (.yaml, .yml) en CSV-bestanden (.csv) kunnen worden gebruikt.",
     "eval_unavailable": "Toetsen is in deze versie nog niet beschikbaar.",
-    "eval_headers": ["Id", "Vraag", "Geslaagd", "Reden", "Antwoord", "Opgehaald"],
     "eval_report": "Rapport downloaden",
     "yes": "ja",
     "no": "nee",
     "feedback_heading": "Feedback van gebruikers",
     "feedback_counts": "{likes} × 👍 en {dislikes} × 👎 opgeslagen.",
-    "feedback_headers": ["Nr", "Tijd", "Oordeel", "Vraag", "Toelichting", "Geciteerd"],
     "feedback_refresh": "Vernieuwen",
     "feedback_export": "Alle feedback exporteren (CSV en JSON)",
     "feedback_to_questions": "Maak toetsvragen van 👎",
     "feedback_pick": "Welke 👎 (leeg = alle)",
     "feedback_none": "Er is nog geen 👎-feedback om toetsvragen van te maken.",
     "feedback_files": "Downloads",
+}
+
+WEB_HEADERS = {
+    "browse": ["Titel", "Soort", "Sectoren", "Peildatum", "Id"],
+    "eval": ["Id", "Vraag", "Geslaagd", "Reden", "Antwoord", "Opgehaald"],
+    "feedback": ["Nr", "Tijd", "Oordeel", "Vraag", "Toelichting", "Geciteerd"],
 }
 
 EXAMPLES = {

@@ -6,7 +6,6 @@ lives in `gr.State` and in the chat history; the only shared object is the read-
 """
 
 # No `from __future__ import annotations`: Gradio reads the gr.LikeData/gr.SelectData hints at runtime.
-import os
 from typing import Any
 
 from assistant import texts
@@ -14,106 +13,9 @@ from assistant.answering import Assistant
 from assistant.config import Settings
 from assistant.knowledge import SECTOREN, SOORTEN
 from assistant.webapp import WebApp
+from assistant.webserver import configure_environment, launch_options
 
 W = texts.WEB
-CSS = """
-.wibb-cards {display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px;}
-.wibb-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;}
-.wibb-card h4 {margin: 4px 0;} .wibb-card p {font-size: 0.9em; margin: 4px 0;}
-.wibb-card-meta, .wibb-card-id {font-size: 0.8em; color: var(--body-text-color-subdued);}
-#wibb-status:empty {display: none;}
-"""
-# Everything the page may load comes from this server; inline scripts are Gradio's own bootstrap.
-CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' data: blob:; "
-    "worker-src 'self' blob:; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
-)
-# Gradio picks its button language from the browser; this makes it Dutch for every visitor.
-DUTCH = (
-    b"<script>(function(){try{var p=Navigator.prototype;"
-    b"Object.defineProperty(p,'language',{get:function(){return 'nl'},configurable:true});"
-    b"Object.defineProperty(p,'languages',{get:function(){return ['nl','nl-NL']},configurable:true});"
-    b"}catch(e){}})();</script>"
-)
-
-
-def configure_environment(settings: Settings) -> None:
-    """Before gradio is imported: no analytics, and its upload cache inside the data folder."""
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio").resolve()))
-
-
-class DutchPage:
-    """ASGI middleware for HTML pages: Dutch locale before Gradio starts, lang="nl", and a CSP."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
-            await self.app(scope, receive, send)
-            return
-        start: dict[str, Any] | None = None
-        body: list[bytes] = []
-
-        async def capture(message: dict[str, Any]) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                headers = {k.lower(): v for k, v in message.get("headers", [])}
-                if (
-                    headers.get(b"content-type", b"").startswith(b"text/html")
-                    and b"content-encoding" not in headers
-                ):
-                    start = message
-                    return
-            elif start is not None and message["type"] == "http.response.body":
-                body.append(message.get("body", b""))
-                if message.get("more_body"):
-                    return
-                page = dutch_page(b"".join(body))
-                headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-                headers += [
-                    (b"content-length", str(len(page)).encode()),
-                    (b"content-security-policy", CSP.encode()),
-                ]
-                await send({**start, "headers": headers})
-                await send({"type": "http.response.body", "body": page})
-                return
-            await send(message)
-
-        await self.app(scope, receive, capture)
-
-
-def dutch_page(page: bytes) -> bytes:
-    page = page.replace(b'<html\n\tlang="en"', b'<html\n\tlang="nl"', 1).replace(
-        b'lang="en"', b'lang="nl"', 1
-    )
-    return page.replace(b"<head>", b"<head>" + DUTCH, 1)
-
-
-def launch_options(settings: Settings, host: str | None = None, port: int | None = None) -> dict[str, Any]:
-    import gradio as gr
-    from starlette.middleware import Middleware
-
-    return {
-        "server_name": host or settings.web.host,
-        "server_port": port or settings.web.port,
-        "max_file_size": int(settings.web.max_upload_mb * 1_000_000),
-        "allowed_paths": [str((settings.data_dir / "exports").resolve())],
-        "footer_links": [],
-        "run_history": False,
-        "ssr_mode": False,
-        "pwa": False,
-        "mcp_server": False,
-        "enable_monitoring": False,
-        "share": False,
-        "i18n": gr.I18n(nl=texts.GRADIO_NL),
-        "theme": gr.themes.Default(primary_hue="teal"),
-        "css": CSS,
-        "app_kwargs": {"middleware": [Middleware(DutchPage)]},
-    }
 
 
 def launch(
@@ -149,7 +51,6 @@ def build_demo(assistant: Assistant | None, settings: Settings, *, warm_up: bool
                 _eval_tab(gr, app, demo, eval_tab)
         demo.load(app.status, None, status, api_visibility="private")
     demo.queue(default_concurrency_limit=4)
-    demo.wibb_app = app  # type: ignore[attr-defined]  # tests and the warm-up reach the handlers through it
     return demo
 
 
@@ -166,7 +67,7 @@ def _chat_tab(gr: Any, app: WebApp, demo: Any) -> None:
                     placeholder=W["placeholder"], show_label=False, scale=8, lines=1, elem_id="wibb-vraag"
                 )
                 send = gr.Button(W["send"], variant="primary", scale=1, min_width=100)
-                new = gr.Button(W["new_chat"], scale=1, min_width=100)
+                new = gr.Button(W["new_chat"], scale=1, min_width=150)
             with gr.Group(visible=False) as feedback_group:
                 thanks = gr.Markdown()
                 comment = gr.Textbox(label=W["comment_label"], placeholder=W["comment_placeholder"], lines=2)
@@ -198,7 +99,10 @@ def _chat_tab(gr: Any, app: WebApp, demo: Any) -> None:
         new_state, message, entry_id = app.rate(history, state, sid, data.index, data.liked)
         return new_state, message, entry_id, "", gr.update(visible=entry_id is not None)
 
-    chatbot.like(rate, [chatbot, turns, session], [turns, thanks, comment_target, comment, feedback_group])
+    chatbot.like(
+        rate, [chatbot, turns, session], [turns, thanks, comment_target, comment, feedback_group],
+        api_visibility="private",
+    )  # fmt: skip
     comment_send.click(app.comment, [comment, comment_target], thanks, api_visibility="private")
 
     def reset() -> tuple[list[Any], list[Any], Any, Any, str]:
@@ -229,7 +133,7 @@ def _browse_tab(gr: Any, app: WebApp, demo: Any) -> None:
     # Markdown, not gr.HTML: gr.HTML compiles its value as a JS template (needs eval, which the CSP forbids).
     cards = gr.Markdown(elem_id="wibb-cards", sanitize_html=True)
     table = gr.Dataframe(
-        headers=W["table_headers"], type="array", interactive=False, visible=False, wrap=True
+        headers=texts.WEB_HEADERS["browse"], type="array", interactive=False, visible=False, wrap=True
     )
     with gr.Row():
         with gr.Column(scale=3):
@@ -287,18 +191,21 @@ def _eval_tab(gr: Any, app: WebApp, demo: Any, tab: Any) -> None:
             choices = webeval.set_choices(sets)
             choice = gr.Dropdown(choices, value=choices[0][1], label=W["eval_source"])
             upload = gr.File(
-                label=W["eval_file"].format(mb=app.settings.web.max_upload_mb),
+                label=W["eval_file"].format(mb=webeval.megabytes(app.settings.web.max_upload_mb)),
                 file_types=[".yaml", ".yml", ".csv"], type="filepath",
             )  # fmt: skip
         run = gr.Button(W["eval_run"], variant="primary")
         summary = gr.Markdown()
-        cases = gr.Dataframe(headers=W["eval_headers"], type="array", interactive=False, wrap=True)
+        cases = gr.Dataframe(
+            headers=texts.WEB_HEADERS["eval"], type="array", interactive=False, wrap=True,
+            column_widths=["13%", "22%", "7%", "22%", "24%", "12%"],
+        )  # fmt: skip
         report = gr.File(label=W["eval_report"], file_count="multiple", interactive=False)
         gr.Markdown(f"### {W['feedback_heading']}")
         counts = gr.Markdown()
         refresh = gr.Button(W["feedback_refresh"], size="sm")
         feedback_table = gr.Dataframe(
-            headers=W["feedback_headers"], type="array", interactive=False, wrap=True
+            headers=texts.WEB_HEADERS["feedback"], type="array", interactive=False, wrap=True
         )
         with gr.Row():
             dislikes = gr.Dropdown([], multiselect=True, label=W["feedback_pick"])
@@ -314,7 +221,9 @@ def _eval_tab(gr: Any, app: WebApp, demo: Any, tab: Any) -> None:
 
     def run_set(picked: str, uploaded: str | None, state: bool, progress=gr.Progress()):  # noqa: B008
         def step(done: int, total: int) -> None:
-            progress((done, total), desc=W["eval_progress"].format(done=done, total=total))
+            progress(
+                (done, total), desc=W["eval_progress"].format(done=done, total=total), unit=W["eval_unit"]
+            )
 
         return webeval.run_eval(app, picked, uploaded, state, step)
 
@@ -325,6 +234,15 @@ def _eval_tab(gr: Any, app: WebApp, demo: Any, tab: Any) -> None:
     login.click(
         do_login, [user, password, authed], [authed, login_message, login_box, content, password]
     ).then(overview, authed, [counts, feedback_table, dislikes])
+
+    def uploaded(path: str | None):
+        try:
+            webeval.check_upload(app, path)
+            return gr.update(value=webeval.UPLOAD), ""
+        except ValueError as error:
+            return gr.update(value=webeval.UPLOAD), f"⚠️ {error}"
+
+    upload.upload(uploaded, upload, [choice, summary], api_visibility="private")
     run.click(run_set, [choice, upload, authed], [summary, cases, report], api_name="toets")
     for trigger in (refresh.click, tab.select):
         trigger(overview, authed, [counts, feedback_table, dislikes], api_visibility="private")

@@ -41,6 +41,18 @@ def read_cases(app: WebApp, choice: str, upload: str | None, sets: dict[str, Pat
 
     if choice != UPLOAD and choice in sets:
         return load_cases(sets[choice]), choice
+    path, fmt = check_upload(app, upload)
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    return parse_cases(text, path.name, fmt), path.name
+
+
+def megabytes(value: float) -> str:
+    """Dutch notation: 2 -> '2', 2.5 -> '2,5'."""
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def check_upload(app: WebApp, upload: str | None) -> tuple[Path, str]:
+    """(path, "yaml" or "csv") of an acceptable upload; raises ValueError with a Dutch reason."""
     if not upload:
         raise ValueError(W["eval_need_file"])
     path = Path(upload)
@@ -50,29 +62,23 @@ def read_cases(app: WebApp, choice: str, upload: str | None, sets: dict[str, Pat
     limit = app.settings.web.max_upload_mb
     size = path.stat().st_size
     if size > limit * 1_000_000:
-        raise ValueError(W["eval_too_large"].format(size=size / 1_000_000, limit=limit))
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    return parse_cases(text, path.name, fmt), path.name
+        raise ValueError(W["eval_too_large"].format(size=megabytes(size / 1_000_000), limit=megabytes(limit)))
+    return path, fmt
 
 
 def summary_markdown(report: Any) -> str:
-    labels, meanings = texts.EVAL_LABELS, texts.EVAL_METRICS
-    k = getattr(report, "k", 5)
-    summary = report.summary
-    cases, passed = int(summary.get("cases", len(report.cases))), int(summary.get("passed", 0))
-    percent = round(100 * passed / cases) if cases else 0
+    """The overview line and the metrics with their Dutch meaning, as in the report files."""
+    from assistant import reports
+
+    labels = texts.EVAL_LABELS
     lines = [
-        f"**{labels['overview'].format(cases=cases, passed=passed, percent=percent)}**",
+        f"**{reports.overview(report)}**",
         "",
         f"| {labels['metric']} | {labels['value']} | {labels['meaning']} |",
         "|---|---|---|",
     ]
-    meaning = {name.format(k=k): text.format(k=k) for name, text in meanings.items()}
-    for name, value in summary.items():
-        if name in ("cases", "passed"):
-            continue
-        shown = f"{value:.0f}" if name.endswith("_ms") else f"{value:.3f}"
-        lines.append(f"| {name} | {shown} | {meaning.get(name, '')} |")
+    lines += [f"| {name} | {reports.number(name, value)} | {meaning} |" for name, value, meaning in
+              reports.summary_rows(report)]  # fmt: skip
     return "\n".join(lines)
 
 

@@ -59,8 +59,10 @@ def answer_messages(answer: Answer) -> list[Message]:
     messages: list[Message] = [{"role": "assistant", "content": body}]
     if answer.citations:
         sources = "\n\n".join(f"{source_line(c)}  \n> {escape(c.quote)}" for c in answer.citations)
+        # "done" starts the block folded: the answer stays in view, one click shows the quoted passages.
+        title = f"{texts.SOURCES_HEADING} ({len(answer.citations)})"
         messages.append(
-            {"role": "assistant", "content": sources, "metadata": {"title": texts.SOURCES_HEADING}}
+            {"role": "assistant", "content": sources, "metadata": {"title": title, "status": "done"}}
         )
     if options:
         messages[-1]["options"] = options  # Gradio shows options under the last message of the reply
@@ -217,7 +219,7 @@ def parse_auth(value: str) -> dict[str, str]:
         if not sep or not user.strip() or not password:
             from assistant.errors import ConfigError
 
-            raise ConfigError("WIBB_AUTH", "verwacht 'gebruiker:wachtwoord' of een bestand met zulke regels")
+            raise ConfigError("WIBB_AUTH", texts.WEB["auth_invalid"])
         users[user.strip()] = password
     return users
 

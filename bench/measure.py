@@ -163,7 +163,6 @@ def bench_env(**extra: str) -> dict[str, str]:
         GRADIO_ANALYTICS_ENABLED="False",
         ANONYMIZED_TELEMETRY="False",
         TQDM_DISABLE="1",
-        PYTHONPATH=str(BENCH),
     )
     env.update(extra)
     return env

@@ -73,7 +73,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="warm questions to time")
     args = parser.parse_args()
     port = free_port()
-    env = {**os.environ, "WIBB_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {**os.environ, "WIBB_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
     url = f"http://127.0.0.1:{port}/"
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
@@ -96,12 +96,13 @@ def main() -> int:
         process.terminate()
         process.wait(timeout=30)
     print(f"cold start: page served after {page_s:.2f} s; first answer complete after {answer_s:.2f} s")
-    print(f"first question (cold): first update {cold['first']:.0f} ms, first token {cold.get('token', 0):.0f} ms, "
+    cold_token = cold.get("token", 0)
+    print(f"first question: first update {cold['first']:.0f} ms, first token {cold_token:.0f} ms, "
           f"complete {cold['complete']:.0f} ms")  # fmt: skip
     for name in ("first", "token", "complete"):
         values = [w[name] for w in warm if name in w]
-        print(f"warm {name:<8} median {statistics.median(values):.0f} ms (min {min(values):.0f}, max {max(values):.0f},"
-              f" n={len(values)})")  # fmt: skip
+        low, high, middle = min(values), max(values), statistics.median(values)
+        print(f"warm {name:<8} median {middle:.0f} ms (min {low:.0f}, max {high:.0f}, n={len(values)})")
     return 0
 
 

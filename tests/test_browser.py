@@ -125,7 +125,8 @@ def test_ask_see_sources_and_give_a_thumbs_up(page, app_url):
     ask(page, "Hoeveel zorgreservisten zijn er ingeschreven?")
     chat = page.locator("#wibb-chat")
     chat.get_by_text("3500", exact=False).first.wait_for()
-    assert chat.get_by_text("Bronnen").first.is_visible()
+    chat.get_by_text("Bronnen (").first.click()  # the folded sources block opens on a click
+    chat.get_by_text("peildatum", exact=False).first.wait_for()
     assert chat.get_by_text("Nationale Zorgreserve", exact=False).first.is_visible()
     assert page.get_by_role("button", name="Casus: Nationale Zorgreserve").first.is_visible()
 

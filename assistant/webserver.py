@@ -1,0 +1,115 @@
+"""How the app is served: offline, on 127.0.0.1, in Dutch for every browser, with a strict CSP.
+
+`launch_options()` are the `Blocks.launch()` arguments; `DutchPage` is the ASGI middleware that sets
+the locale and the Content-Security-Policy on the HTML page before Gradio's own scripts run.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from assistant import texts
+from assistant.config import Settings
+
+CSS = """
+.wibb-cards {display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px;}
+.wibb-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;}
+.wibb-card h4 {margin: 4px 0;} .wibb-card p {font-size: 0.9em; margin: 4px 0;}
+.wibb-card-meta, .wibb-card-id {font-size: 0.8em; color: var(--body-text-color-subdued);}
+#wibb-status:empty {display: none;}
+"""
+# Everything the page may load comes from this server; inline scripts are Gradio's own bootstrap.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' data: blob:; "
+    "worker-src 'self' blob:; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+# Gradio picks its button language from the browser; this makes it Dutch for every visitor.
+DUTCH = (
+    b"<script>(function(){try{var p=Navigator.prototype;"
+    b"Object.defineProperty(p,'language',{get:function(){return 'nl'},configurable:true});"
+    b"Object.defineProperty(p,'languages',{get:function(){return ['nl','nl-NL']},configurable:true});"
+    b"}catch(e){}})();</script>"
+)
+
+
+def configure_environment(settings: Settings) -> None:
+    """Before gradio is imported: no analytics, and its upload cache inside the data folder."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio").resolve()))
+
+
+class DutchPage:
+    """ASGI middleware for HTML pages: Dutch locale before Gradio starts, lang="nl", and a CSP."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] | None = None
+        body: list[bytes] = []
+
+        async def capture(message: dict[str, Any]) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                found = {k.lower(): v for k, v in message.get("headers", [])}
+                if (
+                    found.get(b"content-type", b"").startswith(b"text/html")
+                    and b"content-encoding" not in found
+                ):
+                    start = message
+                    return
+            elif start is not None and message["type"] == "http.response.body":
+                body.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                page = dutch_page(b"".join(body))
+                headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                headers += [
+                    (b"content-length", str(len(page)).encode()),
+                    (b"content-security-policy", CSP.encode()),
+                ]
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": page})
+                return
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+
+def dutch_page(page: bytes) -> bytes:
+    page = page.replace(b'<html\n\tlang="en"', b'<html\n\tlang="nl"', 1).replace(
+        b'lang="en"', b'lang="nl"', 1
+    )
+    return page.replace(b"<head>", b"<head>" + DUTCH, 1)
+
+
+def launch_options(settings: Settings, host: str | None = None, port: int | None = None) -> dict[str, Any]:
+    import gradio as gr
+    from starlette.middleware import Middleware
+
+    return {
+        "server_name": host or settings.web.host,
+        "server_port": port or settings.web.port,
+        # Gradio's own limit (its message is English) only stops absurd uploads; the configured limit is
+        # checked by the handlers with a Dutch message.
+        "max_file_size": int(max(10.0, 5 * settings.web.max_upload_mb) * 1_000_000),
+        "allowed_paths": [str((settings.data_dir / "exports").resolve())],
+        "footer_links": [],
+        "run_history": False,
+        "ssr_mode": False,
+        "pwa": False,
+        "mcp_server": False,
+        "enable_monitoring": False,
+        "share": False,
+        "i18n": gr.I18n(nl=texts.GRADIO_NL),
+        "theme": gr.themes.Default(primary_hue="teal"),
+        "css": CSS,
+        "app_kwargs": {"middleware": [Middleware(DutchPage)]},
+    }

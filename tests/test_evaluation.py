@@ -1,0 +1,504 @@
+"""Question sets, pure scoring, the runner, the judge and `wibb eval` (in-process, whole output asserted)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from conftest import DATA
+
+from assistant import evaluation, texts
+from assistant.answering import Assistant
+from assistant.cli import main
+from assistant.errors import InvalidQuestionError, LanguageModelError, QuestionSetError
+from assistant.evaluation import CitedSource, Observation, Passage, load_cases, parse_cases, score_case
+from assistant.questionset import Case
+from assistant.store import Filters
+
+REFUSAL = texts.NOT_IN_KNOWLEDGE
+EXPECTED_FAILED = {"leernetwerk-aanjager-en-start", "leernetwerk-opgezet-door", "zorgreserve-2025"}
+
+
+@pytest.fixture(scope="module")
+def tiny_assistant(tiny_index):
+    """The fake-embedder assistant with the threshold the tiny question set was written for."""
+    from assistant.factory import build_assistant
+
+    return Assistant(build_assistant(tiny_index).retriever, min_evidence=0.45)
+
+
+# -- question sets --------------------------------------------------------------------------------------
+
+
+def test_yaml_set_loads_with_alternatives_numbers_and_filters():
+    cases = load_cases(DATA / "vragen.yaml")
+    assert [c.id for c in cases][:2] == ["zorgreserve-omvang", "matcher-rol"]
+    assert len(cases) == 9
+    first = cases[0]
+    assert first.expect_facts == (("3.500", "3500"), ("150",))
+    assert first.expect_sources == ("zorgreserve",)
+    assert cases[1].answerable is True  # the default
+    assert cases[3].expect_facts == (("71",),)  # a YAML number becomes text
+    assert cases[3].filters == Filters(sector=("onderwijs",))
+    assert [c.id for c in cases if not c.answerable] == [
+        "zorgreservist-uurloon",
+        "offtopic-appeltaart",
+        "zorgreserve-2025",
+    ]
+
+
+def test_csv_set_reads_like_the_same_cases_in_yaml():
+    yaml_cases = {c.id: c for c in load_cases(DATA / "vragen.yaml")}
+    csv_cases = load_cases(DATA / "vragen.csv")
+    assert [c.id for c in csv_cases] == ["zorgreserve-omvang", "matcher-rol", "leernetwerk-aanjager-en-start",
+                                         "zorgreservist-uurloon"]  # fmt: skip
+    for case in csv_cases:
+        assert case == yaml_cases[case.id]
+
+
+def test_plain_list_and_csv_filter_columns_are_accepted():
+    cases = parse_cases("- id: a\n  question: Vraag?\n  expect_facts: [x, [y, z]]\n", "lijst.yaml")
+    assert cases[0].expect_facts == (("x",), ("y", "z"))
+    csv_text = "id,question,answerable,sector\nb,Vraag?,nee,zorg|onderwijs\n"
+    case = parse_cases(csv_text, "set.csv", "csv")[0]
+    assert (case.answerable, case.filters.sector) == (False, ("zorg", "onderwijs"))
+
+
+@pytest.mark.parametrize(
+    ("text", "case", "reason"),
+    [
+        ("- id: a\n  question: Vraag?\n  expect_fact: [x]\n", "a", "onbekend veld 'expect_fact'"),
+        ("- id: a\n  question: Vraag?\n- id: a\n  question: Nog een?\n", "a", "deze id komt vaker voor"),
+        ("- id: a\n  question: ''\n", "a", "het veld 'question' ontbreekt of is leeg"),
+        ("- question: Vraag?\n", "vraag 1", "het veld 'id' ontbreekt of is leeg"),
+        ("- id: a\n  question: Vraag?\n  answerable: misschien\n", "a", "answerable moet true of false zijn"),
+        ("- id: a\n  question: Vraag?\n  answerable: false\n  expect_facts: [x]\n", "a", "geen expect_facts"),
+        ("- id: a\n  question: Vraag?\n  filters: {sector: ruimtevaart}\n", "a", "sector: ruimtevaart"),
+        ("- id: a\n  question: Vraag?\n  expect_facts: x\n", "a", "expect_facts moet een lijst"),
+        ("- just text\n", "vraag 1", "elke vraag moet velden hebben"),
+    ],
+)
+def test_invalid_entries_name_the_case_and_the_reason_in_dutch(text, case, reason):
+    with pytest.raises(QuestionSetError) as raised:
+        parse_cases(text, "set.yaml")
+    assert raised.value.case == case
+    assert reason in raised.value.reason
+
+
+def test_broken_yaml_names_the_line_and_empty_sets_are_refused():
+    with pytest.raises(QuestionSetError, match="regel 2"):
+        parse_cases("- id: a\n\tquestion: Vraag?\n", "kapot.yaml")
+    with pytest.raises(QuestionSetError, match="geen vragen"):
+        parse_cases("cases: []\n", "leeg.yaml")
+    with pytest.raises(QuestionSetError, match="id en question ontbreken"):
+        parse_cases("vraag;antwoord\nx;y\n", "set.csv", "csv")
+
+
+def test_yaml_is_parsed_safely_so_tags_cannot_run_code(tmp_path):
+    marker = tmp_path / "ran"
+    text = f"- id: a\n  question: !!python/object/apply:os.system ['touch {marker}']\n"
+    with pytest.raises(QuestionSetError):
+        parse_cases(text, "kwaad.yaml")
+    assert not marker.exists()
+
+
+def test_missing_file_and_unknown_type_are_question_set_errors(tmp_path):
+    with pytest.raises(QuestionSetError, match="bestaat niet"):
+        load_cases(tmp_path / "weg.yaml")
+    (tmp_path / "set.txt").write_text("x")
+    with pytest.raises(QuestionSetError, match=r"onbekend bestandstype '\.txt'"):
+        load_cases(tmp_path / "set.txt")
+
+
+# -- matching and pure scoring ------------------------------------------------------------------------------
+
+
+def test_matching_folds_case_accents_and_number_notation():
+    text = evaluation.normalise("Eind 2023 waren er 3.500 zorgreservisten bij ÉÉN werkgever – zie § 2")
+    assert evaluation.fact_in(text, ["3500"])
+    assert evaluation.fact_in(text, ["één werkgever"])
+    assert evaluation.fact_in(text, ["Zorgreservisten"])
+    assert evaluation.fact_in(text, ["werkgever - zie"])  # typographic dashes are unified
+    assert not evaluation.fact_in(text, ["350"])  # part of a longer number
+    assert not evaluation.fact_in(evaluation.normalise("1500 organisaties"), ["150"])
+    assert evaluation.fact_in(evaluation.normalise("eind 2023 150 organisaties"), ["150"])  # years stay apart
+
+
+def passage(rank: int, doc_id: str, text: str) -> Passage:
+    return Passage(rank, doc_id, f"{doc_id}:{rank}", doc_id.title(), "", text, 0.1)
+
+
+CASE = Case("omvang", "Hoeveel zorgreservisten?", (("3500", "3.500"), ("150",)), ("zorgreserve",))
+PASSAGES = (
+    passage(1, "matcher", "De matcher brengt vraag en aanbod bij elkaar."),
+    passage(2, "zorgreserve", "Eind 2023 telde de reserve 3.500 zorgreservisten en 150 organisaties."),
+)
+
+
+def test_a_fact_in_the_sources_but_not_in_the_answer_says_where_it_is():
+    obs = Observation(
+        answer="De reserve telde 150 organisaties [1]. De matcher brengt vraag en aanbod bij elkaar [2].",
+        refused=False,
+        citations=(CitedSource(1, "zorgreserve", "zorgreserve:2", "Z", "", "telde 150 organisaties"),
+                   CitedSource(2, "matcher", "matcher:1", "M", "", "De matcher brengt vraag en aanbod.")),
+        passages=PASSAGES,
+        latency_ms=12.0,
+    )  # fmt: skip
+    result = score_case(CASE, obs, k=5)
+    assert result.passed is False
+    assert result.reasons == [
+        "verwacht feit '3500' / '3.500' niet in het antwoord; wel in opgehaalde bron [2] (zorgreserve)",
+        "geciteerde bron [2] (matcher) is geen verwachte bron en bevat geen verwacht feit",
+    ]
+    assert result.metrics == {
+        "context_fact_recall@5": 1.0,
+        "answer_fact_recall": 0.5,
+        "hit@5": 1.0,
+        "mrr@5": 0.5,
+        "citation_precision": 0.5,
+        "refusal_accuracy": 1.0,
+        "latency_ms": 12.0,
+    }
+    assert (result.cited_ids, result.retrieved_ids) == (
+        ["zorgreserve", "matcher"],
+        ["matcher", "zorgreserve"],
+    )
+
+
+def test_the_citation_markers_do_not_count_as_facts():
+    case = Case("a", "Welke knop?", (("1",),))
+    result = score_case(case, Observation("Knop een is de matcher [1].", False, passages=PASSAGES[:1]), k=5)
+    assert result.metrics["answer_fact_recall"] == 0.0
+
+
+def test_facts_outside_the_top_k_and_missing_sources_are_reported():
+    result = score_case(CASE, Observation("Geen idee [1].", False, passages=PASSAGES), k=1)
+    assert result.metrics["context_fact_recall@1"] == 0.0
+    assert result.metrics["hit@1"] == 0.0
+    assert result.reasons == [
+        "verwacht feit '3500' / '3.500' niet in het antwoord en ook niet in de top-1 opgehaalde bronnen",
+        "verwacht feit '150' niet in het antwoord en ook niet in de top-1 opgehaalde bronnen",
+        "geen verwachte bron (zorgreserve) bij de top-1 opgehaalde bronnen",
+    ]
+
+
+def test_refusal_mistakes_explain_the_evidence_against_the_threshold():
+    unanswerable = Case("u", "Hoeveel verdient een zorgreservist?", answerable=False)
+    answered = score_case(unanswerable, Observation("Iets [1].", False, evidence=0.912, threshold=0.8), k=5)
+    assert answered.reasons == [
+        "beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest "
+        "(bewijsscore 0,91, drempel 0,80)"
+    ]
+    assert answered.metrics["refusal_accuracy"] == 0.0
+    assert answered.metrics["answer_fact_recall"] is None  # nothing expected
+    refused = score_case(
+        CASE, Observation(REFUSAL, True, passages=PASSAGES, evidence=0.5, threshold=0.8), k=5
+    )
+    assert (
+        refused.reasons[0]
+        == "geweigerd, maar het antwoord staat in de kennisbank (bewijsscore 0,50 onder de drempel 0,80)"
+    )
+    assert refused.metrics["citation_precision"] is None  # a refusal cites nothing to judge
+    absence = score_case(CASE, Observation(REFUSAL, True, evidence=0.95, threshold=0.8), k=5)
+    assert absence.reasons[0].startswith("geweigerd omdat de best passende zin zegt dat iets niet bekend is")
+    correct = score_case(unanswerable, Observation(REFUSAL, True, evidence=0.3, threshold=0.8), k=5)
+    assert (correct.passed, correct.reasons, correct.metrics["refusal_accuracy"]) == (True, [], 1.0)
+
+
+def test_summary_averages_where_a_metric_applies_and_takes_latency_percentiles():
+    unanswerable = Case("u", "Vraag?", answerable=False)
+    results = [
+        score_case(CASE, Observation("3500 en 150 [1].", False, passages=PASSAGES, latency_ms=10), k=5),
+        score_case(CASE, Observation("Niets [1].", False, passages=PASSAGES, latency_ms=30), k=5),
+        score_case(unanswerable, Observation(REFUSAL, True, latency_ms=110), k=5),
+    ]
+    summary = evaluation.summarise(results, k=5)
+    assert summary["answer_fact_recall"] == 0.5  # the unanswerable case has no facts
+    assert summary["refusal_accuracy"] == 1.0
+    assert summary["mrr@5"] == 0.5
+    assert (summary["cases"], summary["passed"]) == (3.0, 2.0)
+    assert summary["latency_p50_ms"] == 30.0
+    assert summary["latency_p95_ms"] == pytest.approx(102.0)
+    assert "faithfulness" not in summary  # only with a judge
+
+
+def test_thresholds_parse_and_latency_is_a_maximum():
+    thresholds = evaluation.parse_thresholds(["hit@5=0.9", "latency_p95_ms=300", "answer_fact_recall=0,85"])
+    assert thresholds == {"hit@5": 0.9, "latency_p95_ms": 300.0, "answer_fact_recall": 0.85}
+    summary = {"hit@5": 0.95, "latency_p95_ms": 310.0, "answer_fact_recall": 0.80}
+    assert evaluation.below_threshold(summary, thresholds) == [
+        ("latency_p95_ms", 310.0, 300.0), ("answer_fact_recall", 0.80, 0.85)
+    ]  # fmt: skip
+    for bad in (["hit@10=0.9"], ["hit@5"], ["hit@5=veel"]):
+        with pytest.raises(ValueError, match="Ongeldige drempel"):
+            evaluation.parse_thresholds(bad)
+
+
+# -- running ------------------------------------------------------------------------------------------------
+
+
+def test_run_scores_the_tiny_set_with_a_reason_for_every_failure(tiny_assistant):
+    calls = []
+    report = evaluation.run_cases(
+        tiny_assistant, load_cases(DATA / "vragen.yaml"), k=5, progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls == [(n, 9) for n in range(1, 10)]
+    failed = {c.id for c in report.cases if not c.passed}
+    assert failed == EXPECTED_FAILED
+    assert all(c.reasons for c in report.cases if not c.passed)
+    by_id = {c.id: c for c in report.cases}
+    assert by_id["leernetwerk-aanjager-en-start"].reasons == [
+        "verwacht feit '1 september 2023' niet in het antwoord; wel in opgehaalde bron [2] (leernetwerk)"
+    ]
+    assert by_id["zorgreservist-uurloon"].refused and by_id["zorgreservist-uurloon"].cited_ids == [
+        "zorgreserve"
+    ]
+    assert by_id["techdocent-bedrijven"].retrieved_ids[:2] == ["techdocent", "techdocent"]
+    assert report.summary["refusal_accuracy"] == pytest.approx(7 / 9)
+    assert report.summary["answer_fact_recall"] == pytest.approx(4.5 / 6)
+    assert report.summary["context_fact_recall@5"] == 1.0
+    assert report.summary["latency_p95_ms"] > 0
+
+
+class Spy:
+    """Records what the runner passes to the assistant; answers from the real one."""
+
+    def __init__(self, inner, fail_on: str = "") -> None:
+        self.inner, self.fail_on, self.calls = inner, fail_on, []
+        self.min_evidence = inner.min_evidence
+
+    def answer(self, question, conversation=None, filters=None):
+        self.calls.append((question, conversation, filters))
+        if question == self.fail_on:
+            raise InvalidQuestionError("too_long", 10)
+        return self.inner.answer(question, conversation, filters)
+
+
+def test_every_case_gets_a_fresh_conversation_and_its_own_filters(tiny_assistant):
+    spy = Spy(tiny_assistant)
+    cases = load_cases(DATA / "vragen.yaml")
+    evaluation.run_cases(spy, cases)
+    conversations = [conversation for _, conversation, _ in spy.calls]
+    assert all(c is not None and not c.questions for c in conversations)
+    assert len({id(c) for c in conversations}) == len(cases)
+    assert [f for _, _, f in spy.calls][3] == Filters(sector=("onderwijs",))
+
+
+def test_a_question_the_assistant_rejects_fails_with_the_dutch_message(tiny_assistant):
+    cases = [Case("lang", "Een veel te lange vraag?", (("x",),))]
+    report = evaluation.run_cases(Spy(tiny_assistant, fail_on="Een veel te lange vraag?"), cases)
+    assert report.cases[0].passed is False
+    assert report.cases[0].reasons[0].startswith("de vraag kon niet worden gesteld: Je vraag is te lang")
+    assert report.summary["refusal_accuracy"] == 0.0
+
+
+# -- the judge ----------------------------------------------------------------------------------------------
+
+
+def scripted(*replies: str | Exception):
+    """A judge that answers from a script and records its prompts."""
+    queue = list(replies)
+    prompts: list[str] = []
+
+    def complete(prompt: str) -> str:
+        prompts.append(prompt)
+        reply = queue.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    complete.prompts = prompts  # type: ignore[attr-defined]
+    return complete
+
+
+def answered_case(tiny_assistant):
+    case = Case(
+        "aanjagers", "Wie waren de aanjagers van het leernetwerk?", (("Milou Grijpink",),), ("leernetwerk",)
+    )
+    return case, Observation(
+        "Milou Grijpink was aanjager voor defensie [1]. Zij kreeg daarvoor een prijs [1].",
+        False,
+        citations=(CitedSource(1, "leernetwerk", "leernetwerk:1", "Leernetwerk", "Aanjagers", "De drie"),),
+        passages=(Passage(1, "leernetwerk", "leernetwerk:1", "Leernetwerk", "Aanjagers",
+                          "De drie aanjagers waren Milou Grijpink voor defensie en anderen.", 0.1),),
+    )  # fmt: skip
+
+
+def test_judge_scores_faithfulness_per_sentence_with_a_dutch_prompt(tiny_assistant):
+    from assistant.judging import judge_case
+
+    case, obs = answered_case(tiny_assistant)
+    judge = scripted("1: JA\n2: NEE - de prijs staat niet in de bron")
+    result = judge_case(judge, score_case(case, obs))
+    assert result.metrics["faithfulness"] == 0.5
+    assert result.passed is False
+    assert result.reasons == [
+        "beoordelaar: zin 2 wordt niet gedekt door de geciteerde bronnen (de prijs staat niet in de bron)"
+    ]
+    prompt = judge.prompts[0]
+    assert "Vraag: Wie waren de aanjagers van het leernetwerk?" in prompt
+    assert (
+        "[1] Leernetwerk – Aanjagers\nDe drie aanjagers waren Milou Grijpink voor defensie en anderen."
+        in prompt
+    )
+    assert "1. Milou Grijpink was aanjager voor defensie [1].\n2. Zij kreeg daarvoor een prijs [1]." in prompt
+    assert "Beoordeel elke zin apart" in prompt
+
+
+def test_judge_failures_are_reasons_and_refusals_are_not_judged(tiny_assistant):
+    from assistant.judging import judge_case
+
+    case, obs = answered_case(tiny_assistant)
+    garbled = judge_case(scripted("Het antwoord lijkt me prima."), score_case(case, obs))
+    assert garbled.metrics["faithfulness"] is None
+    assert garbled.reasons == ["beoordelaar gaf geen bruikbaar oordeel (oordeel over 0 van de 2 zinnen)"]
+    down = judge_case(scripted(LanguageModelError("timeout")), score_case(case, obs))
+    assert down.reasons[0].startswith(
+        "beoordelaar gaf geen bruikbaar oordeel (Het taalmodel reageerde niet op tijd"
+    )
+    judge = scripted()
+    refused = judge_case(judge, score_case(case, replace(obs, refused=True, answer=REFUSAL, citations=())))
+    assert refused.metrics["faithfulness"] is None and judge.prompts == []
+
+
+def test_run_with_a_judge_adds_faithfulness_to_the_summary(tiny_assistant):
+    cases = load_cases(DATA / "vragen.yaml")[:2]
+    report = evaluation.run_cases(tiny_assistant, cases, judge=scripted("1: JA", "1: JA\n2: JA"))
+    assert report.summary["faithfulness"] == 1.0
+    assert [c.passed for c in report.cases] == [True, True]
+
+
+# -- wibb eval ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(tiny_index, monkeypatch):
+    """`wibb eval` over the tiny index with a fixed latency, so the whole output can be asserted."""
+    from assistant import factory
+
+    monkeypatch.setenv("WIBB_EMBED_BACKEND", "fake")
+    monkeypatch.setenv("WIBB_MIN_EVIDENCE", "0.45")
+    monkeypatch.setenv("WIBB_DATA_DIR", str(tiny_index.data_dir))
+    build = factory.build_assistant
+
+    class FixedLatency:
+        def __init__(self, inner):
+            self.inner, self.min_evidence = inner, inner.min_evidence
+
+        def answer(self, *args, **kwargs):
+            return replace(self.inner.answer(*args, **kwargs), latency_ms=20.0)
+
+    monkeypatch.setattr(factory, "build_assistant", lambda settings: FixedLatency(build(settings)))
+
+
+SUMMARY = f"""Vragenset: {DATA / "vragen.yaml"}
+9 vragen, 6 geslaagd (67%)
+  context_fact_recall@5  1,000
+  answer_fact_recall     0,750
+  hit@5                  1,000
+  mrr@5                  1,000
+  citation_precision     1,000
+  refusal_accuracy       0,778
+  pass_rate              67%
+  latency_p50_ms         20 ms
+  latency_p95_ms         20 ms
+
+Niet geslaagd:
+- leernetwerk-aanjager-en-start: verwacht feit '1 september 2023' niet in het antwoord; wel in opgehaalde \
+bron [2] (leernetwerk)
+- leernetwerk-opgezet-door: geweigerd, maar het antwoord staat in de kennisbank (bewijsscore 0,39 onder \
+de drempel 0,45); verwacht feit 'NSvP' niet in het antwoord; wel in opgehaalde bron [1] (leernetwerk)
+- zorgreserve-2025: beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest \
+(bewijsscore 0,76, drempel 0,45)
+"""
+
+
+def test_eval_prints_the_summary_writes_reports_and_passes_its_thresholds(cli_env, tmp_path, capsys):
+    out_json, out_html = tmp_path / "r.json", tmp_path / "r.html"
+    code = main(["eval", str(DATA / "vragen.yaml"), "--json", str(out_json), "--html", str(out_html),
+                 "--fail-under", "context_fact_recall@5=0.95", "latency_p95_ms=300"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0
+    assert (
+        captured.out
+        == SUMMARY
+        + f"Rapport geschreven: {out_json}\nRapport geschreven: {out_html}\nAlle drempels gehaald.\n"
+    )
+    assert "Vragen" in captured.err  # the progress bar
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert set(data) == {"summary", "cases"}
+    assert data["summary"]["refusal_accuracy"] == pytest.approx(7 / 9)
+    assert out_html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_eval_exits_1_when_a_metric_misses_its_threshold(cli_env, capsys):
+    code = main(
+        ["eval", str(DATA / "vragen.yaml"), "--fail-under", "answer_fact_recall=0.9", "latency_p95_ms=10"]
+    )
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.out == SUMMARY
+    assert captured.err.endswith(
+        "Onder de drempel: answer_fact_recall = 0,750 (drempel 0,9)\n"
+        "Boven het maximum: latency_p95_ms = 20 ms (maximum 10 ms)\n"
+    )
+
+
+def test_eval_compares_with_a_previous_run(cli_env, tmp_path, capsys):
+    old_cases = [("leernetwerk-opgezet-door", True), ("zorgreserve-omvang", False), ("weg", True)]
+    old = {
+        "summary": {"answer_fact_recall": 0.5, "refusal_accuracy": 0.9},
+        "cases": [{"id": case_id, "passed": passed} for case_id, passed in old_cases],
+    }
+    old_path = tmp_path / "oud.json"
+    old_path.write_text(json.dumps(old), encoding="utf-8")
+    assert main(["eval", str(DATA / "vragen.csv"), "--compare", str(old_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.split("\n\n## ")[1] == (
+        f"Vergelijking met {old_path}\n\n"
+        "- context_fact_recall@5: – -> 1,000 (–)\n"
+        "- answer_fact_recall: 0,500 -> 0,833 (+0,333)\n"
+        "- hit@5: – -> 1,000 (–)\n"
+        "- mrr@5: – -> 1,000 (–)\n"
+        "- citation_precision: – -> 1,000 (–)\n"
+        "- refusal_accuracy: 0,900 -> 1,000 (+0,100)\n"
+        "- pass_rate: – -> 75% (–)\n"
+        "- latency_p50_ms: – -> 20 ms (–)\n"
+        "- latency_p95_ms: – -> 20 ms (–)\n\n"
+        "Nu geslaagd: zorgreserve-omvang\n"
+        "Nieuwe vragen: matcher-rol, leernetwerk-aanjager-en-start, zorgreservist-uurloon\n"
+        "Verdwenen vragen: leernetwerk-opgezet-door, weg\n"
+    )
+
+
+def test_eval_usage_problems_exit_2_with_a_dutch_message(cli_env, tmp_path, capsys):
+    assert main(["eval", str(DATA / "vragen.yaml"), "--fail-under", "recall=0.9"]) == 2
+    assert capsys.readouterr().err.startswith("Ongeldige drempel 'recall=0.9': gebruik maat=waarde")
+    (tmp_path / "kapot.json").write_text("{niet json")
+    assert main(["eval", str(DATA / "vragen.yaml"), "--compare", str(tmp_path / "kapot.json")]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"Het vorige rapport {tmp_path / 'kapot.json'} kan niet worden gelezen"
+    )
+    assert main(["eval", str(DATA / "vragen.yaml"), "--judge"]) == 2
+    assert capsys.readouterr().err == "--judge vraagt om een taalmodel: stel WIBB_LLM en WIBB_LLM_MODEL in.\n"
+    assert main(["eval", str(tmp_path / "weg.yaml")]) == 1
+    assert (
+        capsys.readouterr().err
+        == f"De vragenset kan niet worden gebruikt ({tmp_path / 'weg.yaml'}): het bestand bestaat niet\n"
+    )
+
+
+def test_eval_sector_option_filters_cases_without_their_own_filters(cli_env, monkeypatch, capsys):
+    seen = []
+    real = evaluation.run_cases
+
+    def spy(assistant, cases, **kwargs):
+        seen.extend(c.filters for c in cases)
+        return real(assistant, cases, **kwargs)
+
+    monkeypatch.setattr(evaluation, "run_cases", spy)
+    assert main(["eval", str(DATA / "vragen.yaml"), "--sector", "zorg"]) == 0
+    capsys.readouterr()
+    assert seen[0] == Filters(sector=("zorg",))
+    assert seen[3] == Filters(sector=("onderwijs",))  # the case's own filter wins
