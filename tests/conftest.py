@@ -46,7 +46,10 @@ def fake_settings(data_dir: Path, knowledge_dir: Path = TINY, **overrides: objec
     from assistant.config import EmbeddingSettings, make_settings
 
     return make_settings(
-        data_dir=data_dir, knowledge_dir=knowledge_dir, embedding=EmbeddingSettings(backend="fake"), **overrides
+        data_dir=data_dir,
+        knowledge_dir=knowledge_dir,
+        embedding=EmbeddingSettings(backend="fake"),
+        **overrides,
     )
 
 
@@ -72,3 +75,23 @@ def assistant(tiny_index):
     from assistant.factory import build_assistant
 
     return build_assistant(tiny_index)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tiny_index):
+    """The whole app launched on a free port, as `wibb serve` does, over the tiny index."""
+    from assistant.web import build_demo, launch
+
+    port = free_port()
+    demo = build_demo(None, tiny_index)
+    launch(tiny_index, port=port, demo=demo, block=False)
+    yield f"http://127.0.0.1:{port}/", tiny_index
+    demo.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from assistant import texts
@@ -19,7 +21,7 @@ def test_answer_cites_the_passage_with_the_figure(assistant):
     assert (first.n, first.doc_id) == (1, "zorgreserve")
     assert "3500" in first.quote
     assert [k.id for k in answer.knoppen] == ["matcher", "laagdrempeligheid"]
-    assert [c.id for c in answer.cases][0] == "zorgreserve"
+    assert answer.cases[0].id == "zorgreserve"
     numbers = {c.n for c in answer.citations}
     assert numbers == set(range(1, len(answer.citations) + 1))
     assert all(f"[{n}]" in answer.text for n in numbers)
@@ -50,9 +52,12 @@ def test_absence_statements_are_recognised():
 def test_stream_shows_sources_before_the_text(assistant):
     snapshots = list(assistant.stream("Hoeveel zorgreservisten zijn er ingeschreven?"))
     assert snapshots[0].text == "" and snapshots[0].citations and not snapshots[0].complete
-    assert snapshots[-1].complete and snapshots[-1].text == assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?").text
+    assert (
+        snapshots[-1].complete
+        and snapshots[-1].text == assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?").text
+    )
     texts_seen = [s.text for s in snapshots]
-    assert all(a == b[: len(a)] for a, b in zip(texts_seen, texts_seen[1:], strict=False))
+    assert all(a == b[: len(a)] for a, b in itertools.pairwise(texts_seen))
 
 
 def test_follow_up_uses_the_previous_question(assistant):
@@ -74,13 +79,22 @@ def test_filters_are_applied(assistant):
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("", "empty"), ("   \n\t ", "empty"), ("\x00\x07", "empty"), ("🙂🙂🙂", "no_text"), ("?!", "no_text"), ("x" * 2001, "too_long")],
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("\x00\x07", "empty"),
+        ("🙂🙂🙂", "no_text"),
+        ("?!", "no_text"),
+        ("x" * 2001, "too_long"),
+    ],
 )
 def test_invalid_questions_raise_with_a_reason(question, code):
     with pytest.raises(InvalidQuestionError) as error:
         clean_question(question, 2000)
     assert error.value.code == code
-    assert texts.describe_error(error.value) == texts.QUESTION_PROBLEMS[code].format(limit=2000, length=len(question))
+    assert texts.describe_error(error.value) == texts.QUESTION_PROBLEMS[code].format(
+        limit=2000, length=len(question)
+    )
 
 
 def test_control_characters_are_removed_and_whitespace_collapsed():

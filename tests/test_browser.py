@@ -5,12 +5,11 @@ knowledge file or a question does not run; the page is Dutch and loads nothing f
 from __future__ import annotations
 
 import shutil
-import socket
 import time
 from pathlib import Path
 
 import pytest
-from conftest import TINY, fake_settings
+from conftest import TINY, fake_settings, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,12 +40,6 @@ Het kwaadaardige proefproject telde 42 deelnemers <img src=x onerror="window.__x
 Daarna <script>window.__xss=5</script> volgde [een link](javascript:window.__xss=6) naar niets.
 """
 EVIL_QUESTION = 'Hoeveel deelnemers telde het kwaadaardige proefproject <img src=y onerror="window.__xss=7">?'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,10 @@ def test_history_from_the_browser_and_from_gradio_client_is_normalised():
         {"role": "assistant", "content": [{"type": "text", "text": "3500 [1]."}]},
     ]
     conversation = from_messages(browser)
-    assert conversation.turns() == [("Wat is de Zorgreserve?", "Een reserve [1]."), ("En de omvang?", "3500 [1].")]
+    assert conversation.turns() == [
+        ("Wat is de Zorgreserve?", "Een reserve [1]."),
+        ("En de omvang?", "3500 [1]."),
+    ]
     pairs = from_messages([["Wat is de Zorgreserve?", "Een reserve."], ["En de omvang?", None]])
     assert pairs.turns() == [("Wat is de Zorgreserve?", "Een reserve."), ("En de omvang?", "")]
     assert from_messages(None).turns() == []

@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
+from conftest import TINY
 
 from assistant.cli import main
-from conftest import TINY
 
 
 @pytest.fixture
@@ -39,7 +39,10 @@ def test_ingest_prints_a_summary_and_second_run_changes_nothing(env, capsys):
         out,
     )
     assert main(["ingest"]) == 0
-    assert "15 tekstdelen (0 toegevoegd, 15 ongewijzigd, 0 verwijderd), 0 zinnen ingebed" in capsys.readouterr().out
+    assert (
+        "15 tekstdelen (0 toegevoegd, 15 ongewijzigd, 0 verwijderd), 0 zinnen ingebed"
+        in capsys.readouterr().out
+    )
 
 
 def test_ingest_reports_bad_files_in_dutch(env, tmp_path, capsys):
@@ -70,7 +73,9 @@ def test_ask_prints_answer_knoppen_cases_and_sources(env, capsys):
     assert any(line.startswith("Voorbeelden uit de praktijk: Nationale Zorgreserve") for line in lines)
     assert "Bronnen:" in lines
     assert any(
-        line.startswith("[1] Nationale Zorgreserve – Omvang (zorgreserve) · Verslag bijeenkomst 1 (aanjagers), peildatum 2024-06")
+        line.startswith(
+            "[1] Nationale Zorgreserve – Omvang (zorgreserve) · Verslag bijeenkomst 1 (aanjagers), peildatum 2024-06"
+        )
         for line in lines
     )
 

@@ -27,7 +27,9 @@ def unit(*values: float) -> np.ndarray:
 def test_sentences_are_scored_by_cosine_and_word_overlap():
     q = unit(1, 0, 0)
     h = hit("zorgreserve", 1)
-    sentences = {h.chunk.id: [("Er zijn 3500 zorgreservisten.", unit(0.9, 0.1, 0)), ("Iets anders.", unit(0, 1, 0))]}
+    sentences = {
+        h.chunk.id: [("Er zijn 3500 zorgreservisten.", unit(0.9, 0.1, 0)), ("Iets anders.", unit(0, 1, 0))]
+    }
     ranked = composer.score_candidates("Hoeveel zorgreservisten zijn er?", q, [h], sentences)
     assert [c.text for c in ranked] == ["Er zijn 3500 zorgreservisten.", "Iets anders."]
     assert ranked[0].overlap == 1.0 and ranked[1].overlap == 0.0
@@ -38,7 +40,10 @@ def test_selection_skips_near_duplicates_and_weak_sentences():
     h1, h2 = hit("a", 1), hit("b", 2)
     q = unit(1, 0, 0)
     sentences = {
-        h1.chunk.id: [("Eerste feit.", unit(0.87, 0.49, 0)), ("Eerste feit nog eens.", unit(0.87, 0.49, 0.01))],
+        h1.chunk.id: [
+            ("Eerste feit.", unit(0.87, 0.49, 0)),
+            ("Eerste feit nog eens.", unit(0.87, 0.49, 0.01)),
+        ],
         h2.chunk.id: [("Tweede feit.", unit(0.85, -0.35, 0.39)), ("Ver weg.", unit(0, 0, 1))],
     }
     chosen = composer.select(composer.score_candidates("feit", q, [h1, h2], sentences))

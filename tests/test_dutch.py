@@ -8,12 +8,18 @@ def test_fold_removes_case_and_accents():
 
 
 def test_numbers_with_thousands_separators_are_normalised():
-    assert dutch.normalise_numbers("3.500 en 3 500 en 1.000.000 maar 16,3% en 7.8") == "3500 en 3500 en 1000000 maar 16,3% en 7.8"
+    assert (
+        dutch.normalise_numbers("3.500 en 3 500 en 1.000.000 maar 16,3% en 7.8")
+        == "3500 en 3500 en 1000000 maar 16,3% en 7.8"
+    )
     assert "3500" in dutch.words("Er zijn 3.500 reservisten")
 
 
 def test_content_words_drop_stopwords_and_question_words():
-    assert dutch.content_words("Hoeveel zorgreservisten zijn er eigenlijk in Nederland?") == ["zorgreservisten", "nederland"]
+    assert dutch.content_words("Hoeveel zorgreservisten zijn er eigenlijk in Nederland?") == [
+        "zorgreservisten",
+        "nederland",
+    ]
 
 
 def test_stems_match_inflections():

@@ -39,7 +39,10 @@ def test_fake_embedder_ranks_by_shared_content_words():
 
 
 def test_fake_embedder_is_deterministic_and_handles_stopword_only_text():
-    a, b = FakeEmbedder().embed_queries(["de het een", "matcher"]), FakeEmbedder().embed_queries(["de het een", "matcher"])
+    a, b = (
+        FakeEmbedder().embed_queries(["de het een", "matcher"]),
+        FakeEmbedder().embed_queries(["de het een", "matcher"]),
+    )
     assert np.array_equal(a, b)
     assert np.isfinite(a).all()
 
@@ -59,12 +62,16 @@ def test_sentence_transformers_backend_loads_the_bundled_minilm_offline():
     embedder = create_embedder(EmbeddingSettings(backend="sentence-transformers"))
     assert embedder.identity.backend == "sentence-transformers"
     assert embedder.identity.dimension == 384
-    vectors = embedder.embed_passages(["The matcher brings supply and demand together.", "Tax credit at one employer."])
+    vectors = embedder.embed_passages(
+        ["The matcher brings supply and demand together.", "Tax credit at one employer."]
+    )
     query = embedder.embed_queries(["Who connects supply and demand?"])[0]
     assert int(np.argmax(vectors @ query)) == 0
 
 
 def test_sentence_transformers_backend_reports_a_missing_model_clearly(tmp_path):
     with pytest.raises(EmbeddingModelError) as error:
-        create_embedder(EmbeddingSettings(backend="sentence-transformers", model=str(tmp_path / "bestaat-niet")))
+        create_embedder(
+            EmbeddingSettings(backend="sentence-transformers", model=str(tmp_path / "bestaat-niet"))
+        )
     assert error.value.model.endswith("bestaat-niet")

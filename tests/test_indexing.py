@@ -5,13 +5,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import TINY
 
 from assistant.embedding import create_embedder
 from assistant.errors import IndexMismatchError
 from assistant.factory import build_store
 from assistant.indexing import ingest
 from assistant.testing import FakeEmbedder
-from conftest import TINY
 
 
 class CountingEmbedder(FakeEmbedder):

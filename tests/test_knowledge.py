@@ -5,9 +5,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from conftest import TINY
+
 from assistant.knowledge import load_documents
 from assistant.texts import describe_problem
-from conftest import TINY
 
 GOOD = """---
 id: {id}

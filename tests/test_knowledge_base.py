@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SOURCES
 
 from assistant.knowledge import list_files, load_documents
 from assistant.texts import describe_problem
-from conftest import ROOT, SOURCES
 
 KNOWLEDGE = ROOT / "knowledge"
 COPY_WORDS = 10  # a run of this many words shared with a source counts as copied
@@ -38,7 +38,14 @@ def test_every_document_names_sources_and_a_date():
 
 def test_knowledge_base_covers_every_kind_and_the_fixed_ids():
     ids = {d.id: d.soort for d in load_documents(KNOWLEDGE).documents}
-    for knop in ("noodzaak-doel", "matcher", "wet-en-regelgeving", "werk-anders-organiseren", "laagdrempeligheid", "sectorkenner"):
+    for knop in (
+        "noodzaak-doel",
+        "matcher",
+        "wet-en-regelgeving",
+        "werk-anders-organiseren",
+        "laagdrempeligheid",
+        "sectorkenner",
+    ):
         assert ids[knop] == "knop"
     for casus in (
         "brainport-hybride-techdocent", "hybride-docent", "nationale-zorgreserve", "society-college",

@@ -56,5 +56,10 @@ def test_filters_translate_to_chroma_where_clauses():
 
 def test_document_chunks_are_in_reading_order(assistant):
     chunks = assistant.retriever.document_chunks("zorgreserve")
-    assert [c.heading for c in chunks] == [(), ("Omvang",), ("Wie kan zorgreservist worden?",), ("Vergoeding",)]
+    assert [c.heading for c in chunks] == [
+        (),
+        ("Omvang",),
+        ("Wie kan zorgreservist worden?",),
+        ("Vergoeding",),
+    ]
     assert assistant.retriever.documents()["matcher"].titel == "Knop 1: de matcher"

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, fake_settings
 
 from assistant.config import EmbeddingSettings
 from assistant.embedding import create_embedder
 from assistant.factory import build_assistant, build_store
 from assistant.indexing import ingest
-from conftest import ROOT, fake_settings
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,6 @@ launched app through gradio_client."""
 from __future__ import annotations
 
 import re
-import socket
 from pathlib import Path
 
 import pytest
@@ -412,24 +411,6 @@ def test_shipped_question_sets_are_offered():
 
 
 # -- the app over HTTP --------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def served(tiny_index):
-    """The whole app launched on a free port, as `wibb serve` does, over the tiny index."""
-    from assistant.web import build_demo, launch
-
-    port = free_port()
-    demo = build_demo(None, tiny_index)
-    launch(tiny_index, port=port, demo=demo, block=False)
-    yield f"http://127.0.0.1:{port}/", tiny_index
-    demo.close()
 
 
 @pytest.mark.slow

@@ -10,12 +10,12 @@ import sys
 import textwrap
 
 import pytest
+from conftest import ROOT, TINY, fake_settings
 
 from assistant import texts
 from assistant.cli import main
 from assistant.errors import StoreUnavailableError
 from assistant.factory import build_assistant
-from conftest import ROOT, TINY, fake_settings
 
 KILLABLE_INGEST = textwrap.dedent(
     """
@@ -47,7 +47,9 @@ def _grow(corpus, n: int) -> None:
     """Add n new documents so the second ingest has real work to be killed in."""
     for i in range(n):
         (corpus / "casussen" / f"extra-{i}.md").write_text(
-            (TINY / "casussen" / "techdocent.md").read_text().replace("id: techdocent", f"id: extra-{i}")
+            (TINY / "casussen" / "techdocent.md")
+            .read_text()
+            .replace("id: techdocent", f"id: extra-{i}")
             .replace("164 professionals", f"{100 + i} professionals")
         )
 
@@ -59,11 +61,16 @@ def test_ingest_killed_halfway_leaves_a_usable_index_and_the_next_ingest_complet
     settings = fake_settings(data, corpus)
     script = tmp_path / "ingest_slow.py"
     script.write_text(KILLABLE_INGEST.format(root=str(ROOT)))
-    assert subprocess.run([sys.executable, str(script), str(data), str(corpus)], capture_output=True).returncode == 0
+    assert (
+        subprocess.run([sys.executable, str(script), str(data), str(corpus)], capture_output=True).returncode
+        == 0
+    )
 
     _grow(corpus, 12)
     (corpus / "regels" / "loonheffingskorting.md").unlink()
-    process = subprocess.Popen([sys.executable, str(script), str(data), str(corpus)], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(data), str(corpus)], stdout=subprocess.PIPE, text=True
+    )
     batches = 0
     for line in process.stdout:  # type: ignore[union-attr]
         batches += line.startswith("batch")
@@ -119,7 +126,10 @@ def test_a_deleted_store_says_to_ingest_first(built, tmp_path):
     shutil.rmtree(built.data_dir / "chroma")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "Wat is de matcher?"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "assistant.cli", "ask", "Wat is de matcher?"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr == "Er is nog geen index. Voer eerst `python ingest.py` uit (of `wibb ingest`).\n"

@@ -71,7 +71,15 @@ def _hit(doc: str, rank: int) -> Hit:
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.integers(0, 4), st.text(st.characters(blacklist_characters="[]"), min_size=1, max_size=80)), min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4), st.text(st.characters(blacklist_characters="[]"), min_size=1, max_size=80)
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_citations_are_numbered_1_to_n_and_every_number_is_used(items):
     hits = [_hit(f"d{i}", i + 1) for i in range(5)]
     rng = np.random.default_rng(0)
