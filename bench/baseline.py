@@ -137,8 +137,8 @@ def build_index(folder: Path) -> tuple[Any, dict[str, Any]]:
     return index, info
 
 
-def work_baseline(passes: int) -> dict[str, Any]:
-    """In the worker: build or open the baseline, then score and time every question."""
+def work_baseline(passes: int, data_dir: str) -> dict[str, Any]:
+    """In the worker: build or open the baseline, score every question, time it next to ours."""
     from assistant.evaluation import Observation, Passage, score_case
     from assistant.questionset import load_cases
 
@@ -160,33 +160,49 @@ def work_baseline(passes: int) -> dict[str, Any]:
         for name in RETRIEVAL_METRICS:
             if result.metrics.get(name) is not None:
                 metrics[name].append(float(result.metrics[name]))  # type: ignore[arg-type]
-    timings = []
+    # Latency side by side: the baseline's retrieval and ours, alternating question by question in this
+    # one process, so both see the same load on the machine.
+    ours = _our_assistant(data_dir)
+    samples: dict[str, list[list[float]]] = {"baseline": [], "wibb_retrieval": [], "wibb_answer": []}
     for _ in range(passes):
-        current = []
+        current: dict[str, list[float]] = {name: [] for name in samples}
         for case in cases:
             started = time.perf_counter()
             retriever.retrieve(case.question)
-            current.append((time.perf_counter() - started) * 1000)
-        timings.append(current)
+            current["baseline"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            ours.retriever.retrieve(case.question, case.filters)
+            current["wibb_retrieval"].append((time.perf_counter() - started) * 1000)
+            current["wibb_answer"].append(ours.answer(case.question, None, case.filters).latency_ms)
+        for name, values in current.items():
+            samples[name].append(values)
     return {
         **info,
         "questions": len(cases),
+        "latency_passes": passes,
         "quality": {name: sum(v) / len(v) for name, v in metrics.items() if v},
         "cases_scored": {name: len(v) for name, v in metrics.items()},
         "context_chars": sum(context_chars) / len(context_chars),
-        "retrieval_ms": {k: v.__dict__ for k, v in percentiles_over_repeats(timings).items()},
+        "latency_ms": {
+            name: {k: v.__dict__ for k, v in percentiles_over_repeats(passes_).items()}
+            for name, passes_ in samples.items()
+        },
     }
+
+
+def _our_assistant(data_dir: str) -> Any:
+    from assistant.config import make_settings
+    from assistant.factory import build_assistant
+
+    return build_assistant(make_settings(data_dir=Path(data_dir)))
 
 
 def work_quality(data_dir: str) -> dict[str, Any]:
     """In the worker: our pipeline through `assistant.evaluation.run_cases` (k=5)."""
-    from assistant.config import make_settings
     from assistant.evaluation import run_cases
-    from assistant.factory import build_assistant
     from assistant.questionset import load_cases
 
-    assistant = build_assistant(make_settings(data_dir=Path(data_dir)))
-    report = run_cases(assistant, load_cases(QUESTIONS), k=5)
+    report = run_cases(_our_assistant(data_dir), load_cases(QUESTIONS), k=5)
     context = [sum(len(p.text) for p in case.passages[:5]) for case in report.cases]
     return {"summary": report.summary, "context_chars": sum(context) / len(context)}
 

@@ -219,9 +219,15 @@ def wait_for_http(url: str, timeout: float, process: subprocess.Popen[Any] | Non
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+
+
 @contextmanager
-def chroma_server(path: Path, port: int | None = None) -> Iterator[str]:
-    """A `chroma run` server on 127.0.0.1 over `path`; yields its URL and stops it afterwards."""
+def chroma_server(path: Path, port: int | None = None) -> Iterator[Server]:
+    """A `chroma run` server on 127.0.0.1 over `path`; yields its URL and pid, stops it afterwards."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = open(path.parent / f"chroma-{port}.log", "wb")  # noqa: SIM115  # closed below
@@ -233,7 +239,7 @@ def chroma_server(path: Path, port: int | None = None) -> Iterator[str]:
     )
     try:
         wait_for_http(f"{url}/api/v2/heartbeat", 120, server)
-        yield url
+        yield Server(url, server.pid)
     finally:
         server.terminate()
         try:

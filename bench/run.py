@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             results["scale"] = scale.run(data_dir, args.quick, log)
         elif section == "baseline":
             results["baseline"] = {
-                "llama_index": run_worker("baseline", passes=2 if args.quick else 3),
+                "llama_index": run_worker("baseline", passes=2 if args.quick else 3, data_dir=str(data_dir)),
                 "wibb": run_worker("quality", data_dir=str(data_dir)),
             }
         results["load"][section] = {

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from measure import CACHE, chroma_server, dir_size_mb, run_worker
+from measure import CACHE, chroma_server, dir_size_mb, peak_rss_mb, run_worker
 
 SIZES = (1_000, 10_000, 100_000)
 SEED = 7
@@ -98,8 +98,11 @@ def run(knowledge_data_dir: Path, quick: bool, log: Any) -> dict[str, Any]:
         passes = 2 if quick else 3
         embedded = run_worker("scale_query", data_dir=str(folder / "data"), passes=passes)
         log(f"scale {size} embedded: p95 {embedded['latency']['total_ms']['p95']['median']:.0f} ms")
-        with chroma_server(folder / "data" / "chroma") as url:
-            served = run_worker("scale_query", data_dir=str(folder / "data"), passes=passes, chroma_url=url)
+        with chroma_server(folder / "data" / "chroma") as server:
+            served = run_worker(
+                "scale_query", data_dir=str(folder / "data"), passes=passes, chroma_url=server.url
+            )
+            served["server_peak_rss_mb"] = peak_rss_mb(server.pid)
         log(f"scale {size} server: p95 {served['latency']['total_ms']['p95']['median']:.0f} ms")
         rows.append(
             {
