@@ -9,6 +9,7 @@ leaves an index that still answers, and the next ingest completes the work.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,8 @@ def ingest(
     sentences_added = _write(store, embedder, new, progress)
     stale_sentences = {sid for sid in store.sentence_ids() if sid.rsplit("#", 1)[0] not in wanted}
     store.delete(chunk_ids=stale, sentence_ids=stale_sentences)
+    if new or stale or not store.revision():
+        store.set_revision(uuid.uuid4().hex)  # running apps see this and reload
 
     present_docs = {d.id for d in loaded.documents}
     return IngestReport(

@@ -135,7 +135,17 @@ def server_url(chroma_url: str) -> str:
     return f"http://{chroma_url}" if chroma_url and "://" not in chroma_url else chroma_url
 
 
-def _client(data_dir: Path, chroma_url: str) -> Any:
+def _set_http_timeout(client: Any, seconds: float) -> None:
+    """Chroma's HTTP client waits forever; a hung server would hang every question. The session is private
+    API, so this is best effort (a Chroma upgrade that moves it only loses the timeout)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds)
+
+
+def _client(data_dir: Path, chroma_url: str, timeout: float = 30.0) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -146,9 +156,11 @@ def _client(data_dir: Path, chroma_url: str) -> Any:
     try:
         if chroma_url:
             port = url.port or (443 if url.scheme == "https" else 8000)
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1", port=port, ssl=url.scheme == "https", settings=chroma_settings
             )
+            _set_http_timeout(client, timeout)
+            return client
         data_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
     except Exception as exc:  # chromadb raises ValueError, ConnectionError, sqlite errors, Rust panics
@@ -156,15 +168,23 @@ def _client(data_dir: Path, chroma_url: str) -> Any:
 
 
 class VectorStore:
-    """Two collections: `<name>_chunks` (section vectors) and `<name>_sentences` (sentence vectors)."""
+    """Three collections: `<name>_chunks` (section vectors), `<name>_sentences` (sentence vectors, read by id)
+    and `<name>_meta` (the revision of the last ingest that changed something)."""
 
-    def __init__(self, data_dir: Path, chroma_url: str = "", name: str = "wibb") -> None:
+    def __init__(self, data_dir: Path, chroma_url: str = "", name: str = "wibb", timeout: float = 30.0) -> None:
         chroma_url = server_url(chroma_url)
         self.location = chroma_url or str(data_dir / "chroma")
-        self._client = _client(data_dir, chroma_url)
-        self._names = (f"{name}_chunks", f"{name}_sentences")
-        self._chunks: Any = None
-        self._sentences: Any = None
+        self._client = _client(data_dir, chroma_url, timeout)
+        self._names = (f"{name}_chunks", f"{name}_sentences", f"{name}_meta")
+        self._collections: list[Any] = []
+
+    @property
+    def _chunks(self) -> Any:
+        return self._collections[0]
+
+    @property
+    def _sentences(self) -> Any:
+        return self._collections[1]
 
     def _guard(self, action: str, call: Any) -> Any:
         try:
@@ -172,14 +192,29 @@ class VectorStore:
         except (IndexMismatchError, IndexMissingError):
             raise
         except Exception as exc:
+            # Another process rebuilt the index: the collections exist again under new ids. Reopen once.
+            if _is_not_found(exc) and self._collections and self._reopen():
+                try:
+                    return call()
+                except Exception as again:
+                    exc = again
             raise StoreUnavailableError(self.location, f"{action}: {type(exc).__name__}: {exc}") from exc
+
+    def _reopen(self) -> bool:
+        try:
+            self._collections = [self._client.get_collection(n, embedding_function=None) for n in self._names]
+        except Exception:
+            return False
+        return True
 
     # -- opening ---------------------------------------------------------------------------------
 
+    def _existing(self) -> set[str]:
+        return {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+
     def manifest(self) -> EmbedderIdentity | None:
         def read() -> EmbedderIdentity | None:
-            existing = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-            if self._names[0] not in existing:
+            if self._names[0] not in self._existing():
                 return None
             meta = self._client.get_collection(self._names[0], embedding_function=None).metadata or {}
             if "wibb_backend" not in meta:
@@ -205,19 +240,18 @@ class VectorStore:
         def get(name: str) -> Any:
             return self._client.get_or_create_collection(name, metadata=meta, embedding_function=None)
 
-        self._chunks, self._sentences = self._guard("open collections", lambda: [get(n) for n in self._names])
+        self._collections = self._guard("open collections", lambda: [get(n) for n in self._names])
         return self
 
     def reset(self) -> None:
-        """Drop both collections (used by `--rebuild`)."""
+        """Drop all collections (used by `--rebuild`)."""
 
         def drop() -> None:
-            existing = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-            for name in self._names:
-                if name in existing:
-                    self._client.delete_collection(name)
+            for name in set(self._names) & self._existing():
+                self._client.delete_collection(name)
 
         self._guard("reset", drop)
+        self._collections = []
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -248,34 +282,48 @@ class VectorStore:
             )
 
     def delete(self, chunk_ids: Iterable[str] = (), sentence_ids: Iterable[str] = ()) -> None:
-        for collection, ids in ((self._chunks, list(chunk_ids)), (self._sentences, list(sentence_ids))):
+        for which, ids in ((0, list(chunk_ids)), (1, list(sentence_ids))):
             for start in range(0, len(ids), _BATCH):
                 batch = ids[start : start + _BATCH]
-                self._guard("delete", lambda c=collection, b=batch: c.delete(ids=b))
+                self._guard("delete", lambda w=which, b=batch: self._collections[w].delete(ids=b))
+
+    def set_revision(self, revision: str) -> None:
+        """Mark the index as changed, so running apps reload it (see `revision`)."""
+        self._guard(
+            "write revision",
+            lambda: self._collections[2].upsert(ids=["revision"], embeddings=[[0.0]], documents=[revision]),
+        )
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def _all(self, collection: Any, include: list[str]) -> list[dict[str, Any]]:
-        total = self._guard("count", collection.count)
+    def revision(self) -> str:
+        """The revision written by the last ingest that changed the index ('' when none yet)."""
+        got = self._guard("read revision", lambda: self._collections[2].get(ids=["revision"], include=["documents"]))
+        return str(got["documents"][0]) if got["ids"] else ""
+
+    def _all(self, which: int, include: list[str]) -> list[dict[str, Any]]:
+        total = self._guard("count", lambda: self._collections[which].count())
         rows: list[dict[str, Any]] = []
         for offset in range(0, total, _BATCH):
-            got = self._guard("read", lambda o=offset: collection.get(include=include, limit=_BATCH, offset=o))
+            got = self._guard(
+                "read", lambda o=offset: self._collections[which].get(include=include, limit=_BATCH, offset=o)
+            )
             for i, item_id in enumerate(got["ids"]):
                 rows.append({key: (item_id if key == "ids" else got[key][i]) for key in ["ids", *include]})
         return rows
 
     def chunk_ids(self) -> set[str]:
-        return {row["ids"] for row in self._all(self._chunks, [])}
+        return {row["ids"] for row in self._all(0, [])}
 
     def sentence_ids(self) -> set[str]:
-        return {row["ids"] for row in self._all(self._sentences, [])}
+        return {row["ids"] for row in self._all(1, [])}
 
     def all_chunks(self) -> list[Chunk]:
-        rows = self._all(self._chunks, ["documents", "metadatas"])
+        rows = self._all(0, ["documents", "metadatas"])
         return [chunk_from_record(r["ids"], r["documents"], r["metadatas"]) for r in rows]
 
     def count(self) -> int:
-        return int(self._guard("count", self._chunks.count))
+        return int(self._guard("count", lambda: self._chunks.count()))
 
     def query(self, vector: np.ndarray, n: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""
@@ -296,10 +344,16 @@ class VectorStore:
         if not ids:
             return {}
         got = self._guard("read sentences", lambda: self._sentences.get(ids=ids, include=["documents", "embeddings"]))
-        by_id = {i: (doc, np.asarray(vec, dtype=np.float32)) for i, doc, vec in
-                 zip(got["ids"], got["documents"], got["embeddings"], strict=True)}
+        by_id = {
+            i: (doc, np.asarray(vec, dtype=np.float32))
+            for i, doc, vec in zip(got["ids"], got["documents"], got["embeddings"], strict=True)
+        }
         result: dict[str, list[tuple[str, np.ndarray]]] = {}
         for sid in ids:
             if sid in by_id:
                 result.setdefault(sid.rsplit("#", 1)[0], []).append(by_id[sid])
         return result
+
+
+def _is_not_found(exc: Exception) -> bool:
+    return type(exc).__name__ == "NotFoundError" or "does not exist" in str(exc)

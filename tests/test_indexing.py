@@ -98,3 +98,39 @@ def test_bad_files_are_reported_and_the_rest_is_ingested(settings, corpus):
     report = ingest(corpus, build_store(settings), create_embedder(settings.embedding))
     assert report.documents == 6
     assert [(p.path, p.code, p.field) for p in report.problems] == [("kapot.md", "missing_field", "titel")]
+
+
+def test_a_running_assistant_sees_a_new_ingest_without_restart(settings, corpus):
+    from assistant.factory import build_assistant
+
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    assistant = build_assistant(settings)
+    assistant.retriever.REVISION_CHECK_S = 0.0
+    assert "3500" in assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?").text
+    path = corpus / "casussen" / "zorgreserve.md"
+    path.write_text(path.read_text().replace("3500 ingeschreven", "3700 ingeschreven"))
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    answer = assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?")
+    assert "3700" in answer.text and "3500" not in answer.text
+
+
+def test_a_running_assistant_survives_a_rebuild_by_another_process(settings, corpus):
+    from assistant.factory import build_assistant
+
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    assistant = build_assistant(settings)
+    ingest(corpus, build_store(settings), FakeEmbedder(), rebuild=True)  # new collections under the same names
+    answer = assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?")
+    assert "3500" in answer.text
+
+
+def test_ingest_marks_a_new_revision_only_when_something_changed(settings, corpus):
+    store = build_store(settings)
+    ingest(corpus, store, FakeEmbedder())
+    first = store.revision()
+    assert first
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    assert build_store(settings).open(FakeEmbedder().identity, create=False).revision() == first
+    (corpus / "regels" / "loonheffingskorting.md").unlink()
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    assert build_store(settings).open(FakeEmbedder().identity, create=False).revision() != first
