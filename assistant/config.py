@@ -43,13 +43,13 @@ class RetrievalSettings(BaseSettings):
     candidates: int = Field(20, ge=1, le=500, description="Candidates taken from each retriever before fusion")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense (embedding) ranking in the fusion")
-    bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion")
+    bm25_weight: float = Field(0.25, ge=0, description="Weight of the BM25 ranking in the fusion")
     min_evidence: float | None = Field(
         None,
         description="Refuse when the best sentence scores below this; empty = the value calibrated for the "
         "embedding backend (bench/calibrate.py, evals/README.md)",
     )
-    chunk_chars: int = Field(1200, ge=200, le=8000, description="Maximum characters of a chunk")
+    chunk_chars: int = Field(800, ge=200, le=8000, description="Maximum characters of a chunk")
 
 
 class LLMSettings(BaseSettings):

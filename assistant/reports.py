@@ -76,13 +76,15 @@ def to_csv(report: EvalReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for case in report.cases:
-        values = [case.metrics.get(name) for name in metrics]
-        writer.writerow([
-            _cell(case.id), _cell(case.question), L["passed"] if case.passed else L["failed"],
-            L["yes"] if case.refused else L["no"], L["yes"] if case.answerable else L["no"],
-            *("" if v is None else f"{v:.4f}" for v in values), f"{case.latency_ms:.1f}",
-            _cell(" | ".join(case.reasons)), " ".join(case.cited_ids), " ".join(case.retrieved_ids), _cell(case.answer),
-        ])  # fmt: skip
+        values = ["" if (v := case.metrics.get(name)) is None else f"{v:.4f}" for name in metrics]
+        flags = [L["passed"] if case.passed else L["failed"], L["yes"] if case.refused else L["no"]]
+        flags.append(L["yes"] if case.answerable else L["no"])
+        ids = [" ".join(case.cited_ids), " ".join(case.retrieved_ids)]
+        reasons = _cell(" | ".join(case.reasons))
+        writer.writerow(
+            [_cell(case.id), _cell(case.question), *flags, *values, f"{case.latency_ms:.1f}", reasons, *ids,
+             _cell(case.answer)]
+        )  # fmt: skip
     return out.getvalue()
 
 
@@ -185,10 +187,10 @@ def _case_row(case: CaseResult) -> str:
     retrieved = (
         f"<details><summary>{len(case.passages)} {_e(L['retrieved']).lower()}</summary>{passages}</details>"
     )
+    reasons = _list([_e(r) for r in case.reasons]) if case.reasons else ""
     return (
-        f"<tr class={'passed' if case.passed else 'failed'}><td>{question}</td><td>{status}"
-        f"{_list([_e(r) for r in case.reasons]) if case.reasons else ''}</td><td>{answer}</td><td>{cited}</td>"
-        f"<td>{retrieved}</td><td class=num>{case.latency_ms:.0f}</td></tr>"
+        f"<tr class={'passed' if case.passed else 'failed'}><td>{question}</td><td>{status}{reasons}</td>"
+        f"<td>{answer}</td><td>{cited}</td><td>{retrieved}</td><td class=num>{case.latency_ms:.0f}</td></tr>"
     )
 
 

