@@ -43,16 +43,13 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_NUMBER_DOTS = re.compile(r"(?<=\d)[.\s](?=\d{3}\b)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|€")
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,]?\d)")
 
 
 def normalise_numbers(text: str) -> str:
-    """'3.500' and '3 500' -> '3500'; decimal commas are kept ('16,3')."""
-    previous = None
-    while previous != text:
-        previous, text = text, _NUMBER_DOTS.sub("", text)
-    return text
+    """'3.500' and '1.000.000' -> '3500', '1000000'; decimals ('16,3', '2.5') and separate numbers stay."""
+    return _THOUSANDS.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
 def words(text: str) -> list[str]:

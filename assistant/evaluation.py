@@ -162,8 +162,7 @@ _MARKER = re.compile(r"\s*\[\d+\]")
 
 def normalise(text: str) -> str:
     """Case and accents folded, dashes unified, numbers normalised ("3.500" = "3500"), spaces collapsed."""
-    # Per word: dutch.normalise_numbers also joins "3 500", which would merge "eind 2023 150 organisaties".
-    return " ".join(dutch.normalise_numbers(word) for word in dutch.fold(text.translate(_TYPOGRAPHY)).split())
+    return " ".join(dutch.normalise_numbers(dutch.fold(text.translate(_TYPOGRAPHY))).split())
 
 
 def contains(normalised_text: str, alternative: str) -> bool:
