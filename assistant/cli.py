@@ -7,9 +7,14 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant import texts
 from assistant.errors import WibbError
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.store import Filters
 
 EXAMPLES = """voorbeelden:
   wibb ingest                                   # kennisbank inlezen (alleen gewijzigde bestanden)
@@ -36,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(texts.describe_error(error), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("\nGestopt.", file=sys.stderr)
+        print(texts.CLI["interrupted"], file=sys.stderr)
         return 130
 
 
@@ -55,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="de index helemaal opnieuw opbouwen")
     p.set_defaults(handler=cmd_ingest)
 
-    p = sub.add_parser("ask", help="één vraag stellen", epilog='voorbeeld: wibb ask "Wat is de Nationale Zorgreserve?"')
+    p = sub.add_parser(
+        "ask", help="één vraag stellen", epilog='voorbeeld: wibb ask "Wat is de Nationale Zorgreserve?"'
+    )
     p.add_argument("question", help="de vraag, tussen aanhalingstekens")
     p.add_argument("--json", action="store_true", help="antwoord als JSON")
     _add_filters(p)
@@ -131,7 +138,7 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--doelgroep", action="append", choices=DOELGROEPEN, help="alleen voor deze doelgroep")
 
 
-def load_settings(args: argparse.Namespace, **overrides: object):  # type: ignore[no-untyped-def]
+def load_settings(args: argparse.Namespace, **overrides: object) -> Settings:
     from assistant.config import make_settings
 
     if getattr(args, "data_dir", None):
@@ -139,7 +146,7 @@ def load_settings(args: argparse.Namespace, **overrides: object):  # type: ignor
     return make_settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
-def filters_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def filters_from(args: argparse.Namespace) -> Filters:
     from assistant.store import Filters
 
     return Filters(
@@ -150,8 +157,9 @@ def filters_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def progress_bar(total: int, label: str) -> Callable[[int], None]:
     from tqdm import tqdm
 
-    labels = {"embed": "Teksten inbedden"}
-    bar = tqdm(total=total, desc=labels.get(label, label), unit="tekst", file=sys.stderr, leave=False)
+    bar = tqdm(
+        total=total, desc=texts.PROGRESS_LABELS.get(label, label), unit="tekst", file=sys.stderr, leave=False
+    )
 
     def step(n: int) -> None:
         bar.update(n)
@@ -168,7 +176,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = load_settings(args, knowledge_dir=args.knowledge)
     if not settings.knowledge_dir.is_dir():
-        print(f"De map {settings.knowledge_dir} bestaat niet.", file=sys.stderr)
+        print(texts.CLI["no_folder"].format(path=settings.knowledge_dir), file=sys.stderr)
         return 1
     embedder = create_embedder(settings.embedding)
     if args.rebuild and not settings.chroma_url:
@@ -185,13 +193,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         progress=progress_bar,
     )
     for problem in report.problems:
-        print(f"Let op: {texts.describe_problem(problem)}", file=sys.stderr)
+        print(texts.CLI["problem"].format(problem=texts.describe_problem(problem)), file=sys.stderr)
     print(
-        f"Klaar in {report.seconds:.1f} s: {report.documents} documenten "
-        f"({report.documents_changed} nieuw of gewijzigd, {report.documents_removed} verwijderd), "
-        f"{report.chunks} tekstdelen ({report.chunks_added} toegevoegd, {report.chunks_unchanged} ongewijzigd, "
-        f"{report.chunks_removed} verwijderd), {report.sentences_added} zinnen ingebed. "
-        f"Model: {report.identity.label()}."
+        texts.CLI["ingest_done"].format(
+            seconds=report.seconds,
+            r=report,
+            model=report.identity.label(),
+        )
     )
     return 0
 
@@ -249,7 +257,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     assistant = build_assistant(load_settings(args))
     conversation = Conversation()
     filters = filters_from(args)
-    print("Stel je vraag over werken in breder belang. Lege regel of Ctrl-D om te stoppen.")
+    print(texts.CLI["chat_start"])
     while True:
         try:
             question = input("\nJij: ").strip()
@@ -271,7 +279,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print(texts.SEARCHED_FOR.format(query=answer.query))
         print("\nWiBB-assistent: " + answer_terminal(answer))
         conversation.add(question, answer.text)
-    print("Tot ziens.")
+    print(texts.CLI["chat_end"])
     return 0
 
 
@@ -392,6 +400,7 @@ def cmd_feedback_export(args: argparse.Namespace) -> int:
         print(messages["questions_written"].format(n=len(dislikes), path=args.as_questions))
     return 0
 
+
 def cmd_export_e5(args: argparse.Namespace) -> int:
     import os
 
@@ -406,7 +415,10 @@ def cmd_export_e5(args: argparse.Namespace) -> int:
         report = verify_export(folder, list(texts.EXPORT_CHECK_SENTENCES))
         print(
             texts.EXPORT_VERIFIED.format(
-                n=report.n_sentences, mismatches=len(report.token_mismatches), min=report.min_cosine, mean=report.mean_cosine
+                n=report.n_sentences,
+                mismatches=len(report.token_mismatches),
+                min=report.min_cosine,
+                mean=report.mean_cosine,
             )
         )
         return 0 if not report.token_mismatches and report.min_cosine >= 0.99 else 1

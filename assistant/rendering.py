@@ -1,4 +1,4 @@
-"""Pure conversions of an `Answer` for the edges: Markdown (web, terminal) and the JSON of `wibb ask --json`."""
+"""Pure conversions of an `Answer` for the edges: Markdown (web), plain text (terminal), JSON."""
 
 from __future__ import annotations
 

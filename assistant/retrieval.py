@@ -36,9 +36,7 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def reciprocal_rank_fusion(
-    rankings: list[tuple[list[str], float]], k: int = 60
-) -> list[tuple[str, float]]:
+def reciprocal_rank_fusion(rankings: list[tuple[list[str], float]], k: int = 60) -> list[tuple[str, float]]:
     """Fuse ranked id lists, each with a weight: score = sum(weight / (k + rank))."""
     scores: dict[str, float] = {}
     for ids, weight in rankings:
@@ -63,9 +61,7 @@ class BM25Index:
         if not tokens or not self._ids:
             return []
         n = min(n, len(self._ids))
-        docs, scores = self._bm25.retrieve(
-            [tokens], k=n, show_progress=False, weight_mask=mask, n_threads=1
-        )
+        docs, scores = self._bm25.retrieve([tokens], k=n, show_progress=False, weight_mask=mask, n_threads=1)
         return [(self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
 
@@ -163,7 +159,10 @@ class HybridRetriever:
         lexical = corpus.bm25.search(query, n, corpus.mask(filters) if filters else None)
         t3 = time.perf_counter()
         fused = reciprocal_rank_fusion(
-            [([i for i, _ in dense], self.settings.dense_weight), ([i for i, _ in lexical], self.settings.bm25_weight)],
+            [
+                ([i for i, _ in dense], self.settings.dense_weight),
+                ([i for i, _ in lexical], self.settings.bm25_weight),
+            ],
             self.settings.rrf_k,
         )
         dense_by_id, bm25_by_id = dict(dense), dict(lexical)
@@ -173,6 +172,9 @@ class HybridRetriever:
         )
         t4 = time.perf_counter()
         timings.update(
-            embed_ms=(t1 - t0) * 1000, dense_ms=(t2 - t1) * 1000, bm25_ms=(t3 - t2) * 1000, fusion_ms=(t4 - t3) * 1000
+            embed_ms=(t1 - t0) * 1000,
+            dense_ms=(t2 - t1) * 1000,
+            bm25_ms=(t3 - t2) * 1000,
+            fusion_ms=(t4 - t3) * 1000,
         )
         return Retrieval(query, vector, hits, timings)

