@@ -38,7 +38,7 @@ run: index ## Install, build the index if needed and start the app on http://127
 	$(BIN)/python app.py
 
 test: install browser ## Install and run all tests (offline)
-	$(BIN)/python -m pytest -q
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check assistant tests bench *.py

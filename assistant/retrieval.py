@@ -124,6 +124,7 @@ class HybridRetriever:
         self._checked = time.monotonic()
         if self.store.revision() == self._corpus.revision:
             return False
+        self.store = self.store.reconnected()
         self.reload()
         return True
 

@@ -113,20 +113,26 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def _forget_local_system(path: str, *, stop: bool) -> None:
+    """Chroma caches one open system per path in-process. It does not see what other processes write
+    to the vector index later, and a cached one would outlive deleted files: forget it."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
+        system = SharedSystemClient._identifier_to_system.pop(path, None)
+        if system is not None and stop:
+            system.stop()
+    except Exception:  # best effort: private API that a Chroma upgrade may move
+        pass
+
+
 def remove_local_store(data_dir: Path) -> None:
     """Delete the embedded store's files: the way back from a corrupt index (`ingest --rebuild`)."""
     import shutil
 
     path = str(data_dir / "chroma")
-    try:  # Chroma caches one open system per path in-process; a cached one would outlive its files.
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient._identifier_to_refcount.pop(path, None)
-        system = SharedSystemClient._identifier_to_system.pop(path, None)
-        if system is not None:
-            system.stop()
-    except Exception:  # best effort: the files go below either way
-        pass
+    _forget_local_system(path, stop=True)
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -181,9 +187,20 @@ class VectorStore:
     ) -> None:
         chroma_url = server_url(chroma_url)
         self.location = chroma_url or str(data_dir / "chroma")
+        self._args = (data_dir, chroma_url, name, timeout)
         self._client = _client(data_dir, chroma_url, timeout)
         self._names = (f"{name}_chunks", f"{name}_sentences", f"{name}_meta")
         self._collections: list[Any] = []
+        self._identity: EmbedderIdentity | None = None
+
+    def reconnected(self) -> VectorStore:
+        """This store as another process left it. An embedded Chroma keeps its vector index in memory and
+        never sees another process's ingest, so a fresh client is needed; a server is always current."""
+        if not self._collections or self._identity is None or self._args[1]:
+            return self
+        _forget_local_system(self.location, stop=False)  # questions in flight keep the old one until done
+        fresh = VectorStore(*self._args)
+        return fresh.open(self._identity, create=False)
 
     @property
     def _chunks(self) -> Any:
@@ -250,6 +267,7 @@ class VectorStore:
             return self._client.get_or_create_collection(name, metadata=meta, embedding_function=None)
 
         self._collections = self._guard("open collections", lambda: [get(n) for n in self._names])
+        self._identity = identity
         return self
 
     def reset(self) -> None:

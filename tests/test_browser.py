@@ -4,6 +4,7 @@ knowledge file or a question does not run; the page is Dutch and loads nothing f
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -67,7 +68,10 @@ def app_url(tmp_path_factory):
 @pytest.fixture
 def page(app_url):
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed: run `make browser` (apt-get install chromium)")
+        message = "Debian chromium is not installed: run `make browser` (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER"):  # set by `make test`: in CI a missing browser is a failure
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -136,3 +136,31 @@ def test_ingest_marks_a_new_revision_only_when_something_changed(settings, corpu
     (corpus / "regels" / "loonheffingskorting.md").unlink()
     ingest(corpus, build_store(settings), FakeEmbedder())
     assert build_store(settings).open(FakeEmbedder().identity, create=False).revision() != first
+
+
+def test_a_running_assistant_sees_an_ingest_by_another_process(settings, corpus):
+    """Embedded Chroma keeps its vector index in memory: a reload must reconnect, not just re-read."""
+    import os
+    import subprocess
+    import sys
+
+    from assistant.factory import build_assistant
+    from conftest import ROOT
+
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    assistant = build_assistant(settings)
+    assistant.retriever.REVISION_CHECK_S = 0.0
+    assert "3500" in assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?").text
+    path = corpus / "casussen" / "zorgreserve.md"
+    path.write_text(path.read_text().replace("3500 ingeschreven", "3800 ingeschreven"))
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "WIBB_EMBED_BACKEND": "fake",
+        "WIBB_DATA_DIR": str(settings.data_dir),
+        "WIBB_KNOWLEDGE_DIR": str(corpus),
+    }
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    answer = assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?")
+    assert "3800" in answer.text and answer.retrieved[0].dense is not None
