@@ -283,28 +283,31 @@ class VectorStore:
     # -- writing ---------------------------------------------------------------------------------
 
     def add_sentences(self, records: Sequence[SentenceRecord], vectors: np.ndarray) -> None:
-        for start in range(0, len(records), _BATCH):
-            part = records[start : start + _BATCH]
-            self._guard(
-                "add sentences",
-                lambda part=part, start=start: self._sentences.upsert(
-                    ids=[r.id for r in part],
-                    embeddings=vectors[start : start + len(part)].tolist(),
-                    documents=[r.text for r in part],
-                    metadatas=[{"chunk_id": r.chunk_id} for r in part],
-                ),
-            )
+        metadatas = [{"chunk_id": r.chunk_id} for r in records]
+        self._upsert(1, [r.id for r in records], vectors, [r.text for r in records], metadatas)
 
     def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        for start in range(0, len(chunks), _BATCH):
-            part = chunks[start : start + _BATCH]
+        self._upsert(
+            0, [c.id for c in chunks], vectors, [c.text for c in chunks], [chunk_metadata(c) for c in chunks]
+        )
+
+    def _upsert(
+        self,
+        which: int,
+        ids: list[str],
+        vectors: np.ndarray,
+        documents: list[str],
+        metadatas: list[dict[str, Any]],
+    ) -> None:
+        for start in range(0, len(ids), _BATCH):
+            end = start + _BATCH
             self._guard(
-                "add chunks",
-                lambda part=part, start=start: self._chunks.upsert(
-                    ids=[c.id for c in part],
-                    embeddings=vectors[start : start + len(part)].tolist(),
-                    documents=[c.text for c in part],
-                    metadatas=[chunk_metadata(c) for c in part],
+                "add",
+                lambda start=start, end=end: self._collections[which].upsert(
+                    ids=ids[start:end],
+                    embeddings=vectors[start:end].tolist(),
+                    documents=documents[start:end],
+                    metadatas=metadatas[start:end],
                 ),
             )
 
