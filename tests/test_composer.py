@@ -77,11 +77,19 @@ def test_no_candidates_gives_nothing():
 def test_the_cited_source_is_the_one_the_quote_names_or_dates():
     bronnen = (
         SourceRef("Leernetwerk Werken in Breder Belang (NSvP)", "https://www.innovatiefinwerk.nl/x"),
-        SourceRef('Skipr, "PFZW en Nationale Zorgreserve starten samenwerking"', "https://skipr.nl/a", "2024-06"),
-        SourceRef('Skipr, "Extra ZorgSamen mag door met Nationale Zorgreserve"', "https://skipr.nl/b", "2024-02"),
+        SourceRef(
+            'Skipr, "PFZW en Nationale Zorgreserve starten samenwerking"', "https://skipr.nl/a", "2024-06"
+        ),
+        SourceRef(
+            'Skipr, "Extra ZorgSamen mag door met Nationale Zorgreserve"', "https://skipr.nl/b", "2024-02"
+        ),
     )
     titel = "Nationale Zorgreserve"
-    assert composer.best_source(bronnen, titel, "PFZW en de Nationale Zorgreserve werken samen.") == bronnen[1]
-    assert composer.best_source(bronnen, titel, "In februari 2024 waren er 3800 zorgreservisten.") == bronnen[2]
+    assert (
+        composer.best_source(bronnen, titel, "PFZW en de Nationale Zorgreserve werken samen.") == bronnen[1]
+    )
+    assert (
+        composer.best_source(bronnen, titel, "In februari 2024 waren er 3800 zorgreservisten.") == bronnen[2]
+    )
     assert composer.best_source(bronnen, titel, "Er zijn zorgreservisten.") == bronnen[0]
     assert composer.best_source((), titel, "x") is None

@@ -160,7 +160,9 @@ def test_a_running_assistant_sees_an_ingest_by_another_process(settings, corpus)
         "WIBB_DATA_DIR": str(settings.data_dir),
         "WIBB_KNOWLEDGE_DIR": str(corpus),
     }
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest"], env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     answer = assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?")
     assert "3800" in answer.text and answer.retrieved[0].dense is not None
