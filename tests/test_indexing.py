@@ -144,8 +144,9 @@ def test_a_running_assistant_sees_an_ingest_by_another_process(settings, corpus)
     import subprocess
     import sys
 
-    from assistant.factory import build_assistant
     from conftest import ROOT
+
+    from assistant.factory import build_assistant
 
     ingest(corpus, build_store(settings), FakeEmbedder())
     assistant = build_assistant(settings)
