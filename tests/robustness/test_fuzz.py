@@ -102,3 +102,47 @@ def test_citations_are_numbered_1_to_n_and_every_number_is_used(items):
 def test_escaping_neutralises_html_and_markdown_links(text):
     for out in (escape(text), escape_answer(text)):
         assert "<" not in out and "](" not in out.replace("\\](", "")
+
+
+@FUZZ
+@given(st.text(max_size=400), st.sampled_from(["yaml", "csv"]))
+def test_question_set_parser_returns_cases_or_a_dutch_question_set_error(text, fmt):
+    from assistant.errors import QuestionSetError
+    from assistant.questionset import parse_cases
+
+    try:
+        cases = parse_cases(text, "upload", fmt)
+    except QuestionSetError as error:
+        assert error.reason and error.source == "upload"
+    else:
+        assert cases and all(c.id and c.question for c in cases)
+        assert len({c.id for c in cases}) == len(cases)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"id": st.text(max_size=8), "question": st.text(max_size=30)},
+            optional={
+                "expect_facts": yaml_values,
+                "expect_sources": yaml_values,
+                "answerable": yaml_values,
+                "filters": yaml_values,
+            },
+        ),
+        max_size=4,
+    )
+)
+def test_question_set_entries_with_arbitrary_values_never_crash(entries):
+    import yaml
+
+    from assistant.errors import QuestionSetError
+    from assistant.questionset import parse_cases
+
+    try:
+        cases = parse_cases(yaml.safe_dump(entries, allow_unicode=True), "vragen.yaml")
+    except QuestionSetError as error:
+        assert error.reason
+    else:
+        assert len(cases) == len(entries)
