@@ -165,8 +165,8 @@ class Assistant:
         text = texts.NOT_IN_KNOWLEDGE
         citations: tuple[Citation, ...] = ()
         if explanation is not None:
-            citations = (composer.citation_for(1, explanation.hit, explanation.text),)
-            text = f"{text} {composer.compose([explanation]).text}"
+            quoted = composer.compose([explanation])
+            text, citations = f"{text} {quoted.text}", quoted.citations
         nearest = self._links([h.chunk.doc_id for h in hits])
         return replace(base, text=text, citations=citations, refused=True, nearest=nearest[:MAX_LINKS])
 

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.chunking import MAX_CHARS
+
 
 def _section(prefix: str) -> SettingsConfigDict:
     return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore", frozen=True)
@@ -54,7 +56,7 @@ class RetrievalSettings(BaseSettings):
         description="Refuse when the best sentence scores below this; empty = the value calibrated for the "
         "embedding backend (bench/calibrate.py, evals/README.md)",
     )
-    chunk_chars: int = Field(800, ge=200, le=8000, description="Maximum characters of a chunk")
+    chunk_chars: int = Field(MAX_CHARS, ge=200, le=8000, description="Maximum characters of a chunk")
 
 
 class LLMSettings(BaseSettings):

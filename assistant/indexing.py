@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.chunking import Chunk, split_document, split_sentences
+from assistant.chunking import MAX_CHARS, Chunk, split_document, split_sentences
 from assistant.embedding import Embedder, EmbedderIdentity
 from assistant.knowledge import LoadProblem, load_documents
 from assistant.store import SentenceRecord, VectorStore
@@ -59,7 +59,7 @@ def ingest(
     store: VectorStore,
     embedder: Embedder,
     *,
-    max_chars: int = 1200,
+    max_chars: int = MAX_CHARS,
     max_bytes: int = 15_000_000,
     rebuild: bool = False,
     progress: ProgressFactory | None = None,
