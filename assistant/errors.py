@@ -78,3 +78,11 @@ class QuestionSetError(WibbError):
         self.source = source
         self.reason = reason
         self.case = case
+
+
+class ExportTargetError(WibbError):
+    """The export folder exists and holds something other than an earlier export."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(f"{folder} exists and is not an earlier export")
+        self.folder = folder

@@ -8,6 +8,7 @@ Report files are written by `assistant.reports`.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -59,6 +60,7 @@ class Observation:
     evidence: float = 0.0
     threshold: float = 0.0
     error: str = ""
+    generated: bool = False  # written by the language model (so a refusal was the model's own)
 
 
 @dataclass
@@ -115,6 +117,7 @@ def observe(answer: Any, threshold: float) -> Observation:
         latency_ms=answer.latency_ms,
         evidence=answer.evidence,
         threshold=threshold,
+        generated=answer.generated,
     )
 
 
@@ -165,22 +168,25 @@ def normalise(text: str) -> str:
     return " ".join(dutch.normalise_numbers(dutch.fold(text.translate(_TYPOGRAPHY))).split())
 
 
-def contains(normalised_text: str, alternative: str) -> bool:
-    """A number must not be part of a longer number ("150" is not in "1500")."""
+@functools.lru_cache(maxsize=4096)
+def _pattern(alternative: str) -> re.Pattern[str] | None:
+    """Normalised and compiled once, not again for every passage it is looked for in."""
     needle = normalise(alternative)
     if not needle:
-        return False
+        return None
     before = r"(?<!\d)" if needle[0].isdigit() else ""
     after = r"(?!\d)" if needle[-1].isdigit() else ""
-    return re.search(before + re.escape(needle) + after, normalised_text) is not None
+    return re.compile(before + re.escape(needle) + after)
+
+
+def contains(normalised_text: str, alternative: str) -> bool:
+    """A number must not be part of a longer number ("150" is not in "1500")."""
+    pattern = _pattern(alternative)
+    return pattern is not None and pattern.search(normalised_text) is not None
 
 
 def fact_in(normalised_text: str, fact: Sequence[str]) -> bool:
     return any(contains(normalised_text, alternative) for alternative in fact)
-
-
-def decimal(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
 
 
 def show_fact(fact: Sequence[str]) -> str:
@@ -189,6 +195,8 @@ def show_fact(fact: Sequence[str]) -> str:
 
 def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
     """Per-case metrics (None = not applicable) and a Dutch reason for every failed check."""
+    from assistant.reports import number  # reports imports this module: not at the top
+
     r = texts.EVAL_REASONS
     top = obs.passages[:k]
     passage_texts = [normalise(f"{p.titel} {p.heading} {p.text}") for p in top]
@@ -197,14 +205,18 @@ def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
     metrics: dict[str, float | None] = dict.fromkeys(name.format(k=k) for name in RATE_METRICS)
 
     if case.expect_facts:
-        in_context = [fact_in(" ".join(passage_texts), fact) for fact in case.expect_facts]
+        # the first passage holding each fact, searched one passage at a time so that a fact never
+        # matches across the boundary of two passages
+        first = [
+            next((i for i, t in enumerate(passage_texts) if fact_in(t, fact)), None)
+            for fact in case.expect_facts
+        ]
         in_answer = [fact_in(answer_text, fact) for fact in case.expect_facts]
-        metrics[f"context_fact_recall@{k}"] = sum(in_context) / len(in_context)
+        metrics[f"context_fact_recall@{k}"] = sum(where is not None for where in first) / len(first)
         metrics["answer_fact_recall"] = sum(in_answer) / len(in_answer)
-        for fact, found in zip(case.expect_facts, in_answer, strict=True):
+        for fact, found, where in zip(case.expect_facts, in_answer, first, strict=True):
             if found:
                 continue
-            where = next((i for i, t in enumerate(passage_texts) if fact_in(t, fact)), None)
             if where is None:
                 reasons.append(r["fact_missing"].format(fact=show_fact(fact), k=k))
             else:
@@ -222,10 +234,12 @@ def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
             reasons.append(r["source_missing"].format(expected=", ".join(case.expect_sources), k=k))
 
     if not obs.refused and obs.citations and (case.expect_sources or case.expect_facts):
+        # the whole cited chunk counts, not just the short quote shown with it
+        chunk_texts = {p.chunk_id: p.text for p in obs.passages}
         relevant = []
         for citation in obs.citations:
-            quote = normalise(citation.quote)
-            ok = citation.doc_id in case.expect_sources or any(fact_in(quote, f) for f in case.expect_facts)
+            cited = normalise(chunk_texts.get(citation.chunk_id, citation.quote))
+            ok = citation.doc_id in case.expect_sources or any(fact_in(cited, f) for f in case.expect_facts)
             relevant.append(ok)
             if not ok:
                 reasons.append(r["citation_off"].format(n=citation.n, doc=citation.doc_id))
@@ -234,8 +248,13 @@ def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
     refusal_ok = obs.refused != case.answerable and not obs.error
     metrics["refusal_accuracy"] = 1.0 if refusal_ok else 0.0
     if not refusal_ok and not obs.error:
-        numbers = {"evidence": decimal(obs.evidence), "threshold": decimal(obs.threshold)}
-        if obs.refused:
+        numbers = {
+            "evidence": number("evidence", obs.evidence),
+            "threshold": number("threshold", obs.threshold),
+        }
+        if obs.refused and obs.generated:
+            code = "refused_model"
+        elif obs.refused:
             code = "refused_absence" if obs.evidence >= obs.threshold else "refused_answerable"
         else:
             code = "answered_unanswerable"
@@ -270,10 +289,10 @@ def summarise(results: Sequence[CaseResult], k: int = 5) -> dict[str, float]:
         "passed": float(sum(r.passed for r in results)),
     }
     summary["pass_rate"] = summary["passed"] / len(results) if results else 0.0
-    for name in names:
+    for name in names:  # a metric that applies to no case is left out, not reported as 0
         values = [v for r in results if (v := r.metrics.get(name)) is not None]
-        if values or name != "faithfulness":
-            summary[name] = float(np.mean(values)) if values else 0.0
+        if values:
+            summary[name] = float(np.mean(values))
     latencies = [r.latency_ms for r in results]
     summary["latency_p50_ms"] = float(np.percentile(latencies, 50)) if latencies else 0.0
     summary["latency_p95_ms"] = float(np.percentile(latencies, 95)) if latencies else 0.0
@@ -289,11 +308,12 @@ def metric_names(k: int = 5) -> list[str]:
 def below_threshold(
     summary: dict[str, float], thresholds: dict[str, float]
 ) -> list[tuple[str, float, float]]:
-    """(metric, value, threshold) for every miss; latency thresholds are maxima, all others minima."""
+    """(metric, value, threshold) for every miss; latency thresholds are maxima, all others minima.
+    A metric the run could not measure (no case it applies to) is a miss with value NaN."""
     misses = []
     for name, limit in thresholds.items():
-        value = summary.get(name, 0.0)
-        if (value > limit) if name.endswith("_ms") else (value < limit):
+        value = summary.get(name, float("nan"))
+        if value != value or ((value > limit) if name.endswith("_ms") else (value < limit)):
             misses.append((name, value, limit))
     return misses
 

@@ -184,6 +184,8 @@ def to_json(entries: Sequence[FeedbackEntry]) -> str:
 
 
 def to_csv(entries: Sequence[FeedbackEntry]) -> str:
+    from assistant.reports import _cell  # the one spreadsheet-formula guard (evaluation reports use it too)
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -191,15 +193,8 @@ def to_csv(entries: Sequence[FeedbackEntry]) -> str:
         data = entry.as_dict()
         data["cited"] = " ".join(entry.cited)
         data["filters"] = json.dumps(entry.filters, ensure_ascii=False) if entry.filters else ""
-        writer.writerow([_csv_safe(data[c]) for c in COLUMNS])
+        writer.writerow([_cell(v) if isinstance(v, str) else v for v in (data[c] for c in COLUMNS)])
     return buffer.getvalue()
-
-
-def _csv_safe(value: Any) -> Any:
-    """Text starting with = + - @ would run as a formula in a spreadsheet: prefix it with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def question_entry(entry: FeedbackEntry) -> dict[str, Any]:

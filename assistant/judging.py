@@ -54,14 +54,15 @@ def judge_case(complete: Callable[[str], str], result: CaseResult) -> CaseResult
     reasons = texts.EVAL_REASONS
     try:
         verdicts = read_verdicts(complete(prompt), len(sentences))
-    except LanguageModelError as error:
-        verdicts, problem = {}, texts.describe_error(error)
+    except LanguageModelError as error:  # not describe_error: that one talks about the answer, not a verdict
+        errors = texts.EVAL_JUDGE_ERRORS
+        verdicts, problem = {}, errors.get(error.code, errors["error"])
     else:
         got, total = len(verdicts), len(sentences)
         problem = "" if got == total else reasons["judge_partial"].format(got=got, total=total)
     if problem:
-        failed = [reasons["judge_failed"].format(detail=problem)]
-        return replace(result, passed=False, reasons=[*result.reasons, failed[0]],
+        failed = reasons["judge_failed"].format(detail=problem)
+        return replace(result, passed=False, reasons=[*result.reasons, failed],
                        metrics={**result.metrics, "faithfulness": None})  # fmt: skip
     unsupported = [
         reasons["judge_unsupported"].format(n=n, why=f" ({why})" if why else "")

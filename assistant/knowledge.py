@@ -270,12 +270,15 @@ def _choices(value: object, name: str, allowed: tuple[str, ...]) -> tuple[str, .
 
 
 def _bronnen(value: object) -> tuple[SourceRef, ...]:
+    # The one rule for links we show (imported here, not at the top: rendering imports this module).
+    from assistant.rendering import safe_url
+
     refs = []
     for item in _list(value, "bronnen"):
         if not isinstance(item, dict) or not isinstance(item.get("titel"), str):
             raise FormatProblem("bad_source", "bronnen")
         url = item.get("url")
-        if url is not None and not (isinstance(url, str) and re.match(r"^https?://\S+$", url)):
+        if url is not None and not safe_url(url):
             raise FormatProblem("bad_url", "bronnen.url", str(url))
         datum = item.get("datum")
         refs.append(SourceRef(item["titel"].strip(), url, None if datum is None else str(datum)))

@@ -1,7 +1,8 @@
 """Question sets, the organisers' contract (DESIGN.md): YAML (a list, or `cases:`) or CSV -> `Case`s.
 
-Uploaded text is parsed with `yaml.safe_load`; every problem raises `QuestionSetError` naming the
-entry and giving a Dutch reason the organiser can act on.
+YAML is parsed with a `yaml.BaseLoader` (safe: no tags run code), so every value stays the text the
+organiser typed: `3.500` is not the float 3.5 and `no` is not a boolean until `answerable` reads it.
+Every problem raises `QuestionSetError` naming the entry and giving a Dutch reason the organiser can act on.
 """
 
 from __future__ import annotations
@@ -45,15 +46,26 @@ def load_cases(path: Path | str) -> list[Case]:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise QuestionSetError(str(path), _set_error("not_found")) from exc
-    except OSError as exc:
-        raise QuestionSetError(
-            str(path), _set_error("unreadable", exc.strerror or type(exc).__name__)
-        ) from exc
-    return parse_cases(raw.decode("utf-8-sig", errors="replace"), str(path), fmt)
+    except OSError as exc:  # strerror is English: say it in Dutch
+        kind = "permission" if isinstance(exc, PermissionError) else "other"
+        kind = "directory" if isinstance(exc, IsADirectoryError) else kind
+        raise QuestionSetError(str(path), _set_error("unreadable", texts.EVAL_READ_ERRORS[kind])) from exc
+    return parse_cases(decode(raw, str(path)), str(path), fmt)
+
+
+def decode(raw: bytes, source: str = "vragenset") -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, which Excel writes for "CSV": a replaced
+    character would make a fact like "crèche" fail without a word. Anything else is refused."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise QuestionSetError(source, _set_error("encoding"))
 
 
 def parse_cases(text: str, source: str = "vragenset", fmt: str = "yaml") -> list[Case]:
-    """A question set from text (an upload): `fmt` is "yaml" or "csv". YAML is read with safe_load."""
+    """A question set from text (an upload): `fmt` is "yaml" or "csv"; YAML values stay text."""
     entries = _csv_entries(text, source) if fmt == "csv" else _yaml_entries(text, source)
     cases: list[Case] = []
     seen: set[str] = set()
@@ -72,12 +84,25 @@ def _set_error(code: str, detail: object = "") -> str:
     return texts.EVAL_SET_ERRORS[code].format(detail=detail)
 
 
+class _TextLoader(yaml.BaseLoader):
+    """BaseLoader plus null, so that an empty field (`expect_sources:`, `~`, `null`) stays "not given"."""
+
+
+_TextLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_TextLoader.add_constructor("tag:yaml.org,2002:null", lambda loader, node: None)
+
+
 def _yaml_entries(text: str, source: str) -> list[Any]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = texts.EVAL_LINE.format(line=mark.line + 1) if mark else str(exc).splitlines()[0]
+        data = yaml.load(text, Loader=_TextLoader)  # safe: builds only str, list, dict and None
+    except yaml.reader.ReaderError as exc:  # a control character; only its position is known
+        where = texts.EVAL_LINE.format(line=text.count("\n", 0, exc.position) + 1)
+        raise QuestionSetError(source, _set_error("yaml_character", where)) from exc
+    except yaml.YAMLError as exc:  # its message is English: only the line number is passed on
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = texts.EVAL_LINE.format(line=mark.line + 1) if mark else texts.EVAL_LINE_UNKNOWN
         raise QuestionSetError(source, _set_error("yaml", where)) from exc
     if isinstance(data, dict) and "cases" in data:
         data = data["cases"]
@@ -89,10 +114,13 @@ def _yaml_entries(text: str, source: str) -> list[Any]:
 
 
 def _csv_entries(text: str, source: str) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text))
     try:
-        rows = list(csv.DictReader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise QuestionSetError(source, _set_error("csv", exc)) from exc
+        rows = list(reader)
+    except csv.Error as exc:  # its message is English: only the line number is passed on
+        raise QuestionSetError(
+            source, _set_error("csv", texts.EVAL_LINE.format(line=reader.reader.line_num))
+        ) from exc
     if rows and not {"id", "question"} <= {(k or "").strip() for k in rows[0]}:
         raise QuestionSetError(source, _set_error("csv_columns", ", ".join(str(k) for k in rows[0])))
     entries = []

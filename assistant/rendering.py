@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from assistant import texts
@@ -14,12 +15,22 @@ def source_line(citation: Citation) -> str:
     """'[1] Titel – Sectie · Bron (url) · peildatum 2023-11' as Markdown; every text escaped."""
     title = escape(citation.titel) + (f" – {escape(citation.heading)}" if citation.heading else "")
     source = escape(citation.source)
-    if citation.url and citation.url.startswith(("http://", "https://")):
+    if safe_url(citation.url):
         source = f"[{source}]({citation.url})"
     parts = [f"**[{citation.n}] {title}**", source]
     if citation.peildatum:
         parts.append(texts.PEILDATUM.format(peildatum=citation.peildatum))
     return " · ".join(parts)
+
+
+# A URL goes into Markdown `[text](url)` unescaped, so it may not hold anything that ends the link or
+# starts new Markdown/HTML: whitespace and control characters, ( ) [ ] < > " ' ` and backslash.
+_SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f()\[\]<>\"'`\\]+")
+
+
+def safe_url(url: str | None) -> bool:
+    """Only plain http(s) links that cannot break out of a Markdown link (no javascript:, data:, ...)."""
+    return isinstance(url, str) and _SAFE_URL.fullmatch(url) is not None
 
 
 def escape(text: str) -> str:
@@ -29,8 +40,6 @@ def escape(text: str) -> str:
 
 def escape_answer(text: str) -> str:
     """Like `escape`, but the [n] citation markers stay readable."""
-    import re
-
     return re.sub(r"\\\[(\d+)\\\]", r"[\1]", escape(text))
 
 

@@ -13,24 +13,26 @@ from typing import Any
 
 from assistant import texts
 from assistant.evaluation import CaseResult, EvalReport, metric_names
+from assistant.rendering import escape
 
 L = texts.EVAL_LABELS
 
 
-def summary_rows(report: EvalReport) -> list[tuple[str, float, str]]:
-    """(metric, value, Dutch meaning) in a fixed order; metrics the report lacks are left out."""
+def summary_rows(report: EvalReport) -> list[tuple[str, float | None, str]]:
+    """(metric, value, Dutch meaning) in a fixed order. A metric no case applied to has value None
+    ("niet gemeten"); faithfulness is only shown when a judge ran."""
     meanings = {name.format(k=report.k): text.format(k=report.k) for name, text in texts.EVAL_METRICS.items()}
     return [
-        (name, report.summary[name], meanings.get(name, ""))
+        (name, report.summary.get(name), meanings.get(name, ""))
         for name in metric_names(report.k)
-        if name in report.summary
+        if name in report.summary or name != "faithfulness"
     ]
 
 
 def number(name: str, value: float | None) -> str:
-    """Dutch notation for people: '0,953', '87%', '123 ms'."""
-    if value is None:
-        return "–"
+    """Dutch notation for people: '0,953', '87%', '123 ms'; 'niet gemeten' for a missing value (None, NaN)."""
+    if value is None or value != value:
+        return L["not_measured_value"]
     if name.endswith("_ms"):
         return f"{value:.0f} ms"
     if name == "pass_rate":
@@ -92,8 +94,8 @@ def to_csv(report: EvalReport) -> str:
 
 
 def _md(text: str) -> str:
-    """Question and answer text in a Markdown table cell: HTML and pipes neutralised, one line."""
-    return html.escape(" ".join(text.split()), quote=False).replace("|", "\\|")
+    """Text in a Markdown table cell: HTML, links and pipes neutralised, one line."""
+    return escape(" ".join(text.split())).replace("|", "\\|")
 
 
 def to_markdown(report: EvalReport) -> str:
@@ -261,7 +263,9 @@ def compare(old: dict[str, Any], report: EvalReport, label: str = "") -> Compari
 
 
 def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A number from an earlier report; anything else (also NaN) counts as not measured."""
+    found = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return None if found is None or found != found else found
 
 
 def comparison_markdown(comparison: Comparison) -> str:

@@ -33,7 +33,29 @@ CLI = {
     ),
     "chat_start": "Stel je vraag over werken in breder belang. Lege regel of Ctrl-D om te stoppen.",
     "chat_end": "Tot ziens.",
+    "chat_prompt": "\nJij: ",
+    "chat_answer": "\nWiBB-assistent: ",
+    "empty_value": "(leeg)",
+    "question_unit": "vraag",
     "interrupted": "\nGestopt.",
+    "bad_k": "-k moet een geheel getal van 1 tot en met 50 zijn, niet '{value}'",
+}
+
+# argparse's own messages (Python 3.11 wording), for `wibb --help` and usage errors.
+ARGPARSE = {
+    "usage: ": "gebruik: ",
+    "positional arguments": "argumenten",
+    "options": "opties",
+    "show this help message and exit": "toon deze hulp en stop",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fout: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "deze argumenten ontbreken: %s",
+    "unrecognized arguments: %s": "onbekende argumenten: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ongeldige keuze: %(value)r (kies uit %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
+    "expected one argument": "verwacht één waarde",
+    "ambiguous option: %(option)s could match %(matches)s": "dubbelzinnige optie: %(option)s kan %(matches)s zijn",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "onbekende opdracht %(parser_name)r (kies uit %(choices)s)",
 }
 
 QUESTION_PROBLEMS = {
@@ -73,11 +95,28 @@ INGEST_PROBLEMS = {
     "bad_value": "onbekende waarde ({detail})",
     "empty_list": "mag niet leeg zijn",
     "bad_source": "elke bron heeft een 'titel' nodig",
-    "bad_url": "ongeldige url '{detail}' (alleen http of https)",
+    "bad_url": "ongeldige url '{detail}' (alleen http of https, zonder spaties, haakjes, "
+    "aanhalingstekens, < > of backslash)",
     "bad_date": "ongeldige peildatum '{detail}' (gebruik JJJJ-MM of JJJJ-MM-DD)",
     "duplicate_id": "de id komt al voor in een ander bestand: {detail}",
     "unknown_knop": "verwijst naar een onbekende knop '{detail}'",
 }
+
+
+def os_reason(error: OSError) -> str:
+    """A file-system error in Dutch (the operating system's own text is English)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: "de map of het bestand bestaat niet",
+        errno.EACCES: "geen toegang",
+        errno.EPERM: "geen toestemming",
+        errno.ENOSPC: "de schijf is vol",
+        errno.EROFS: "alleen-lezen bestandssysteem",
+        errno.EISDIR: "dit is een map, geen bestand",
+        errno.ENOTDIR: "een deel van het pad is geen map",
+    }
+    return reasons.get(error.errno or 0, f"besturingssysteemfout {error.errno}")
 
 
 def describe_problem(problem: LoadProblem) -> str:
@@ -121,6 +160,11 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, errors.QuestionSetError):
         where = f"{error.source}, vraag '{error.case}'" if error.case else error.source
         return f"De vragenset kan niet worden gebruikt ({where}): {error.reason}"
+    if isinstance(error, errors.ExportTargetError):
+        return (
+            f"De map {error.folder} bestaat al en bevat andere bestanden; "
+            "kies een lege of nieuwe map (een eerdere export mag wel worden overschreven)."
+        )
     if isinstance(error, errors.ConfigError):
         return f"Ongeldige instelling {error.setting}: {error.reason}"
     return "Er ging iets mis. Probeer het opnieuw; blijft het misgaan, meld het dan aan de beheerder."
@@ -130,12 +174,16 @@ def describe_error(error: BaseException) -> str:
 
 EVAL_ENTRY = "vraag {n}"
 EVAL_LINE = "regel {line}"
+EVAL_LINE_UNKNOWN = "plaats onbekend"
 EVAL_SET_ERRORS = {
     "not_found": "het bestand bestaat niet",
     "unreadable": "het bestand kan niet worden gelezen ({detail})",
     "format": "onbekend bestandstype '{detail}' (gebruik .yaml, .yml of .csv)",
     "yaml": "geen geldige YAML ({detail})",
+    "yaml_character": "de tekst bevat een teken dat niet in YAML mag, zoals een stuurteken ({detail})",
     "csv": "geen geldige CSV ({detail})",
+    "encoding": "de tekst is geen UTF-8 en ook geen Windows-1252; sla het bestand op als UTF-8 "
+    "(in Excel: CSV UTF-8)",
     "csv_columns": "de kolommen id en question ontbreken (gevonden: {detail})",
     "shape": "verwacht een lijst met vragen, of 'cases:' met daaronder een lijst",
     "empty": "de vragenset bevat geen vragen",
@@ -152,6 +200,11 @@ EVAL_SET_ERRORS = {
     "bad_filter": "onbekend filter '{detail}' (toegestaan: sector, soort, doelgroep)",
     "bad_filter_value": "onbekende waarde in filters ({detail})",
 }
+EVAL_READ_ERRORS = {  # the detail of "unreadable", by kind of OSError
+    "permission": "geen toegang; controleer de rechten",
+    "directory": "dit is een map, geen bestand",
+    "other": "leesfout",
+}
 EVAL_REASONS = {
     "invalid": "de vraag kon niet worden gesteld: {detail}",
     "fact_in_passage": "verwacht feit {fact} niet in het antwoord; wel in opgehaalde bron [{n}] ({doc})",
@@ -162,11 +215,19 @@ EVAL_REASONS = {
     "(bewijsscore {evidence} onder de drempel {threshold})",
     "refused_absence": "geweigerd omdat de best passende zin zegt dat iets niet bekend is, "
     "maar het antwoord staat in de kennisbank",
+    "refused_model": "het taalmodel weigerde (het vond het antwoord niet in de opgehaalde bronnen), "
+    "maar het antwoord staat in de kennisbank (bewijsscore {evidence}, drempel {threshold})",
     "answered_unanswerable": "beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest "
     "(bewijsscore {evidence}, drempel {threshold})",
     "judge_unsupported": "beoordelaar: zin {n} wordt niet gedekt door de geciteerde bronnen{why}",
     "judge_failed": "beoordelaar gaf geen bruikbaar oordeel ({detail})",
     "judge_partial": "oordeel over {got} van de {total} zinnen",
+}
+EVAL_JUDGE_ERRORS = {  # why the judge's language model gave no verdict (LanguageModelError.code)
+    "unreachable": "het taalmodel is niet bereikbaar; controleer WIBB_LLM_BASE_URL en of de server draait",
+    "timeout": "het taalmodel reageerde niet op tijd; verhoog zo nodig WIBB_LLM_TIMEOUT",
+    "garbage": "het taalmodel gaf een onleesbaar antwoord",
+    "error": "het taalmodel gaf een fout",
 }
 EVAL_METRICS = {
     "context_fact_recall@{k}": "deel van de verwachte feiten dat in de {k} opgehaalde bronnen staat",
@@ -225,7 +286,11 @@ EVAL_LABELS = {
     "added": "Nieuwe vragen",
     "removed": "Verdwenen vragen",
     "no_flips": "Geen vragen veranderd van uitslag.",
-    "compare_unreadable": "Het vorige rapport {path} kan niet worden gelezen: {reason}",
+    "compare_unreadable": "Het vorige rapport {path} kan niet worden gelezen, of is geen JSON-rapport van wibb eval.",
+    "no_output_folder": "Kan {path} niet schrijven: de map {folder} bestaat niet.",
+    "not_written": "Kan het rapport {path} niet schrijven ({reason}).",
+    "not_measured_value": "niet gemeten",
+    "not_measured": "Niet gemeten: {metric} (geen enkele vraag in deze set gaat daarover; drempel {limit})",
 }
 
 
@@ -251,7 +316,6 @@ WEB: dict[str, str] = {
     "filter_sector": "Sector",
     "filter_soort": "Soort tekst",
     "filter_info": "Niets aangevinkt = de hele kennisbank.",
-    "status_loading": "De kennisbank wordt geladen …",
     "status_llm": "Antwoorden worden geschreven door een taalmodel ({model}); "
     "de bronnen komen altijd uit de kennisbank.",
     "feedback_like": "Bedankt voor je 👍. Wil je nog iets toelichten? Dat mag, hoeft niet.",
@@ -263,6 +327,11 @@ WEB: dict[str, str] = {
     "comment_placeholder": "Bijvoorbeeld: het cijfer klopt niet, of: de bron over Defensie ontbreekt",
     "comment_send": "Toelichting versturen",
     "comment_saved": "Je toelichting is opgeslagen. Bedankt!",
+    "comment_empty": "Typ eerst een opmerking en klik dan op Toelichting versturen.",
+    "storage_busy": "De feedback is even bezet door een ander gesprek. Probeer het over een paar seconden "
+    "opnieuw.",
+    "storage_failed": "Opslaan of lezen in de datamap {folder} lukt niet. Controleer of die map bestaat en "
+    "schrijfbaar is en of de schijf niet vol is, en probeer het daarna opnieuw.",
     "doc_panel": "Volledige tekst",
     "doc_pick": "Knoppen en casussen uit dit gesprek",
     "doc_none": "Klik onder een antwoord op een knop of casus, of kies er hierboven een, "
@@ -291,7 +360,10 @@ WEB: dict[str, str] = {
     "scope_need_doc": "Open eerst een casus of knop.",
     "scope_need_sector": "Kies eerst een sector.",
     "eval_intro": "Test de antwoorden met een vragenset: kies de meegeleverde set of upload je eigen "
-    "YAML- of CSV-bestand (zie het formaat in DESIGN.md). Per vraag zie je of hij geslaagd is en waarom.",
+    "bestand. Per vraag zie je of hij geslaagd is en waarom.\n\n"
+    "Formaat: een YAML-lijst of een CSV-bestand met de kolommen `id,question,expect_facts,expect_sources,"
+    "answerable`. Zet `|` tussen alternatieven van één feit (3500|3.500) en `;` tussen feiten of bronnen; "
+    "`answerable` is `true`, of `false` als de assistent moet weigeren.",
     "login_intro": "Toetsen en feedback zijn afgeschermd. Log in om verder te gaan.",
     "login_user": "Gebruikersnaam",
     "login_password": "Wachtwoord",
@@ -310,7 +382,6 @@ WEB: dict[str, str] = {
     "eval_need_file": "Upload eerst een YAML- of CSV-bestand, of kies een meegeleverde vragenset.",
     "eval_too_large": "Het bestand is te groot ({size} MB; maximaal {limit} MB).",
     "eval_bad_type": "Alleen YAML- (.yaml, .yml) en CSV-bestanden (.csv) kunnen worden gebruikt.",
-    "eval_unavailable": "Toetsen is in deze versie nog niet beschikbaar.",
     "eval_report": "Rapport downloaden",
     "yes": "ja",
     "no": "nee",
@@ -322,6 +393,7 @@ WEB: dict[str, str] = {
     "feedback_pick": "Welke 👎 (leeg = alle)",
     "feedback_none": "Er is nog geen 👎-feedback om toetsvragen van te maken.",
     "feedback_files": "Downloads",
+    "feedback_exported": "{n} feedbackregels klaar om te downloaden (CSV en JSON).",
 }
 
 WEB_HEADERS = {
@@ -385,6 +457,7 @@ FEEDBACK_CLI = {
     "none": "Er is nog geen feedback opgeslagen in {path}.",
 }
 
+EXPORT_FAILED = "Uitschrijven naar {path} is mislukt ({reason})."
 EXPORT_STARTED = "Het meegeleverde model wordt uitgepakt en omgezet (enkele seconden)..."
 EXPORT_DONE = (
     "Model uitgeschreven naar {path}. "

@@ -26,9 +26,14 @@ def launch(
     demo: Any = None,
     block: bool = True,
 ) -> Any:
-    """Serve the app (`wibb serve`, `python app.py`); with block=False returns at once (tests)."""
-    configure_environment(settings)
-    demo = demo or build_demo(None, settings, warm_up=True)
+    """Serve the app (`wibb serve`, `python app.py`); with block=False returns at once (tests).
+
+    A caller that passes its own `demo` has imported gradio already, so it configures the environment
+    itself first (as app.py does); otherwise it is done here, before `build_demo` imports gradio.
+    """
+    if demo is None:
+        configure_environment(settings)
+        demo = build_demo(None, settings, warm_up=True)
     return demo.launch(**launch_options(settings, host, port), prevent_thread_lock=not block, quiet=not block)
 
 
@@ -44,17 +49,17 @@ def build_demo(assistant: Assistant | None, settings: Settings, *, warm_up: bool
         status = gr.Markdown("", elem_id="wibb-status")
         with gr.Tabs():
             with gr.Tab(W["tab_chat"], id="chat"):
-                _chat_tab(gr, app, demo)
+                _chat_tab(gr, app)
             with gr.Tab(W["tab_browse"], id="browse"):
                 _browse_tab(gr, app, demo)
             with gr.Tab(W["tab_eval"], id="toetsen") as eval_tab:
-                _eval_tab(gr, app, demo, eval_tab)
+                _eval_tab(gr, app, eval_tab)
         demo.load(app.status, None, status, api_visibility="private")
     demo.queue(default_concurrency_limit=4)
     return demo
 
 
-def _chat_tab(gr: Any, app: WebApp, demo: Any) -> None:
+def _chat_tab(gr: Any, app: WebApp) -> None:
     turns, session, comment_target = gr.State([]), gr.State(""), gr.State(None)
     with gr.Row():
         with gr.Column(scale=3):
@@ -92,24 +97,34 @@ def _chat_tab(gr: Any, app: WebApp, demo: Any) -> None:
 
     inputs = [box, chatbot, sector, soort, turns, session]
     outputs = [chatbot, box, turns, session, docs, feedback_group]
-    box.submit(respond, inputs, outputs, api_name="chat")
-    send.click(respond, inputs, outputs, api_visibility="private")
+    answering = [
+        box.submit(respond, inputs, outputs, api_name="chat"),
+        send.click(respond, inputs, outputs, api_visibility="private"),
+    ]
 
     def rate(history: list[Any], state: list[Any], sid: str, data: gr.LikeData):
         new_state, message, entry_id = app.rate(history, state, sid, data.index, data.liked)
-        return new_state, message, entry_id, "", gr.update(visible=entry_id is not None)
+        # The message always shows (also when the rating could not be stored); the comment box only
+        # when there is a stored rating to add it to.
+        can_comment = entry_id is not None
+        return (
+            new_state, message, entry_id, gr.update(value="", visible=can_comment),
+            gr.update(visible=can_comment), gr.update(visible=True),
+        )  # fmt: skip
 
     chatbot.like(
-        rate, [chatbot, turns, session], [turns, thanks, comment_target, comment, feedback_group],
-        api_visibility="private",
+        rate, [chatbot, turns, session],
+        [turns, thanks, comment_target, comment, comment_send, feedback_group], api_visibility="private",
     )  # fmt: skip
     comment_send.click(app.comment, [comment, comment_target], thanks, api_visibility="private")
 
     def reset() -> tuple[list[Any], list[Any], Any, Any, str]:
         return [], [], gr.update(choices=[], value=None), gr.update(visible=False), W["doc_none"]
 
-    new.click(reset, None, [chatbot, turns, docs, feedback_group, doc_text], api_visibility="private")
-    chatbot.clear(reset, None, [chatbot, turns, docs, feedback_group, doc_text], api_visibility="private")
+    # A running answer is stopped, or its next snapshot would bring the old conversation back.
+    cleared = [chatbot, turns, docs, feedback_group, doc_text]
+    new.click(reset, None, cleared, api_visibility="private", cancels=answering)
+    chatbot.clear(reset, None, cleared, api_visibility="private", cancels=answering)
 
     def open_option(data: gr.SelectData) -> tuple[str, Any]:
         return app.open_document(str(data.value)), gr.update(value=None)
@@ -174,8 +189,9 @@ def _browse_tab(gr: Any, app: WebApp, demo: Any) -> None:
         trigger(app.ask_scoped, [question, scope, selected, sector], answer, api_visibility="private")
 
 
-def _eval_tab(gr: Any, app: WebApp, demo: Any, tab: Any) -> None:
+def _eval_tab(gr: Any, app: WebApp, tab: Any) -> None:
     from assistant import webeval
+    from assistant.errors import QuestionSetError
 
     authed = gr.State(False)
     sets = webeval.shipped_sets()
@@ -239,14 +255,16 @@ def _eval_tab(gr: Any, app: WebApp, demo: Any, tab: Any) -> None:
         try:
             webeval.check_upload(app, path)
             return gr.update(value=webeval.UPLOAD), ""
-        except ValueError as error:
-            return gr.update(value=webeval.UPLOAD), f"⚠️ {error}"
+        except QuestionSetError as error:
+            return gr.update(value=webeval.UPLOAD), webeval.set_problem(error)
 
     upload.upload(uploaded, upload, [choice, summary], api_visibility="private")
     run.click(run_set, [choice, upload, authed], [summary, cases, report], api_name="toets")
     for trigger in (refresh.click, tab.select):
         trigger(overview, authed, [counts, feedback_table, dislikes], api_visibility="private")
-    export.click(lambda s: webeval.export_feedback(app, s), authed, files, api_visibility="private")
+    export.click(
+        lambda s: webeval.export_feedback(app, s), authed, [files_message, files], api_visibility="private"
+    )
     to_questions.click(
         lambda ids, s: webeval.dislikes_to_questions(app, ids, s), [dislikes, authed], [files_message, files],
         api_visibility="private",

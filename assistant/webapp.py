@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -16,16 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from assistant import texts
-from assistant.answering import Answer, Assistant
+from assistant.answering import Assistant
 from assistant.config import Settings
 from assistant.errors import WibbError
 from assistant.feedback import DISLIKE, LIKE, FeedbackStore
+from assistant.knowledge import SECTOREN
 from assistant.webparts import (
     answer_messages,
     browse,
     cards_html,
     check_login,
-    conversation_from_history,
+    conversation_for,
     doc_choices,
     doc_id_from_option,
     document_markdown,
@@ -41,12 +43,22 @@ from assistant.webparts import (
 log = logging.getLogger(__name__)
 W = texts.WEB
 LOGIN_DELAY_S = 1.0  # slows down password guessing through the UI or the API
+# The feedback database and the export folder live in the data folder: locked, read-only or full.
+STORAGE_ERRORS = (sqlite3.Error, OSError)
 
 
 def describe(error: BaseException) -> str:
     if not isinstance(error, WibbError):
         log.exception("unexpected error in the web app", exc_info=error)
     return texts.describe_error(error)
+
+
+def describe_storage(error: BaseException, data_dir: Path) -> str:
+    """A failing feedback store or export folder, in Dutch with what to do about it."""
+    log.warning("feedback store or export folder failed: %s", error)
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error).lower():
+        return f"⚠️ {W['storage_busy']}"
+    return f"⚠️ {W['storage_failed'].format(folder=data_dir)}"
 
 
 class WebApp:
@@ -112,36 +124,35 @@ class WebApp:
         question = str(message or "")
         filters = filters_from(sector, soort)
         shown = [*history, user_message(question)]
+        conversation = conversation_for(turns, history)  # before this question joins the turns
         turn: dict[str, Any] = {
             "question": question, "answer": "", "cited": [], "filters": filters_dict(filters), "query": "",
             "refused": False, "docs": [], "feedback": None,
         }  # fmt: skip
         turns.append(turn)
         try:
-            conversation = conversation_from_history(history)
-            final: Answer | None = None
-            for final in self.assistant().stream(question, conversation, filters):
-                yield shown + answer_messages(final), "", turns, session, self._docs_in(turns, final)
-            if final is not None:
-                turn.update(
-                    answer=final.text,
-                    cited=list(dict.fromkeys(c.doc_id for c in final.citations)),
-                    query=final.query,
-                    refused=final.refused,
-                    docs=[link.id for link in (*final.knoppen, *final.cases, *final.nearest)],
-                )
-                yield shown + answer_messages(final), "", turns, session, self._docs_in(turns)
+            links: list[str] | None = None
+            docs: list[tuple[str, str]] = []
+            for answer in self.assistant().stream(question, conversation, filters):
+                found = [link.id for link in (*answer.knoppen, *answer.cases, *answer.nearest)]
+                if found != links:  # the links come with the first snapshot: look them up once
+                    links, docs = found, self._docs_in(turns, found)
+                if answer.complete:  # the last snapshot: what feedback on this answer will store
+                    turn.update(
+                        answer=answer.text,
+                        cited=list(dict.fromkeys(c.doc_id for c in answer.citations)),
+                        query=answer.query,
+                        refused=answer.refused,
+                        docs=found,
+                    )
+                yield shown + answer_messages(answer), "", turns, session, docs
         except Exception as error:
             turn["answer"] = describe(error)
             yield shown + error_messages(turn["answer"]), "", turns, session, self._docs_in(turns)
 
-    def _docs_in(
-        self, turns: Sequence[dict[str, Any]], pending: Answer | None = None
-    ) -> list[tuple[str, str]]:
+    def _docs_in(self, turns: Sequence[dict[str, Any]], pending: Sequence[str] = ()) -> list[tuple[str, str]]:
         """The knoppen and cases this conversation drew on, to reopen them from the side panel."""
-        ids = [d for t in turns for d in t.get("docs", [])]
-        if pending is not None:
-            ids += [link.id for link in (*pending.knoppen, *pending.cases, *pending.nearest)]
+        ids = [d for t in turns for d in t.get("docs", [])] + list(pending)
         if not ids:
             return []
         documents = self.assistant().retriever.documents()
@@ -155,8 +166,16 @@ class WebApp:
         position = turn_for_index(history, index)
         if not 0 <= position < len(turns):
             return turns, W["feedback_unknown"], None
-        turn = turns[position]
         rating = LIKE if liked is True else DISLIKE if liked is False else None
+        try:
+            return self._rate(turns, position, rating, session)
+        except STORAGE_ERRORS as error:
+            return turns, describe_storage(error, self.settings.data_dir), None  # turns unchanged
+
+    def _rate(
+        self, turns: list[dict[str, Any]], position: int, rating: int | None, session: str
+    ) -> tuple[list[dict[str, Any]], str, int | None]:
+        turn = turns[position]
         entry_id = turn.get("feedback")
         if rating is None:
             if entry_id:
@@ -178,9 +197,16 @@ class WebApp:
         return turns, W["feedback_like" if rating == LIKE else "feedback_dislike"], entry_id
 
     def comment(self, text: str, entry_id: int | None) -> str:
-        if entry_id and (text or "").strip() and self.feedback.set_comment(int(entry_id), text.strip()):
-            return W["comment_saved"]
-        return W["feedback_unknown"]
+        text = (text or "").strip()
+        if not entry_id:
+            return W["feedback_unknown"]
+        if not text:
+            return W["comment_empty"]
+        try:
+            saved = self.feedback.set_comment(int(entry_id), text)
+        except STORAGE_ERRORS as error:
+            return describe_storage(error, self.settings.data_dir)
+        return W["comment_saved"] if saved else W["feedback_unknown"]
 
     # -- documents -------------------------------------------------------------------------------------
 
@@ -212,15 +238,21 @@ class WebApp:
         """A single question limited to one case/knop or to one sector, streamed as Markdown."""
         from assistant.rendering import answer_markdown
 
+        doc_id = str(doc_id or "")
         if scope == "doc" and not doc_id:
             yield W["scope_need_doc"]
             return
-        if scope == "sector" and not sector:
+        if scope == "sector" and sector not in SECTOREN:  # also what the API sends: known sectors only
             yield W["scope_need_sector"]
             return
         filters = filters_from([sector] if scope == "sector" else [], [], [doc_id] if scope == "doc" else [])
         try:
-            for answer in self.assistant().stream(question or "", None, filters):
+            assistant = self.assistant()
+            # Only ids of the knowledge base: each new filter is cached by the retriever.
+            if scope == "doc" and doc_id not in assistant.retriever.documents():
+                yield W["doc_missing"]
+                return
+            for answer in assistant.stream(question or "", None, filters):
                 yield answer_markdown(answer) if answer.text else f"*{W['pending']}*"
         except Exception as error:
             yield f"⚠️ {describe(error)}"
@@ -247,4 +279,6 @@ class WebApp:
         return folder
 
     def export_path(self, stem: str, suffix: str) -> Path:
-        return self.export_dir() / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}{suffix}"
+        """Gradio serves these files to whoever has the URL: the name must not be guessable."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        return self.export_dir() / f"{stem}-{stamp}-{secrets.token_urlsafe(16)}{suffix}"

@@ -9,12 +9,14 @@ data folder, under names chosen here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from assistant import texts
+from assistant.errors import QuestionSetError
 from assistant.feedback import DISLIKE, LIKE, to_csv, to_json, to_question_yaml
-from assistant.webapp import WebApp, describe
+from assistant.webapp import STORAGE_ERRORS, WebApp, describe, describe_storage
 
 W = texts.WEB
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +38,7 @@ def set_choices(sets: dict[str, Path]) -> list[tuple[str, str]]:
 
 
 def read_cases(app: WebApp, choice: str, upload: str | None, sets: dict[str, Path]) -> tuple[list[Any], str]:
-    """(cases, name of the set); raises QuestionSetError or ValueError with a Dutch reason."""
+    """(cases, name of the set); raises QuestionSetError with a Dutch reason."""
     from assistant.questionset import load_cases, parse_cases
 
     if choice != UPLOAD and choice in sets:
@@ -52,18 +54,24 @@ def megabytes(value: float) -> str:
 
 
 def check_upload(app: WebApp, upload: str | None) -> tuple[Path, str]:
-    """(path, "yaml" or "csv") of an acceptable upload; raises ValueError with a Dutch reason."""
+    """(path, "yaml" or "csv") of an acceptable upload; raises QuestionSetError with a Dutch reason."""
     if not upload:
-        raise ValueError(W["eval_need_file"])
+        raise QuestionSetError("", W["eval_need_file"])
     path = Path(upload)
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(W["eval_bad_type"])
+        raise QuestionSetError(path.name, W["eval_bad_type"])
     limit = app.settings.web.max_upload_mb
     size = path.stat().st_size
     if size > limit * 1_000_000:
-        raise ValueError(W["eval_too_large"].format(size=megabytes(size / 1_000_000), limit=megabytes(limit)))
+        too_large = W["eval_too_large"].format(size=megabytes(size / 1_000_000), limit=megabytes(limit))
+        raise QuestionSetError(path.name, too_large)
     return path, fmt
+
+
+def set_problem(error: QuestionSetError) -> str:
+    """Why a question set cannot be used, naming the file when there is one (no upload has none)."""
+    return f"⚠️ {describe(error) if error.source else error.reason}"
 
 
 def summary_markdown(report: Any) -> str:
@@ -124,20 +132,19 @@ def run_eval(
     sets: dict[str, Path] | None = None,
 ) -> tuple[str, list[list[str]], list[str]]:
     """(summary Markdown, per-question rows, report files)."""
+    from assistant import evaluation
+
     if not app.allowed(authed):
         return W["login_required"], [], []
     try:
-        from assistant import evaluation
-    except ImportError:
-        return W["eval_unavailable"], [], []
-    try:
         cases, name = read_cases(app, choice, upload, shipped_sets() if sets is None else sets)
+    except QuestionSetError as error:
+        return set_problem(error), [], []
+    try:
         report = evaluation.run_cases(
             app.assistant(), cases, k=app.settings.retrieval.top_k, progress=progress, source=name
         )
         return summary_markdown(report), case_rows(report), write_report(app, report)
-    except ValueError as error:
-        return f"⚠️ {error}", [], []
     except Exception as error:
         return f"⚠️ {describe(error)}", [], []
 
@@ -145,14 +152,25 @@ def run_eval(
 # -- feedback -----------------------------------------------------------------------------------------
 
 
+def local_time(created: str) -> str:
+    """A stored UTC time ('2024-06-01T10:00:00+00:00') as the server's local time, to the minute."""
+    try:
+        return datetime.fromisoformat(created).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return created
+
+
 def feedback_overview(app: WebApp, authed: bool) -> tuple[str, list[list[Any]], list[tuple[str, int]]]:
     """(counts, table rows, 👎 choices) for the organisers."""
     if not app.allowed(authed):
         return W["login_required"], [], []
-    entries = app.feedback.entries()
+    try:
+        entries = app.feedback.entries()
+    except STORAGE_ERRORS as error:
+        return describe_storage(error, app.settings.data_dir), [], []
     likes = sum(e.rating == LIKE for e in entries)
     rows = [
-        [e.id, e.created.replace("T", " ")[:16], "👍" if e.rating == LIKE else "👎", e.question, e.comment,
+        [e.id, local_time(e.created), "👍" if e.rating == LIKE else "👎", e.question, e.comment,
          ", ".join(e.cited)]
         for e in reversed(entries)
     ]  # fmt: skip
@@ -160,15 +178,19 @@ def feedback_overview(app: WebApp, authed: bool) -> tuple[str, list[list[Any]], 
     return W["feedback_counts"].format(likes=likes, dislikes=len(entries) - likes), rows, dislikes
 
 
-def export_feedback(app: WebApp, authed: bool) -> list[str]:
+def export_feedback(app: WebApp, authed: bool) -> tuple[str, list[str]]:
+    """(message, [CSV file, JSON file]) with all feedback."""
     if not app.allowed(authed):
-        return []
-    entries = app.feedback.entries()
-    csv_path = app.export_path("feedback", ".csv")
-    csv_path.write_text(to_csv(entries), encoding="utf-8")
-    json_path = csv_path.with_suffix(".json")
-    json_path.write_text(to_json(entries), encoding="utf-8")
-    return [str(csv_path), str(json_path)]
+        return W["login_required"], []
+    try:
+        entries = app.feedback.entries()
+        csv_path = app.export_path("feedback", ".csv")
+        csv_path.write_text(to_csv(entries), encoding="utf-8")
+        json_path = csv_path.with_suffix(".json")
+        json_path.write_text(to_json(entries), encoding="utf-8")
+    except STORAGE_ERRORS as error:
+        return describe_storage(error, app.settings.data_dir), []
+    return W["feedback_exported"].format(n=len(entries)), [str(csv_path), str(json_path)]
 
 
 def dislikes_to_questions(app: WebApp, ids: list[Any] | None, authed: bool) -> tuple[str, list[str]]:
@@ -176,9 +198,12 @@ def dislikes_to_questions(app: WebApp, ids: list[Any] | None, authed: bool) -> t
     if not app.allowed(authed):
         return W["login_required"], []
     chosen = [int(i) for i in ids or [] if str(i).isdigit()]
-    entries = app.feedback.entries(rating=DISLIKE, ids=chosen or None)
-    if not entries:
-        return W["feedback_none"], []
-    path = app.export_path("toetsvragen-uit-feedback", ".yaml")
-    path.write_text(to_question_yaml(entries), encoding="utf-8")
+    try:
+        entries = app.feedback.entries(rating=DISLIKE, ids=chosen or None)
+        if not entries:
+            return W["feedback_none"], []
+        path = app.export_path("toetsvragen-uit-feedback", ".yaml")
+        path.write_text(to_question_yaml(entries), encoding="utf-8")
+    except STORAGE_ERRORS as error:
+        return describe_storage(error, app.settings.data_dir), []
     return texts.FEEDBACK_CLI["questions_written"].format(n=len(entries), path=path.name), [str(path)]

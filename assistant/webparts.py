@@ -18,7 +18,7 @@ from assistant import texts
 from assistant.answering import Answer, DocLink
 from assistant.chat import Conversation, from_messages
 from assistant.chunking import Chunk
-from assistant.rendering import answer_markdown, escape, source_line
+from assistant.rendering import answer_markdown, escape, safe_url, source_line
 from assistant.store import Filters
 
 DOC_PREFIX = "doc:"
@@ -35,15 +35,15 @@ def user_message(question: str) -> Message:
     return {"role": "user", "content": escape(question)}
 
 
-def plain_text(shown: str) -> str:
-    """The inverse of `escape` for text read back from the chat history (to build follow-up queries)."""
-    return html.unescape(shown.replace("\\[", "[").replace("\\]", "]"))
-
-
-def conversation_from_history(history: Iterable[Any]) -> Conversation:
-    """The conversation so far, from the browser (content blocks) or gradio_client (pairs, strings)."""
-    conversation = from_messages(history)
-    return Conversation([plain_text(q) for q in conversation.questions], list(conversation.answers))
+def conversation_for(turns: Sequence[Mapping[str, Any]], history: Iterable[Any]) -> Conversation:
+    """The conversation so far, from the session's own record of what was asked and answered (raw text,
+    never the rendered bubbles). Only an API caller without session state has just the history it sends
+    (pairs or messages, as gradio_client does)."""
+    if turns:
+        return Conversation(
+            [str(t.get("question") or "") for t in turns], [str(t.get("answer") or "") for t in turns]
+        )
+    return from_messages(history)
 
 
 def answer_messages(answer: Answer) -> list[Message]:
@@ -189,11 +189,6 @@ def document_markdown(chunks: Sequence[Chunk]) -> str:
             link = f"[{title}]({ref.url})" if safe_url(ref.url) else title
             lines.append(f"- {link}" + (f" ({escape(ref.datum)})" if ref.datum else ""))
     return "\n\n".join(lines)
-
-
-def safe_url(url: str | None) -> bool:
-    """Only plain http(s) links; no javascript:, data: or Markdown-breaking characters."""
-    return bool(url) and re.fullmatch(r"https?://[^\s()<>\"'`]+", str(url)) is not None
 
 
 def doc_choices(chunks: Iterable[Chunk]) -> list[tuple[str, str]]:

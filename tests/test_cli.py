@@ -131,4 +131,17 @@ def test_config_masks_secrets_and_describes_fields(env, capsys, monkeypatch):
     assert "geheim-123" not in out
     assert re.search(r"^llm\.api_key\s+\*{8}$", out, re.M)
     assert re.search(r"^embedding\.backend\s+fake$", out, re.M)
-    assert "Embedding engine" in out
+    assert "Embeddingmotor" in out
+
+
+def test_a_bad_setting_is_named_in_dutch_without_a_traceback(env, capsys, monkeypatch):
+    monkeypatch.setenv("WIBB_TOP_K", "veel")
+    assert main(["config"]) == 1
+    assert capsys.readouterr().err == "Ongeldige instelling WIBB_TOP_K: ongeldige waarde 'veel'\n"
+
+
+def test_usage_errors_are_dutch(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["ask"])
+    assert done.value.code == 2
+    assert capsys.readouterr().err.endswith("wibb ask: fout: deze argumenten ontbreken: VRAAG\n")

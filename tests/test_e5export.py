@@ -187,3 +187,14 @@ def test_precompiled_charsmap_applies_the_map_per_codepoint() -> None:
     normalizer = normalizers.Precompiled(precompiled_charsmap(norm_map))
     text = "".join(f"a{chr(cp)}b " for cp in norm_map)
     assert normalizer.normalize_str(text) == text.translate(norm_map)
+
+
+def test_export_refuses_a_folder_with_other_files_and_keeps_them(tmp_path):
+    from assistant.e5export import export_e5
+    from assistant.errors import ExportTargetError
+
+    (tmp_path / "mijn-werk").mkdir()
+    (tmp_path / "mijn-werk" / "notities.txt").write_text("niet weggooien")
+    with pytest.raises(ExportTargetError):
+        export_e5(tmp_path)
+    assert (tmp_path / "mijn-werk" / "notities.txt").read_text() == "niet weggooien"

@@ -111,6 +111,77 @@ def test_missing_file_and_unknown_type_are_question_set_errors(tmp_path):
         load_cases(tmp_path / "set.txt")
 
 
+def test_unquoted_yaml_numbers_stay_the_text_that_was_typed():
+    text = (
+        "- id: a\n  question: Hoeveel?\n  expect_facts: [[3.500, 3500], 1.000, 0.50]\n"
+        "  expect_sources: [zorgreserve, 2023]\n  filters: {sector: zorg, soort: [casus]}\n"
+    )
+    case = parse_cases(text, "set.yaml")[0]
+    assert case.expect_facts == (("3.500", "3500"), ("1.000",), ("0.50",))  # not 3.5 and 1.0
+    assert case.expect_sources == ("zorgreserve", "2023")
+    assert case.filters == Filters(sector=("zorg",), soort=("casus",))
+
+
+@pytest.mark.parametrize(("value", "answerable"), [("no", False), ("false", False), ("False", False),
+                                                   ("nee", False), ("yes", True), ("true", True), ("True", True)])  # fmt: skip
+def test_answerable_reads_yes_and_no_words(value, answerable):
+    case = parse_cases(f"cases:\n  - id: a\n    question: Vraag?\n    answerable: {value}\n", "set.yaml")[0]
+    assert case.answerable is answerable
+
+
+def test_empty_and_null_yaml_fields_count_as_not_given():
+    text = "- id: a\n  question: Vraag?\n  expect_facts:\n  expect_sources: null\n  filters: ~\n"
+    assert parse_cases(text, "set.yaml")[0] == Case("a", "Vraag?")
+    with pytest.raises(QuestionSetError, match="geen vragen"):
+        parse_cases("cases:\n", "leeg.yaml")
+
+
+def test_a_windows_1252_csv_from_excel_keeps_its_accents(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "id,question,expect_facts\nopvang,Wat is een crèche?,crèche|kinderopvang\n".encode("cp1252")
+    )
+    case = load_cases(path)[0]
+    assert (case.question, case.expect_facts) == ("Wat is een crèche?", (("crèche", "kinderopvang"),))
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbfid,question\nx,Caf\xc3\xa9?\n")  # UTF-8 with BOM, as Excel's "CSV UTF-8"
+    assert load_cases(bom)[0] == Case("x", "Café?")
+    bad = tmp_path / "kapot.csv"
+    bad.write_bytes(b"id,question\nx,\x81\x8d\xff?\n")  # neither UTF-8 nor Windows-1252
+    with pytest.raises(QuestionSetError, match="geen UTF-8 en ook geen Windows-1252"):
+        load_cases(bad)
+
+
+ENGLISH = ("found", "character", "field", "limit", "denied", "directory", "special", "while", "scanning")
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "reason"),
+    [
+        ("- id: a\n  question: 'open\n", "yaml", "geen geldige YAML (regel 3)"),
+        (
+            "- id: a\n  question: Vraag\x00?\n",
+            "yaml",
+            "de tekst bevat een teken dat niet in YAML mag, zoals een stuurteken (regel 2)",
+        ),
+        ('id,question\na,Vraag?\n"' + "x" * 200_000 + '",b\n', "csv", "geen geldige CSV (regel 3)"),
+    ],
+)
+def test_parser_errors_are_dutch_with_the_line_number(text, fmt, reason):
+    with pytest.raises(QuestionSetError) as raised:
+        parse_cases(text, f"set.{fmt}", fmt)
+    assert raised.value.reason == reason
+    assert not any(word in raised.value.reason.lower() for word in ENGLISH)
+
+
+def test_an_unreadable_question_set_is_explained_in_dutch(tmp_path):
+    folder = tmp_path / "map.yaml"
+    folder.mkdir()
+    with pytest.raises(QuestionSetError) as raised:
+        load_cases(folder)
+    assert raised.value.reason == "het bestand kan niet worden gelezen (dit is een map, geen bestand)"
+
+
 # -- matching and pure scoring ------------------------------------------------------------------------------
 
 
@@ -188,7 +259,7 @@ def test_refusal_mistakes_explain_the_evidence_against_the_threshold():
     answered = score_case(unanswerable, Observation("Iets [1].", False, evidence=0.912, threshold=0.8), k=5)
     assert answered.reasons == [
         "beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest "
-        "(bewijsscore 0,91, drempel 0,80)"
+        "(bewijsscore 0,912, drempel 0,800)"
     ]
     assert answered.metrics["refusal_accuracy"] == 0.0
     assert answered.metrics["answer_fact_recall"] is None  # nothing expected
@@ -197,13 +268,58 @@ def test_refusal_mistakes_explain_the_evidence_against_the_threshold():
     )
     assert (
         refused.reasons[0]
-        == "geweigerd, maar het antwoord staat in de kennisbank (bewijsscore 0,50 onder de drempel 0,80)"
+        == "geweigerd, maar het antwoord staat in de kennisbank (bewijsscore 0,500 onder de drempel 0,800)"
     )
     assert refused.metrics["citation_precision"] is None  # a refusal cites nothing to judge
     absence = score_case(CASE, Observation(REFUSAL, True, evidence=0.95, threshold=0.8), k=5)
     assert absence.reasons[0].startswith("geweigerd omdat de best passende zin zegt dat iets niet bekend is")
     correct = score_case(unanswerable, Observation(REFUSAL, True, evidence=0.3, threshold=0.8), k=5)
     assert (correct.passed, correct.reasons, correct.metrics["refusal_accuracy"]) == (True, [], 1.0)
+
+
+def test_a_refusal_by_the_language_model_says_so():
+    from assistant.answering import Answer
+
+    answer = Answer("Hoeveel?", REFUSAL, refused=True, generated=True, evidence=0.95, latency_ms=5.0)
+    obs = evaluation.observe(answer, threshold=0.8)
+    assert obs.generated is True
+    result = score_case(CASE, obs, k=5)
+    assert result.reasons[0] == (
+        "het taalmodel weigerde (het vond het antwoord niet in de opgehaalde bronnen), maar het antwoord "
+        "staat in de kennisbank (bewijsscore 0,950, drempel 0,800)"
+    )
+    assert "niet bekend" not in result.reasons[0]
+    assert evaluation.observe(replace(answer, generated=False), 0.8).generated is False
+
+
+def test_a_fact_never_matches_across_two_passages():
+    split = (
+        Passage(1, "matcher", "matcher:1", "", "", "De matcher brengt vraag en", 0.1),
+        Passage(2, "matcher", "matcher:2", "", "", "aanbod bij elkaar.", 0.1),
+    )
+    case = Case("m", "Wat doet de matcher?", (("vraag en aanbod",),))
+    result = score_case(case, Observation("Geen idee.", False, passages=split), k=5)
+    assert result.metrics["context_fact_recall@5"] == 0.0
+    assert result.reasons == [
+        "verwacht feit 'vraag en aanbod' niet in het antwoord en ook niet in de top-5 opgehaalde bronnen"
+    ]
+    whole = score_case(case, Observation("Geen idee.", False, passages=PASSAGES), k=5)
+    assert whole.metrics["context_fact_recall@5"] == 1.0
+
+
+def test_a_citation_is_judged_by_its_whole_chunk_not_only_the_quote():
+    case = Case("omvang", "Hoeveel zorgreservisten?", (("3500",),), ("elders",))
+    quote = "Eind 2023 telde de reserve"  # the fact is in the chunk, not in the short quote
+    in_passages = CitedSource(1, "zorgreserve", "zorgreserve:2", "Z", "", quote)
+    not_retrieved = CitedSource(2, "zorgreserve", "zorgreserve:9", "Z", "", quote)
+    obs = Observation("Er zijn 3500 zorgreservisten [1][2].", False, (in_passages, not_retrieved), PASSAGES)
+    result = score_case(case, obs, k=5)
+    assert result.metrics["citation_precision"] == 0.5
+    # the chunk of [2] is not among the passages: its quote is all there is, and it lacks the fact
+    assert (
+        result.reasons[-1]
+        == "geciteerde bron [2] (zorgreserve) is geen verwachte bron en bevat geen verwacht feit"
+    )
 
 
 def test_summary_averages_where_a_metric_applies_and_takes_latency_percentiles():
@@ -312,7 +428,7 @@ def scripted(*replies: str | Exception):
     return complete
 
 
-def answered_case(tiny_assistant):
+def answered_case():
     case = Case(
         "aanjagers", "Wie waren de aanjagers van het leernetwerk?", (("Milou Grijpink",),), ("leernetwerk",)
     )
@@ -325,10 +441,10 @@ def answered_case(tiny_assistant):
     )  # fmt: skip
 
 
-def test_judge_scores_faithfulness_per_sentence_with_a_dutch_prompt(tiny_assistant):
+def test_judge_scores_faithfulness_per_sentence_with_a_dutch_prompt():
     from assistant.judging import judge_case
 
-    case, obs = answered_case(tiny_assistant)
+    case, obs = answered_case()
     judge = scripted("1: JA\n2: NEE - de prijs staat niet in de bron")
     result = judge_case(judge, score_case(case, obs))
     assert result.metrics["faithfulness"] == 0.5
@@ -346,16 +462,26 @@ def test_judge_scores_faithfulness_per_sentence_with_a_dutch_prompt(tiny_assista
     assert "Beoordeel elke zin apart" in prompt
 
 
-def test_judge_failures_are_reasons_and_refusals_are_not_judged(tiny_assistant):
+def test_judge_failures_are_reasons_and_refusals_are_not_judged():
     from assistant.judging import judge_case
 
-    case, obs = answered_case(tiny_assistant)
+    case, obs = answered_case()
     garbled = judge_case(scripted("Het antwoord lijkt me prima."), score_case(case, obs))
     assert garbled.metrics["faithfulness"] is None
     assert garbled.reasons == ["beoordelaar gaf geen bruikbaar oordeel (oordeel over 0 van de 2 zinnen)"]
     down = judge_case(scripted(LanguageModelError("timeout")), score_case(case, obs))
-    assert down.reasons[0].startswith(
-        "beoordelaar gaf geen bruikbaar oordeel (Het taalmodel reageerde niet op tijd"
+    assert down.reasons == [
+        "beoordelaar gaf geen bruikbaar oordeel (het taalmodel reageerde niet op tijd; "
+        "verhoog zo nodig WIBB_LLM_TIMEOUT)"
+    ]
+    for code in ("unreachable", "garbage", "error", "unknown-code"):
+        failed = judge_case(scripted(LanguageModelError(code)), score_case(case, obs))
+        reason = failed.reasons[0]
+        assert reason.startswith("beoordelaar gaf geen bruikbaar oordeel (het taalmodel ")
+        assert "zonder taalmodel" not in reason and "antwoord zonder" not in reason  # not the chat fallback
+    assert (
+        "WIBB_LLM_BASE_URL"
+        in judge_case(scripted(LanguageModelError("unreachable")), score_case(case, obs)).reasons[0]
     )
     judge = scripted()
     refused = judge_case(judge, score_case(case, replace(obs, refused=True, answer=REFUSAL, citations=())))
@@ -407,10 +533,10 @@ SUMMARY = f"""Vragenset: {DATA / "vragen.yaml"}
 Niet geslaagd:
 - leernetwerk-aanjager-en-start: verwacht feit '1 september 2023' niet in het antwoord; wel in opgehaalde \
 bron [2] (leernetwerk)
-- leernetwerk-opgezet-door: geweigerd, maar het antwoord staat in de kennisbank (bewijsscore 0,34 onder \
-de drempel 0,45); verwacht feit 'NSvP' niet in het antwoord; wel in opgehaalde bron [1] (leernetwerk)
+- leernetwerk-opgezet-door: geweigerd, maar het antwoord staat in de kennisbank (bewijsscore 0,338 onder \
+de drempel 0,450); verwacht feit 'NSvP' niet in het antwoord; wel in opgehaalde bron [1] (leernetwerk)
 - zorgreserve-2025: beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest \
-(bewijsscore 0,69, drempel 0,45)
+(bewijsscore 0,694, drempel 0,450)
 """
 
 
@@ -457,15 +583,15 @@ def test_eval_compares_with_a_previous_run(cli_env, tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.split("\n\n## ")[1] == (
         f"Vergelijking met {old_path}\n\n"
-        "- context_fact_recall@5: – -> 1,000 (–)\n"
+        "- context_fact_recall@5: niet gemeten -> 1,000 (–)\n"
         "- answer_fact_recall: 0,500 -> 0,833 (+0,333)\n"
-        "- hit@5: – -> 1,000 (–)\n"
-        "- mrr@5: – -> 1,000 (–)\n"
-        "- citation_precision: – -> 1,000 (–)\n"
+        "- hit@5: niet gemeten -> 1,000 (–)\n"
+        "- mrr@5: niet gemeten -> 1,000 (–)\n"
+        "- citation_precision: niet gemeten -> 1,000 (–)\n"
         "- refusal_accuracy: 0,900 -> 1,000 (+0,100)\n"
-        "- pass_rate: – -> 75% (–)\n"
-        "- latency_p50_ms: – -> 20 ms (–)\n"
-        "- latency_p95_ms: – -> 20 ms (–)\n\n"
+        "- pass_rate: niet gemeten -> 75% (–)\n"
+        "- latency_p50_ms: niet gemeten -> 20 ms (–)\n"
+        "- latency_p95_ms: niet gemeten -> 20 ms (–)\n\n"
         "Nu geslaagd: zorgreserve-omvang\n"
         "Nieuwe vragen: matcher-rol, leernetwerk-aanjager-en-start, zorgreservist-uurloon\n"
         "Verdwenen vragen: leernetwerk-opgezet-door, weg\n"

@@ -76,6 +76,21 @@ def test_bad_values_name_the_field(tmp_path):
     assert (problems["d.md"].code, problems["d.md"].field) == ("bad_url", "bronnen.url")
 
 
+def test_source_url_that_would_break_out_of_a_markdown_link_is_refused(tmp_path):
+    evil = "https://ok.nl/x)[klik](javascript:alert(1))![](http://host/p.png"
+    write(tmp_path, "a.md", GOOD.format(id="a").replace("https://example.org/bron", f"'{evil}'"))
+    write(tmp_path, "b.md", GOOD.format(id="b").replace("https://example.org/bron", "'https://ok.nl/a b'"))
+    write(tmp_path, "c.md", GOOD.format(id="c").replace("example.org/bron", "example.org/bron?x=1&y=%20"))
+    result = load_documents(tmp_path)
+    assert [d.id for d in result.documents] == ["c"]
+    problems = {p.path: p for p in result.problems}
+    assert {path: (p.code, p.field) for path, p in problems.items()} == {
+        "a.md": ("bad_url", "bronnen.url"),
+        "b.md": ("bad_url", "bronnen.url"),
+    }
+    assert describe_problem(problems["a.md"]).startswith(f"a.md, veld 'bronnen.url': ongeldige url '{evil}'")
+
+
 def test_broken_yaml_and_unclosed_front_matter(tmp_path):
     write(tmp_path, "yaml.md", GOOD.format(id="y").replace("titel: Een titel", "titel: [niet: gesloten"))
     write(tmp_path, "open.md", "---\nid: open\ntitel: x\n")

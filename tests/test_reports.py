@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -133,3 +134,39 @@ def test_terminal_summary_lists_metrics_and_failures():
         "  context_fact_recall@5  0,500",
     ]
     assert text.endswith("Niet geslaagd:\n… en nog 1 (zie het rapport)")
+
+
+def test_a_metric_no_case_applied_to_reads_niet_gemeten():
+    case = Case("uurloon", "Wat verdient een zorgreservist?", answerable=False)
+    result = score_case(case, Observation(texts.NOT_IN_KNOWLEDGE, True, latency_ms=20.0))
+    report = EvalReport(summarise([result]), [result], 5, "alleen-weigeren.yaml")
+    assert "citation_precision" not in report.summary
+    rows = {name: value for name, value, _ in reports.summary_rows(report)}
+    assert rows["citation_precision"] is None and rows["refusal_accuracy"] == 1.0
+    assert "faithfulness" not in rows  # only shown when a judge ran
+    assert "  citation_precision     niet gemeten" in reports.terminal_summary(report)
+    assert "| citation_precision | niet gemeten |" in reports.to_markdown(report)
+    assert "<td>hit@5</td><td class=num>niet gemeten</td>" in reports.to_html(report)
+    assert reports.number("hit@5", float("nan")) == reports.number("hit@5", None) == "niet gemeten"
+
+
+def test_compare_treats_a_missing_or_nan_old_value_as_not_measured():
+    report = build_report()
+    old = {"summary": {"hit@5": float("nan"), "answer_fact_recall": "veel"}, "cases": []}
+    comparison = reports.compare(old, report, "oud.json")
+    deltas = {d.name: d for d in comparison.deltas}
+    assert deltas["hit@5"].old is None and deltas["hit@5"].delta is None
+    text = reports.comparison_markdown(comparison)
+    assert "- hit@5: niet gemeten -> 1,000 (–)" in text
+    assert "- answer_fact_recall: niet gemeten -> 0,500 (–)" in text
+
+
+def test_markdown_keeps_links_and_images_inert():
+    report = build_report()
+    link = "Zie [hier](https://kwaad.example) en ![img](https://kwaad.example/x.png)"
+    case = replace(report.cases[0], question=link, reasons=[f"geciteerd: {link}"])
+    text = reports.to_markdown(replace(report, cases=[case]))
+    row = next(line for line in text.splitlines() if line.startswith("| omvang |"))
+    assert "](" not in row.replace("\\](", "")
+    assert "![" not in row
+    assert "Zie \\[hier\\](https://kwaad.example)" in row

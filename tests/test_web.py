@@ -3,32 +3,33 @@ launched app through gradio_client."""
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import fake_settings
 from pydantic import SecretStr
 
-from assistant import texts, webeval
+from assistant import reports, texts, webapp, webeval
 from assistant.answering import Answer, Assistant, DocLink
 from assistant.chunking import Chunk
 from assistant.composer import Citation
 from assistant.config import WebSettings
-from assistant.errors import ConfigError, LanguageModelError
+from assistant.errors import ConfigError, LanguageModelError, QuestionSetError
 from assistant.feedback import DISLIKE, LIKE
 from assistant.knowledge import SourceRef
+from assistant.rendering import safe_url, source_line
 from assistant.webapp import WebApp
 from assistant.webparts import (
     answer_messages,
     cards_html,
     check_login,
-    conversation_from_history,
+    conversation_for,
     document_markdown,
     filters_from,
     parse_auth,
-    plain_text,
-    safe_url,
     turn_for_index,
     user_message,
 )
@@ -118,25 +119,43 @@ def test_text_from_documents_and_questions_is_escaped():
     assert "javascript:alert(4)" not in shown  # a source URL that is not http(s) is not linked
 
 
-def test_shown_question_reads_back_as_typed():
-    question = "Wat is 5 < 6 & [1]? Echt!"
-    assert plain_text(user_message(question)["content"]) == question
+def test_a_source_url_cannot_inject_a_link_or_an_image():
+    url = "https://a/x)[y](javascript:z)"
+    [_, sources] = answer_messages(
+        Answer(question="Vraag", text="Antwoord [1].", citations=(citation(url=url),))
+    )
+    assert url not in sources["content"]
+    assert "](javascript:" not in sources["content"] and "![" not in sources["content"]
+    assert "**[1] Nationale Zorgreserve – Omvang** · Verslag ·" in sources["content"]  # shown, not linked
 
 
-def test_history_from_browser_and_from_gradio_client_gives_the_same_conversation():
-    browser = [
+def test_conversation_comes_from_the_sessions_turns_not_the_rendered_bubbles():
+    turns = [{"question": "Wat is <de> zorgreserve?", "answer": "Een reserve [1].", "docs": ["zorgreserve"]}]
+    rendered = [
         {
             "role": "user",
-            "content": [{"type": "text", "text": user_message("Wat is <de> zorgreserve?")["content"]}],
+            "content": [{"type": "text", "text": user_message(turns[0]["question"])["content"]}],
         },
-        {"role": "assistant", "content": [{"type": "text", "text": "Een reserve [1]."}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "*Gezocht op: iets anders*\n\nEen"}]},
+    ]
+    conversation = conversation_for(turns, rendered)
+    assert conversation.questions == ["Wat is <de> zorgreserve?"]
+    assert conversation.answers == ["Een reserve [1]."]
+
+
+def test_api_callers_without_session_turns_send_their_history():
+    pairs = [["Wat is de zorgreserve?", "Een reserve [1]."]]
+    messages = [
+        {"role": "user", "content": "Wat is de zorgreserve?"},
+        {"role": "assistant", "content": "Een reserve [1]."},
         {"role": "assistant", "content": "bronnen", "metadata": {"title": "Bronnen"}},
     ]
-    client = [["Wat is <de> zorgreserve?", "Een reserve [1]."]]
-    for history in (browser, client):
-        conversation = conversation_from_history(history)
-        assert conversation.questions == ["Wat is <de> zorgreserve?"]
-        assert conversation.answers == ["Een reserve [1]."]
+    for history in (pairs, messages):
+        conversation = conversation_for([], history)
+        assert (conversation.questions, conversation.answers) == (
+            ["Wat is de zorgreserve?"],
+            ["Een reserve [1]."],
+        )
 
 
 def test_thumb_on_a_reply_maps_to_its_question():
@@ -174,11 +193,27 @@ def test_document_view_is_escaped_and_links_only_http():
 
 @pytest.mark.parametrize(
     ("url", "ok"),
-    [("https://example.org/x?a=1", True), ("http://a.b", True), ("javascript:alert(1)", False),
-     ("data:text/html,x", False), ("https://a.b/x) [y](javascript:z", False), (None, False)],
+    [("https://example.org/x?a=1&b=%20#top", True), ("http://a.b", True), ("javascript:alert(1)", False),
+     ("data:text/html,x", False), ("HTTPS://a.b", False), ("https://", False), (None, False),
+     ("https://a.b/x) [y](javascript:z", False), ("https://a/x)[y](javascript:z)", False),
+     ("https://ok.nl/x)[klik](javascript:x)![](http://host/p.png", False), ("https://a.b/x y", False),
+     ("https://a.b/<img>", False), ('https://a.b/"x', False), ("https://a.b/'x", False),
+     ("https://a.b/`x`", False), ("https://a.b/[x]", False), ("https://a.b/x\\", False),
+     ("https://a.b/x\n", False), ("https://a.b/\x00", False)],
 )  # fmt: skip
-def test_only_plain_http_links(url, ok):
+def test_only_plain_http_links_that_cannot_break_markdown(url, ok):
     assert safe_url(url) is ok
+
+
+def test_source_line_links_only_safe_urls():
+    assert source_line(citation(url="https://example.org/zr")).startswith(
+        "**[1] Nationale Zorgreserve – Omvang** · [Verslag](https://example.org/zr) · "
+    )
+    bad = "https://ok.nl/x)[klik](javascript:alert(1))![](http://host/p.png"
+    assert (
+        source_line(citation(url=bad))
+        == "**[1] Nationale Zorgreserve – Omvang** · Verslag · peildatum 2024-06"
+    )
 
 
 def test_cards_escape_titles_and_text():
@@ -210,7 +245,8 @@ def test_login_check():
 
 def test_chat_streams_the_answer_with_sources_in_the_same_bubble(web):
     steps = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")
-    assert len(steps) >= 3  # first the sources, then the text grows, then the final state
+    assert len(steps) >= 2  # first the sources, then the text grows up to the final state
+    assert steps[-1][0] != steps[-2][0]  # the final state is sent once
     first_messages = steps[0][0]
     assert first_messages[0] == {"role": "user", "content": "Hoeveel zorgreservisten zijn er ingeschreven?"}
     assert W["pending"] in first_messages[1]["content"]
@@ -231,6 +267,16 @@ def test_follow_up_keeps_context_and_shows_the_search_query(web):
     assert turns[1]["query"] != "En hoe zit dat bij Defensie?"
     assert "zorgreservist" in turns[1]["query"]
     assert "Gezocht op: En hoe zit dat bij Defensie?" in messages[4]["content"]
+
+
+def test_follow_up_context_is_the_raw_question_from_the_turns(web):
+    question = "Hoeveel <b>zorgreservisten</b> [1] zijn er ingeschreven?"
+    first = ask(web, question)[-1]
+    assert first[2][0]["question"] == question
+    # the rendered bubbles are not read back: a follow-up without them still has the context
+    *_, turns, _, _ = ask(web, "En hoe zit dat bij Defensie?", [], first[2])[-1]
+    assert "zorgreservisten" in turns[1]["query"]
+    assert not {"lt", "gt", "b"} & set(re.findall(r"\w+", turns[1]["query"]))  # no rendered markup
 
 
 def test_filters_are_applied_and_remembered_for_feedback(web):
@@ -293,6 +339,7 @@ def test_thumbs_are_stored_with_question_answer_cited_ids_and_filters(web):
     # changing your mind updates the same row; a comment is added to it; un-thumbing removes it
     turns, message, same_id = web.rate(messages, turns, session, 2, False)
     assert same_id == entry_id and message == W["feedback_dislike"]
+    assert web.comment("   ", same_id) == W["comment_empty"]
     assert web.comment("Het cijfer is oud", same_id) == W["comment_saved"]
     [entry] = web.feedback.entries()
     assert (entry.rating, entry.comment) == (DISLIKE, "Het cijfer is oud")
@@ -302,7 +349,29 @@ def test_thumbs_are_stored_with_question_answer_cited_ids_and_filters(web):
 
 def test_thumb_on_an_unknown_message_stores_nothing(web):
     assert web.rate([], [], "", 3, True) == ([], W["feedback_unknown"], None)
+    assert web.comment("Toelichting", None) == W["feedback_unknown"]
     assert web.feedback.entries() == []
+
+
+def test_feedback_that_cannot_be_stored_says_what_to_do(web):
+    messages, _, turns, session, _ = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")[-1]
+    web.feedback.path.mkdir(parents=True)  # a folder where the database should be: sqlite cannot open it
+    failed = "⚠️ " + W["storage_failed"].format(folder=web.settings.data_dir)
+    assert web.rate(messages, turns, session, 1, True) == (turns, failed, None)
+    assert web.comment("Het cijfer is oud", 1) == failed
+    assert webeval.feedback_overview(web, False) == (failed, [], [])
+    assert webeval.export_feedback(web, False) == (failed, [])
+    assert webeval.dislikes_to_questions(web, [], False) == (failed, [])
+
+
+def test_a_locked_feedback_database_asks_to_try_again(web, monkeypatch):
+    messages, _, turns, session, _ = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")[-1]
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(web.feedback, "add", locked)
+    assert web.rate(messages, turns, session, 1, True) == (turns, "⚠️ " + W["storage_busy"], None)
 
 
 def test_open_a_knop_from_an_answer(web):
@@ -333,17 +402,30 @@ def test_question_limited_to_one_case_or_sector(web):
     assert "3500" not in answer
     assert list(web.ask_scoped("Vraag", "doc", "", "")) == [W["scope_need_doc"]]
     assert list(web.ask_scoped("Vraag", "sector", "", "")) == [W["scope_need_sector"]]
+    *_, answer = web.ask_scoped("Welke voorbeelden zijn er?", "sector", "", "onderwijs")
+    assert "techdocent" in answer.lower() or "docent" in answer.lower()
+
+
+def test_scoped_question_refuses_unknown_ids_and_sectors_without_caching_a_filter(web):
+    corpus = web.assistant().retriever._corpus
+    before = len(corpus.masks)
+    for n in range(3):
+        assert list(web.ask_scoped("Vraag", "doc", f"bestaat-niet-{n}", "")) == [W["doc_missing"]]
+    assert list(web.ask_scoped("Vraag", "sector", "", "ruimtevaart")) == [W["scope_need_sector"]]
+    assert len(corpus.masks) == before
 
 
 # -- toetsen ------------------------------------------------------------------------------------------------
 
 
-def test_organiser_handlers_need_a_login_when_one_is_configured(tmp_path, assistant):
+def test_organiser_handlers_need_a_login_when_one_is_configured(tmp_path, assistant, monkeypatch):
+    monkeypatch.setattr(webapp, "LOGIN_DELAY_S", 0)
     settings = fake_settings(tmp_path / "web", web=WebSettings(auth=SecretStr("anna:geheim")))
     web = WebApp(settings, assistant)
     assert web.login_required
     assert webeval.feedback_overview(web, False)[0] == W["login_required"]
-    assert webeval.export_feedback(web, False) == []
+    assert webeval.export_feedback(web, False) == (W["login_required"], [])
+    assert webeval.dislikes_to_questions(web, [], False) == (W["login_required"], [])
     assert webeval.run_eval(web, "vragen.yaml", None, False)[0] == W["login_required"]
     assert web.login("anna", "fout") == (False, W["login_failed"])
     assert web.login("anna", "geheim") == (True, W["login_ok"])
@@ -353,13 +435,13 @@ def test_organiser_handlers_need_a_login_when_one_is_configured(tmp_path, assist
 def test_uploads_are_checked_for_type_and_size(web, tmp_path):
     big = tmp_path / "groot.yaml"
     big.write_bytes(b"#" * int(web.settings.web.max_upload_mb * 1_000_000 + 1))
-    with pytest.raises(ValueError, match="te groot"):
+    with pytest.raises(QuestionSetError, match="te groot"):
         webeval.read_cases(web, webeval.UPLOAD, str(big), {})
     exe = tmp_path / "vragen.exe"
     exe.write_text("x", encoding="utf-8")
-    with pytest.raises(ValueError, match="YAML"):
+    with pytest.raises(QuestionSetError, match="YAML"):
         webeval.read_cases(web, webeval.UPLOAD, str(exe), {})
-    with pytest.raises(ValueError, match="Upload eerst"):
+    with pytest.raises(QuestionSetError, match="Upload eerst"):
         webeval.read_cases(web, webeval.UPLOAD, None, {})
     good = tmp_path / "vragen.csv"
     good.write_text(
@@ -381,13 +463,35 @@ def test_dislikes_become_a_question_set_download_inside_the_data_folder(web):
     _, [path] = webeval.dislikes_to_questions(web, [first], False)
     assert Path(path).parent == web.settings.data_dir / "exports"
     assert "Wat kost het?" in Path(path).read_text(encoding="utf-8")
-    files = webeval.export_feedback(web, False)
+    message, files = webeval.export_feedback(web, False)
+    assert message == W["feedback_exported"].format(n=2)
     assert [Path(f).suffix for f in files] == [".csv", ".json"]
     assert all(Path(f).parent == web.settings.data_dir / "exports" for f in files)
 
 
+def test_download_names_cannot_be_guessed(web):
+    names = {web.export_path("feedback", ".csv").name for _ in range(20)}
+    assert len(names) == 20
+    for name in names:
+        token = re.fullmatch(r"feedback-\d{8}-\d{6}-([A-Za-z0-9_-]+)\.csv", name)
+        assert token and len(token[1]) >= 22  # 16 random bytes, base64
+
+
+def test_feedback_times_are_shown_in_local_time(web, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    try:
+        assert webeval.local_time("2024-06-01T10:00:00+00:00") == "2024-06-01 12:00"
+        assert webeval.local_time("2024-01-15T23:30:00+00:00") == "2024-01-16 00:30"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert webeval.local_time("onbekend") == "onbekend"
+
+
 def test_question_set_runs_with_progress_and_a_report(web, tmp_path):
-    pytest.importorskip("assistant.reports")
     path = tmp_path / "vragen.yaml"
     path.write_text(
         "- id: zr\n  question: Hoeveel zorgreservisten zijn er ingeschreven?\n  expect_facts: [['3500']]\n"
@@ -399,9 +503,26 @@ def test_question_set_runs_with_progress_and_a_report(web, tmp_path):
     summary, rows, files = webeval.run_eval(web, "eigen", None, False, lambda d, t: calls.append((d, t)),
                                             {"eigen": path})  # fmt: skip
     assert calls == [(1, 2), (2, 2)]
-    assert "hit@5" in summary
     assert rows[0][:3] == ["zr", "Hoeveel zorgreservisten zijn er ingeschreven?", "ja"]
     assert {Path(f).suffix for f in files} == {".html", ".md", ".json", ".csv"}
+    [written] = [f for f in files if f.endswith(".json")]
+    hit = json.loads(Path(written).read_text(encoding="utf-8"))["summary"]["hit@5"]
+    assert f"| hit@5 | {reports.number('hit@5', hit)} |" in summary  # the page shows the report's figures
+
+
+def test_an_unusable_question_set_is_explained_in_dutch(web, tmp_path):
+    exe = tmp_path / "vragen.exe"
+    exe.write_text("x", encoding="utf-8")
+    summary, rows, files = webeval.run_eval(web, webeval.UPLOAD, str(exe), False)
+    assert summary == f"⚠️ De vragenset kan niet worden gebruikt (vragen.exe): {W['eval_bad_type']}"
+    assert (rows, files) == ([], [])
+    assert webeval.run_eval(web, webeval.UPLOAD, None, False)[0] == f"⚠️ {W['eval_need_file']}"
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text("- id: a\n  vraag: x\n", encoding="utf-8")
+    summary, _, _ = webeval.run_eval(web, webeval.UPLOAD, str(broken), False)
+    assert summary.startswith(
+        "⚠️ De vragenset kan niet worden gebruikt (kapot.yaml, vraag 'a'): onbekend veld"
+    )
 
 
 def test_shipped_question_sets_are_offered():
@@ -411,6 +532,19 @@ def test_shipped_question_sets_are_offered():
 
 
 # -- the app over HTTP --------------------------------------------------------------------------------------
+
+
+def test_new_conversation_and_clear_stop_a_streaming_answer(web):
+    from assistant.web import build_demo
+
+    demo = build_demo(web.assistant(), web.settings)
+    answering = {i for i, fn in demo.fns.items() if fn.name == "respond"}
+    assert len(answering) == 2  # Enter and the send button
+    resets = [fn for fn in demo.fns.values() if fn.name == "reset"]
+    assert {event for fn in resets for _, event in fn.targets} == {"click", "clear"}
+    for fn in resets:
+        [cancel] = [c for c in demo.fns.values() if c.is_cancel_function and c.targets == fn.targets]
+        assert set(cancel.cancels) == answering
 
 
 @pytest.mark.slow
@@ -451,7 +585,11 @@ def test_two_visitors_do_not_share_a_conversation(served):
     url, _ = served
     anna, bob = Client(url, verbose=False), Client(url, verbose=False)
     anna.predict("Hoeveel zorgreservisten zijn er ingeschreven?", [], [], [], api_name="/chat")
-    # Bob's follow-up has no history of his own: nothing of Anna's question may leak into his search.
+    # The conversation lives in Anna's session on the server: her follow-up has its context even
+    # though she sends no history back ...
+    mine = anna.predict("En hoe zit dat bij Defensie?", [], [], [], api_name="/chat")[0]
+    assert "Gezocht op: En hoe zit dat bij Defensie? (" in str(mine)
+    # ... and Bob's identical follow-up, in his own session, gets nothing of Anna's question.
     messages = bob.predict("En hoe zit dat bij Defensie?", [], [], [], api_name="/chat")[0]
     assert "Gezocht op" not in str(messages)
     from assistant.chat import message_text

@@ -29,7 +29,7 @@ MIN_WORDS_TO_CITE = 3
 EMPTY = "-"
 USER, ASSISTANT = "Gebruiker", "Assistent"  # speaker labels in the condense prompt
 
-_NUMBERS = r"(?:bron\s*)?\d{1,3}(?:\s*[,;]\s*(?:bron\s*)?\d{1,3})*"
+_NUMBERS = r"(?:bron\s*)?\d+(?:\s*[,;]\s*(?:bron\s*)?\d+)*"
 _MARKERS = re.compile(rf"(?:[ \t]*\[{_NUMBERS}\])+", re.I)  # a run of markers: "[1][3]", "[1, 3]", "[bron 2]"
 _PARTIAL = re.compile(r"\[[^\]\n]{0,12}$")  # a marker the model is still writing
 _THINK = re.compile(r"<think>.*?(?:</think>|$)", re.S)  # reasoning models' scratchpad, never shown
