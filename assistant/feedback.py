@@ -11,6 +11,7 @@ import io
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
@@ -69,18 +70,23 @@ class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._ready = False
+        # Switching to WAL from several threads at once can fail with "database is locked" (no busy wait).
+        self._setup = threading.Lock()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._setup:
+                if not self._ready:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    with closing(sqlite3.connect(self.path, timeout=30)) as conn:
+                        conn.execute("PRAGMA busy_timeout = 30000")
+                        conn.execute("PRAGMA journal_mode = WAL")
+                        conn.execute(_SCHEMA)
+                        conn.commit()
+                    self._ready = True
         with closing(sqlite3.connect(self.path, timeout=30)) as conn:
             conn.execute("PRAGMA busy_timeout = 30000")
-            if not self._ready:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute(_SCHEMA)
-                conn.commit()
-                self._ready = True
             with conn:  # one transaction: committed on success, rolled back on error
                 yield conn
 

@@ -23,6 +23,8 @@ REQUIRED = ("id", "titel", "soort", "sector", "doelgroep", "knoppen", "bronnen",
 SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+# No characters that could end a Markdown link or an HTML attribute early: the URL is shown as a link.
+_SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f()\[\]<>\"'`\\]+")
 _PEILDATUM = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
@@ -69,6 +71,11 @@ class FormatProblem(Exception):
     def __init__(self, code: str, field: str | None = None, detail: str = "") -> None:
         super().__init__(f"{code} {field or ''} {detail}".strip())
         self.code, self.field, self.detail = code, field, detail
+
+
+def safe_url(url: str | None) -> bool:
+    """Only plain http(s) links that cannot break out of a Markdown link (no javascript:, data:, ...)."""
+    return isinstance(url, str) and _SAFE_URL.fullmatch(url) is not None
 
 
 def list_files(folder: Path) -> list[Path]:
@@ -271,8 +278,6 @@ def _choices(value: object, name: str, allowed: tuple[str, ...]) -> tuple[str, .
 
 def _bronnen(value: object) -> tuple[SourceRef, ...]:
     # The one rule for links we show (imported here, not at the top: rendering imports this module).
-    from assistant.rendering import safe_url
-
     refs = []
     for item in _list(value, "bronnen"):
         if not isinstance(item, dict) or not isinstance(item.get("titel"), str):

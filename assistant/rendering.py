@@ -9,6 +9,7 @@ from typing import Any
 from assistant import texts
 from assistant.answering import Answer, DocLink
 from assistant.composer import Citation
+from assistant.knowledge import safe_url
 
 
 def source_line(citation: Citation) -> str:
@@ -25,12 +26,6 @@ def source_line(citation: Citation) -> str:
 
 # A URL goes into Markdown `[text](url)` unescaped, so it may not hold anything that ends the link or
 # starts new Markdown/HTML: whitespace and control characters, ( ) [ ] < > " ' ` and backslash.
-_SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f()\[\]<>\"'`\\]+")
-
-
-def safe_url(url: str | None) -> bool:
-    """Only plain http(s) links that cannot break out of a Markdown link (no javascript:, data:, ...)."""
-    return isinstance(url, str) and _SAFE_URL.fullmatch(url) is not None
 
 
 def escape(text: str) -> str:

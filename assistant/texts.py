@@ -328,8 +328,7 @@ WEB: dict[str, str] = {
     "comment_send": "Toelichting versturen",
     "comment_saved": "Je toelichting is opgeslagen. Bedankt!",
     "comment_empty": "Typ eerst een opmerking en klik dan op Toelichting versturen.",
-    "storage_busy": "De feedback is even bezet door een ander gesprek. Probeer het over een paar seconden "
-    "opnieuw.",
+    "storage_busy": "De feedbackdatabase is even bezet. Probeer het over een paar seconden opnieuw.",
     "storage_failed": "Opslaan of lezen in de datamap {folder} lukt niet. Controleer of die map bestaat en "
     "schrijfbaar is en of de schijf niet vol is, en probeer het daarna opnieuw.",
     "doc_panel": "Volledige tekst",
@@ -444,7 +443,7 @@ GRADIO_NL = {
 
 FEEDBACK_QUESTIONS = {
     "header": [
-        "Toetsvragen uit 👎-feedback (formaat: DESIGN.md). Vul per vraag expect_facts en expect_sources in,",
+        "Toetsvragen uit 👎-feedback (een YAML-lijst in het vragensetformaat van wibb eval). Vul per vraag expect_facts en expect_sources in,",
         "of zet answerable: false als de kennisbank het antwoord niet heeft. Daarna: wibb eval <dit bestand>",
     ],
     "comment": "toelichting",

@@ -39,12 +39,12 @@ def set_choices(sets: dict[str, Path]) -> list[tuple[str, str]]:
 
 def read_cases(app: WebApp, choice: str, upload: str | None, sets: dict[str, Path]) -> tuple[list[Any], str]:
     """(cases, name of the set); raises QuestionSetError with a Dutch reason."""
-    from assistant.questionset import load_cases, parse_cases
+    from assistant.questionset import decode, load_cases, parse_cases
 
     if choice != UPLOAD and choice in sets:
         return load_cases(sets[choice]), choice
     path, fmt = check_upload(app, upload)
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    text = decode(path.read_bytes(), path.name)
     return parse_cases(text, path.name, fmt), path.name
 
 

@@ -18,7 +18,8 @@ from assistant import texts
 from assistant.answering import Answer, DocLink
 from assistant.chat import Conversation, from_messages
 from assistant.chunking import Chunk
-from assistant.rendering import answer_markdown, escape, safe_url, source_line
+from assistant.knowledge import safe_url
+from assistant.rendering import answer_markdown, escape, source_line
 from assistant.store import Filters
 
 DOC_PREFIX = "doc:"

@@ -45,7 +45,9 @@ def test_out_of_range_numbers_are_dropped_and_the_rest_renumbered_by_first_use()
 
 
 def test_long_numbers_in_brackets_are_checked_like_any_other_marker():
-    reading = read_answer("Er zijn 3500 reservisten [1]. Dat zijn er 40 [1000]. Zie ook het verslag [2023].", k=5)
+    reading = read_answer(
+        "Er zijn 3500 reservisten [1]. Dat zijn er 40 [1000]. Zie ook het verslag [2023].", k=5
+    )
     assert reading.text == f"Er zijn 3500 reservisten [1]. Dat zijn er 40.{MARK} Zie ook het verslag.{MARK}"
     assert (reading.dropped, reading.uncited) == (2, 2)
 

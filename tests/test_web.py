@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,8 @@ from assistant.composer import Citation
 from assistant.config import WebSettings
 from assistant.errors import ConfigError, LanguageModelError, QuestionSetError
 from assistant.feedback import DISLIKE, LIKE
-from assistant.knowledge import SourceRef
-from assistant.rendering import safe_url, source_line
+from assistant.knowledge import SourceRef, safe_url
+from assistant.rendering import source_line
 from assistant.webapp import WebApp
 from assistant.webparts import (
     answer_messages,
@@ -319,6 +320,23 @@ def test_language_model_answer_streams_token_by_token(tmp_path, assistant):
     assert len(steps) >= 5
     assert any("Er zijn 3500" in t and "zorgreservisten" not in t for t in texts_seen)  # a partial answer
     assert "Er zijn 3500 zorgreservisten [1]." in texts_seen[-1]
+
+
+def test_side_panel_documents_are_looked_up_once_per_answer(tmp_path, assistant, monkeypatch):
+    from assistant.testing import ScriptedLLM
+
+    retriever, documents, callers = assistant.retriever, assistant.retriever.documents, []
+
+    def counted():
+        callers.append(sys._getframe(1).f_globals["__name__"])
+        return documents()
+
+    monkeypatch.setattr(retriever, "documents", counted)
+    llm = ScriptedLLM(["Er zijn 3500 zorgreservisten [1]."])
+    web = WebApp(fake_settings(tmp_path / "web"), Assistant(retriever, llm=llm))
+    steps = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")
+    assert len(steps) >= 5 and callers.count("assistant.webapp") == 1
+    assert ("Casus: Nationale Zorgreserve", "zorgreserve") in steps[-1][4]
 
 
 def test_thumbs_are_stored_with_question_answer_cited_ids_and_filters(web):
