@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest_bench import timed_command
-from measure import BIN, PYTHON, ROOT, Spread, bench_env, free_port, peak_rss_mb, wait_for_http
+from measure import BIN, PYTHON, ROOT, Spread, bench_env, free_port, peak_rss_mb, stop, wait_for_http
 
 QUESTION = "Hoeveel zorgreservisten staan er ingeschreven bij de Nationale Zorgreserve?"
 MORE = (
@@ -94,12 +94,7 @@ def app_once(data_dir: Path, work: Path, more: int) -> dict[str, Any]:
             "http_answer_ms": Spread.of(timings).__dict__,
         }
     finally:
-        app.terminate()
-        try:
-            app.wait(30)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
+        stop(app)
         log.close()
 
 

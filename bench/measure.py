@@ -241,10 +241,15 @@ def chroma_server(path: Path, port: int | None = None) -> Iterator[Server]:
         wait_for_http(f"{url}/api/v2/heartbeat", 120, server)
         yield Server(url, server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.close()
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """Ask a child process to stop; kill it when it has not stopped after 30 s."""
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
