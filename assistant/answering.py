@@ -78,6 +78,15 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
+def nearest_documents(hits: Sequence[Hit]) -> tuple[DocLink, ...]:
+    """The documents of the best hits, offered with a refusal ("Misschien heb je hier wel iets aan")."""
+    links: list[DocLink] = []
+    for hit in hits:
+        if all(link.id != hit.chunk.doc_id for link in links):
+            links.append(DocLink(hit.chunk.doc_id, hit.chunk.titel, hit.chunk.soort))
+    return tuple(links[:MAX_LINKS])
+
+
 def is_absence_statement(sentence: str) -> bool:
     """A knowledge sentence saying that something is not known or not available."""
     return bool(_ABSENCE.search(sentence))
@@ -167,8 +176,7 @@ class Assistant:
         if explanation is not None:
             quoted = composer.compose([explanation])
             text, citations = f"{text} {quoted.text}", quoted.citations
-        nearest = self._links([h.chunk.doc_id for h in hits])
-        return replace(base, text=text, citations=citations, refused=True, nearest=nearest[:MAX_LINKS])
+        return replace(base, text=text, citations=citations, refused=True, nearest=nearest_documents(hits))
 
     def _links(self, doc_ids: Sequence[str], soort: str | None = None) -> tuple[DocLink, ...]:
         docs = self.retriever.documents()

@@ -25,7 +25,7 @@ from assistant.errors import ConfigError, LanguageModelError
 from assistant.prompts import Prompt, Reading
 
 if TYPE_CHECKING:
-    from assistant.answering import Answer, DocLink
+    from assistant.answering import Answer
     from assistant.chat import Conversation
     from assistant.config import LLMSettings
     from assistant.retrieval import Hit
@@ -37,7 +37,6 @@ log.addHandler(logging.NullHandler())  # failures reach the app's log handlers, 
 COOLDOWN_S = 10.0
 QUOTE_SENTENCES = 2
 QUOTE_CHARS = 400
-NEAREST = 3
 
 
 class ChatModel(Protocol):
@@ -232,8 +231,10 @@ def generate_answer(
     )
     done = replace(base, complete=True, timings_ms=timings, latency_ms=(time.perf_counter() - started) * 1000)
     if reading.refused:
+        from assistant.answering import nearest_documents  # answering imports this module lazily too
+
         refusal = replace(done, text=texts.NOT_IN_KNOWLEDGE, citations=(), knoppen=(), cases=())
-        yield replace(refusal, refused=True, nearest=nearest(hits))
+        yield replace(refusal, refused=True, nearest=nearest_documents(hits))
         return
     if not reading.order:
         raise LanguageModelError("garbage", f"no valid citation in {reply[:80]!r}")
@@ -279,14 +280,3 @@ def lead(chunk: Chunk) -> str:
     """The opening of a passage: its quote until the answer shows which sentences were used."""
     sentences = split_sentences(chunk.text)
     return " ".join(sentences[:QUOTE_SENTENCES])[:QUOTE_CHARS] if sentences else chunk.text[:QUOTE_CHARS]
-
-
-def nearest(hits: Sequence[Hit]) -> tuple[DocLink, ...]:
-    """The documents of the best hits, offered when the model says the passages do not answer."""
-    from assistant.answering import DocLink
-
-    links: list[DocLink] = []
-    for hit in hits:
-        if all(link.id != hit.chunk.doc_id for link in links):
-            links.append(DocLink(hit.chunk.doc_id, hit.chunk.titel, hit.chunk.soort))
-    return tuple(links[:NEAREST])
