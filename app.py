@@ -5,8 +5,8 @@ the index and models load in a background thread.
 """
 
 from assistant.config import make_settings
-from assistant.web import build_demo, launch
-from assistant.webserver import configure_environment
+from assistant.web.app import build_demo, launch
+from assistant.web.server import configure_environment
 
 settings = make_settings()
 configure_environment(settings)  # before gradio is imported: no analytics, uploads inside the data folder

@@ -33,6 +33,16 @@ class IndexMismatchError(WibbError):
         self.configured = configured
 
 
+class IndexOutdatedError(WibbError):
+    """The index was built by an older version with another storage schema: the next ingest rebuilds it."""
+
+    def __init__(self, location: str, stored: int, current: int) -> None:
+        super().__init__(f"index at {location} has schema {stored}, this version needs {current}")
+        self.location = location
+        self.stored = stored
+        self.current = current
+
+
 class StoreUnavailableError(WibbError):
     """The vector store cannot be opened or reached (corrupt files, server down)."""
 
@@ -54,10 +64,11 @@ class EmbeddingModelError(WibbError):
 class InvalidQuestionError(WibbError):
     """The question cannot be answered as given (empty, too long, no text)."""
 
-    def __init__(self, code: str, limit: int = 0) -> None:
+    def __init__(self, code: str, limit: int = 0, length: int = 0) -> None:
         super().__init__(f"invalid question: {code}")
         self.code = code
         self.limit = limit
+        self.length = length
 
 
 class LanguageModelError(WibbError):

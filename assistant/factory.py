@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.answering import Assistant
+from assistant.answering.assistant import Assistant
 from assistant.config import Settings
 from assistant.embedding import Embedder, create_embedder
-from assistant.retrieval import HybridRetriever
-from assistant.store import VectorStore
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.store.chroma import VectorStore
 
 
 def build_store(settings: Settings) -> VectorStore:
@@ -20,7 +20,7 @@ def build_assistant(settings: Settings, embedder: Embedder | None = None) -> Ass
     retriever = HybridRetriever(store, embedder, settings.retrieval)
     llm = None
     if settings.llm.backend != "none":
-        from assistant.llm import create_llm
+        from assistant.llm.clients import create_llm
 
         llm = create_llm(settings.llm)
     return Assistant(

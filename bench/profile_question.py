@@ -32,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     from pyinstrument import Profiler
 
     from assistant.config import make_settings
+    from assistant.evaluation.questionset import load_cases
     from assistant.factory import build_assistant
-    from assistant.questionset import load_cases
 
     assistant = build_assistant(make_settings(data_dir=args.data_dir, chroma_url=args.chroma_url))
     cases = (load_cases(QUESTIONS) * 10)[: args.questions]

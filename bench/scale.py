@@ -26,7 +26,7 @@ def work_scale_build(data_dir: str, knowledge_data_dir: str, size: int, seed: in
     """In the worker: write a synthetic corpus into a fresh embedded store."""
     from synthetic import corpus_key, sentence_pool, synthetic_batches
 
-    from assistant.store import VectorStore
+    from assistant.store.chroma import VectorStore
 
     pool = sentence_pool(Path(knowledge_data_dir))
     started = time.perf_counter()

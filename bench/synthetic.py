@@ -35,7 +35,6 @@ class Pool:
 
 def sentence_pool(knowledge_data_dir: Path) -> Pool:
     """Every sentence of the knowledge index with its vector (cached under bench/cache/)."""
-    from assistant.chunking import split_sentences
     from assistant.config import make_settings
     from assistant.embedding import create_embedder
     from assistant.factory import build_store
@@ -48,8 +47,7 @@ def sentence_pool(knowledge_data_dir: Path) -> Pool:
     texts_file, vectors_file = CACHE / f"pool-{key}.json", CACHE / f"pool-{key}.npy"
     if texts_file.exists() and vectors_file.exists():
         return Pool(json.loads(texts_file.read_text()), np.load(vectors_file), chunks, identity, key)
-    counts = {c.id: len(split_sentences(c.text)) for c in chunks}
-    by_chunk = store.sentences([c.id for c in chunks], counts)
+    by_chunk = store.sentences([c.id for c in chunks])
     texts = [text for c in chunks for text, _ in by_chunk.get(c.id, [])]
     vectors = np.vstack([vector for c in chunks for _, vector in by_chunk.get(c.id, [])]).astype(np.float32)
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -59,7 +57,7 @@ def sentence_pool(knowledge_data_dir: Path) -> Pool:
 
 
 def corpus_key(pool_key: str, size: int, seed: int) -> str:
-    from assistant.store import SCHEMA_VERSION
+    from assistant.store.chroma import SCHEMA_VERSION
 
     return f"pool={pool_key} size={size} seed={seed} generator={GENERATOR_VERSION} schema={SCHEMA_VERSION}"
 
@@ -68,7 +66,8 @@ def synthetic_batches(
     pool: Pool, size: int, seed: int = 7, batch: int = 5000
 ) -> Iterator[tuple[list, np.ndarray, list, np.ndarray]]:
     """(chunks, chunk vectors, sentence records, sentence vectors) in batches of `batch` chunks."""
-    from assistant.indexing import sentence_records
+
+    from assistant.ingest.chunking import sentences_of
 
     rng = np.random.default_rng(seed)
     for start in range(0, size, batch):
@@ -83,18 +82,14 @@ def synthetic_batches(
             doc = number // CHUNKS_PER_DOC
             text = " ".join(pool.texts[j] for j in picks[i])
             digest = hashlib.sha256(f"{seed}:{number}:{text}".encode()).hexdigest()[:16]
+            titel, path = f"{template.doc.titel} ({doc})", f"synthetisch/{doc}.md"
+            meta = dataclasses.replace(template.doc, id=f"syn-{doc}", titel=titel, path=path)
             chunk = dataclasses.replace(
-                template,
-                id=f"syn-{doc}:{digest}",
-                doc_id=f"syn-{doc}",
-                titel=f"{template.titel} ({doc})",
-                text=text,
-                position=number % CHUNKS_PER_DOC,
-                path=f"synthetisch/{doc}.md",
+                template, id=f"syn-{doc}:{digest}", doc=meta, text=text, position=number % CHUNKS_PER_DOC
             )
             chunks.append(chunk)
             vectors.append(pool.vectors[picks[i]].mean(axis=0))
-            own = sentence_records(chunk)
+            own = sentences_of(chunk)
             # split_sentences may join or split pool sentences differently: map each record back by order.
             records.extend(own)
             sentence_vectors.append(

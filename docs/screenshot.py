@@ -27,8 +27,8 @@ def main(out: Path = ROOT / "docs" / "screenshot.png") -> int:
     from assistant.config import make_settings
     from assistant.errors import WibbError
     from assistant.factory import build_assistant
-    from assistant.web import build_demo, launch
-    from assistant.webserver import configure_environment
+    from assistant.web.app import build_demo, launch
+    from assistant.web.server import configure_environment
 
     settings = make_settings()
     configure_environment(settings)

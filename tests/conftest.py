@@ -63,7 +63,7 @@ def tiny_index(tmp_path_factory):
     """Settings of an index over tests/data/kennis built once with the fake embedder."""
     from assistant.embedding import create_embedder
     from assistant.factory import build_store
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
 
     settings = fake_settings(tmp_path_factory.mktemp("tiny") / "data")
     ingest(settings.knowledge_dir, build_store(settings), create_embedder(settings.embedding))
@@ -88,7 +88,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def served(tiny_index):
     """The whole app launched on a free port, as `wibb serve` does, over the tiny index."""
-    from assistant.web import build_demo, launch
+    from assistant.web.app import build_demo, launch
 
     port = free_port()
     demo = build_demo(None, tiny_index)

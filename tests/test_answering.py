@@ -7,10 +7,11 @@ import itertools
 import pytest
 
 from assistant import texts
-from assistant.answering import clean_question, is_absence_statement
-from assistant.chat import Conversation
+from assistant.answering.answer import clean_question
+from assistant.answering.chat import Conversation
+from assistant.answering.refusal import is_absence_statement
+from assistant.core.filters import Filters
 from assistant.errors import InvalidQuestionError
-from assistant.store import Filters
 
 
 def test_answer_cites_the_passage_with_the_figure(assistant):
@@ -74,7 +75,7 @@ def test_follow_up_uses_the_previous_question(assistant):
 
 def test_filters_are_applied(assistant):
     answer = assistant.answer("Wie brengt vraag en aanbod bij elkaar?", filters=Filters(soort=("casus",)))
-    assert all(h.chunk.soort == "casus" for h in answer.retrieved)
+    assert all(h.chunk.doc.soort == "casus" for h in answer.retrieved)
 
 
 @pytest.mark.parametrize(

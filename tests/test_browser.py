@@ -48,8 +48,8 @@ def app_url(tmp_path_factory):
     """The app, as `wibb serve` starts it, over the tiny corpus plus a knowledge file full of HTML."""
     from assistant.embedding import create_embedder
     from assistant.factory import build_store
-    from assistant.indexing import ingest
-    from assistant.web import build_demo, launch
+    from assistant.ingest.indexing import ingest
+    from assistant.web.app import build_demo, launch
 
     root = tmp_path_factory.mktemp("browser")
     knowledge = root / "kennis"
@@ -108,7 +108,7 @@ def assert_local_only(page, base: str) -> None:
 
 
 def test_ask_see_sources_and_give_a_thumbs_up(page, app_url):
-    from assistant.feedback import FeedbackStore
+    from assistant.feedback.store import FeedbackStore
 
     base, settings = app_url
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 """Follow-up questions become standalone queries; Gradio histories are normalised."""
 
-from assistant.chat import Conversation, condense, from_messages, is_follow_up, standalone_query
+from assistant.answering.chat import Conversation, condense, from_messages, is_follow_up, standalone_query
 
 
 def test_follow_ups_are_recognised():

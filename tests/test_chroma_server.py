@@ -18,12 +18,14 @@ from conftest import fake_settings
 
 from assistant import texts
 from assistant.cli import main
+from assistant.core.filters import Filters
 from assistant.embedding import EmbedderIdentity, create_embedder
+from assistant.embedding.fake import FakeEmbedder
 from assistant.errors import ConfigError, IndexMismatchError, StoreUnavailableError
 from assistant.factory import build_assistant, build_store
-from assistant.indexing import ingest
-from assistant.store import Filters, VectorStore, server_url
-from assistant.testing import FakeEmbedder
+from assistant.ingest.indexing import ingest
+from assistant.store.chroma import VectorStore
+from assistant.store.client import server_url
 
 pytestmark = pytest.mark.slow
 
@@ -140,7 +142,7 @@ def test_server_answers_exactly_like_the_embedded_store(served, assistant):
         assert (there.text, there.refused) == (here.text, here.refused)
     limited = served_assistant.answer("zorgreservisten", filters=Filters(sector=("onderwijs",)))
     assert limited.retrieved
-    assert all({"onderwijs", "sectoroverstijgend"} & set(h.chunk.sector) for h in limited.retrieved)
+    assert all({"onderwijs", "sectoroverstijgend"} & set(h.chunk.doc.sector) for h in limited.retrieved)
 
 
 def test_nothing_is_lost_when_the_server_restarts(served, running):

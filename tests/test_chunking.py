@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.chunking import plain, split_document, split_sentences
-from assistant.knowledge import Document, SourceRef
+from assistant.core.documents import Document, SourceRef
+from assistant.core.sentences import plain, split_sentences
+from assistant.ingest.chunking import split_document
 
 
 def doc(text: str, **changes: object) -> Document:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+from builders import make_chunk
 
-from assistant import composer
-from assistant.chunking import Chunk
-from assistant.knowledge import SourceRef
-from assistant.retrieval import Hit
+from assistant.answering import citations, composer
+from assistant.core.documents import SourceRef
+from assistant.core.results import Hit
 
 
 def hit(doc_id: str, rank: int, heading: tuple[str, ...] = ("Sectie",)) -> Hit:
-    chunk = Chunk(
+    chunk = make_chunk(
         id=f"{doc_id}:{rank}", doc_id=doc_id, titel=doc_id.title(), heading=heading, text="…", position=0,
         soort="casus", sector=("zorg",), doelgroep=("professional",), knoppen=(),
         bronnen=(SourceRef("Bron A", "https://example.org/a"),), peildatum="2023-11", path=f"{doc_id}.md",
@@ -86,10 +86,10 @@ def test_the_cited_source_is_the_one_the_quote_names_or_dates():
     )
     titel = "Nationale Zorgreserve"
     assert (
-        composer.best_source(bronnen, titel, "PFZW en de Nationale Zorgreserve werken samen.") == bronnen[1]
+        citations.best_source(bronnen, titel, "PFZW en de Nationale Zorgreserve werken samen.") == bronnen[1]
     )
     assert (
-        composer.best_source(bronnen, titel, "In februari 2024 waren er 3800 zorgreservisten.") == bronnen[2]
+        citations.best_source(bronnen, titel, "In februari 2024 waren er 3800 zorgreservisten.") == bronnen[2]
     )
-    assert composer.best_source(bronnen, titel, "Er zijn zorgreservisten.") == bronnen[0]
-    assert composer.best_source((), titel, "x") is None
+    assert citations.best_source(bronnen, titel, "Er zijn zorgreservisten.") == bronnen[0]
+    assert citations.best_source((), titel, "x") is None

@@ -1,6 +1,6 @@
 """Dutch folding, number normalisation, content words and stems."""
 
-from assistant import dutch
+from assistant.core import dutch
 
 
 def test_fold_removes_case_and_accents():

@@ -10,8 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import e5export
-from assistant.e5format import E5Tokenizer, dequantize_q4_0, precompiled_charsmap, read_e5_file
+from assistant.embedding.e5export import export as e5export
+from assistant.embedding.e5export import verify
+from assistant.embedding.e5export.format import (
+    E5Tokenizer,
+    dequantize_q4_0,
+    precompiled_charsmap,
+    read_e5_file,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -102,7 +108,7 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="module")
 def report(model_dir: Path) -> e5export.VerifyReport:
-    return e5export.verify_export(model_dir, dutch_sentences())
+    return verify.verify_export(model_dir, dutch_sentences())
 
 
 def test_sentence_set_is_large_varied_and_has_long_inputs() -> None:
@@ -190,7 +196,7 @@ def test_precompiled_charsmap_applies_the_map_per_codepoint() -> None:
 
 
 def test_export_refuses_a_folder_with_other_files_and_keeps_them(tmp_path):
-    from assistant.e5export import export_e5
+    from assistant.embedding.e5export.export import export_e5
     from assistant.errors import ExportTargetError
 
     (tmp_path / "mijn-werk").mkdir()

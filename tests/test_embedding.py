@@ -7,8 +7,8 @@ import pytest
 
 from assistant.config import EmbeddingSettings
 from assistant.embedding import create_embedder
+from assistant.embedding.fake import FakeEmbedder
 from assistant.errors import EmbeddingModelError
-from assistant.testing import FakeEmbedder
 
 PASSAGES = [
     "De Nationale Zorgreserve telde eind 2023 zo'n 3500 ingeschreven zorgreservisten.",

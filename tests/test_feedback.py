@@ -11,9 +11,9 @@ import threading
 import pytest
 import yaml
 
-from assistant import feedback
 from assistant.cli import main
-from assistant.feedback import DISLIKE, LIKE, FeedbackStore
+from assistant.feedback import exports as feedback
+from assistant.feedback.store import DISLIKE, LIKE, FeedbackStore
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_json_export_lists_entries_without_session(store):
 
 
 def test_dislikes_become_question_set_entries_that_load(store):
-    from assistant.questionset import parse_cases
+    from assistant.evaluation.questionset import parse_cases
 
     add(
         store,

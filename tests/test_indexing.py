@@ -8,10 +8,10 @@ import pytest
 from conftest import TINY
 
 from assistant.embedding import create_embedder
+from assistant.embedding.fake import FakeEmbedder
 from assistant.errors import IndexMismatchError
 from assistant.factory import build_store
-from assistant.indexing import ingest
-from assistant.testing import FakeEmbedder
+from assistant.ingest.indexing import ingest
 
 
 class CountingEmbedder(FakeEmbedder):
@@ -71,9 +71,9 @@ def test_changed_file_is_replaced_and_removed_file_deleted(settings, corpus):
     store = build_store(settings).open(FakeEmbedder().identity, create=False)
     chunks = store.all_chunks()
     assert len(chunks) == 13
-    assert not any(c.doc_id == "loonheffingskorting" for c in chunks)
+    assert not any(c.doc.id == "loonheffingskorting" for c in chunks)
     assert any("3600" in c.text for c in chunks) and not any("3500" in c.text for c in chunks)
-    assert {sid.rsplit("#", 1)[0] for sid in store.sentence_ids()} == {c.id for c in chunks}
+    assert set(store.sentence_chunks().values()) == {c.id for c in chunks}
 
 
 def test_rebuild_starts_from_an_empty_index(settings, corpus):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import TINY
 
-from assistant.knowledge import load_documents
+from assistant.ingest.reading import load_documents
 from assistant.texts import describe_problem
 
 GOOD = """---

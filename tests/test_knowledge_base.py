@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SOURCES
 
-from assistant.knowledge import list_files, load_documents
+from assistant.ingest.reading import list_files, load_documents
 from assistant.texts import describe_problem
 
 KNOWLEDGE = ROOT / "knowledge"

@@ -13,14 +13,15 @@ import time
 import pytest
 from fake_llm_server import FakeLLMServer, Pause, Raw, Reply
 
-from assistant import prompts, texts
-from assistant.answering import Assistant
-from assistant.chat import Conversation
+from assistant import texts
+from assistant.answering.assistant import Assistant
+from assistant.answering.chat import Conversation
 from assistant.config import LLMSettings
 from assistant.errors import ConfigError, LanguageModelError
-from assistant.llm import completion_function, create_llm
-from assistant.prompts import read_answer, read_query
-from assistant.testing import ScriptedLLM
+from assistant.llm import prompts
+from assistant.llm.clients import completion_function, create_llm
+from assistant.llm.fake import ScriptedLLM
+from assistant.llm.prompts import read_answer, read_query
 
 QUESTION = "Hoeveel zorgreservisten staan er ingeschreven?"
 MARK = texts.UNCITED_MARK

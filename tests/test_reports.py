@@ -9,10 +9,13 @@ import re
 from dataclasses import replace
 
 import pytest
+from builders import CitedSource, Passage
 
-from assistant import reports, texts
-from assistant.evaluation import CitedSource, EvalReport, Observation, Passage, score_case, summarise
-from assistant.questionset import Case
+from assistant import texts
+from assistant.evaluation import compare as comparing
+from assistant.evaluation import reports, scoring
+from assistant.evaluation.questionset import Case
+from assistant.evaluation.scoring import EvalReport, Observation, score_case, summarise
 
 EVIL = '<script>alert("x")</script>'
 MISSING = "verwacht feit 'de matcher' niet in het antwoord en ook niet in de top-5 opgehaalde bronnen"
@@ -104,25 +107,25 @@ def test_compare_gives_deltas_and_flipped_cases():
             {"id": "oud", "passed": True},
         ],
     }
-    comparison = reports.compare(old, report, "oud.json")
+    comparison = comparing.compare(old, report, "oud.json")
     deltas = {d.name: d.delta for d in comparison.deltas}
     assert deltas["answer_fact_recall"] == pytest.approx(-0.25)
     assert deltas["hit@5"] == 0.0
     assert (comparison.now_passing, comparison.now_failing) == (["omvang"], ["kwaad"])
     assert (comparison.added, comparison.removed) == (["uurloon"], ["oud"])
-    text = reports.comparison_markdown(comparison)
+    text = comparing.comparison_markdown(comparison)
     assert "- answer_fact_recall: 0,750 -> 0,500 (-0,250)" in text
     flips = "Nu geslaagd: omvang\nNu niet meer geslaagd: kwaad\nNieuwe vragen: uurloon\nVerdwenen vragen: oud"
     assert text.endswith(flips)
     with pytest.raises(ValueError):
-        reports.compare(["geen", "rapport"], report)  # type: ignore[arg-type]
+        comparing.compare(["geen", "rapport"], report)  # type: ignore[arg-type]
 
 
 def test_compare_with_an_identical_run_reports_no_flips():
     report = build_report()
-    same = reports.compare(json.loads(reports.to_json(report)), report, "zelfde.json")
+    same = comparing.compare(json.loads(reports.to_json(report)), report, "zelfde.json")
     assert all(d.delta == 0 for d in same.deltas)
-    assert reports.comparison_markdown(same).endswith("Geen vragen veranderd van uitslag.")
+    assert comparing.comparison_markdown(same).endswith("Geen vragen veranderd van uitslag.")
 
 
 def test_terminal_summary_lists_metrics_and_failures():
@@ -147,16 +150,16 @@ def test_a_metric_no_case_applied_to_reads_niet_gemeten():
     assert "  citation_precision     niet gemeten" in reports.terminal_summary(report)
     assert "| citation_precision | niet gemeten |" in reports.to_markdown(report)
     assert "<td>hit@5</td><td class=num>niet gemeten</td>" in reports.to_html(report)
-    assert reports.number("hit@5", float("nan")) == reports.number("hit@5", None) == "niet gemeten"
+    assert scoring.number("hit@5", float("nan")) == scoring.number("hit@5", None) == "niet gemeten"
 
 
 def test_compare_treats_a_missing_or_nan_old_value_as_not_measured():
     report = build_report()
     old = {"summary": {"hit@5": float("nan"), "answer_fact_recall": "veel"}, "cases": []}
-    comparison = reports.compare(old, report, "oud.json")
+    comparison = comparing.compare(old, report, "oud.json")
     deltas = {d.name: d for d in comparison.deltas}
     assert deltas["hit@5"].old is None and deltas["hit@5"].delta is None
-    text = reports.comparison_markdown(comparison)
+    text = comparing.comparison_markdown(comparison)
     assert "- hit@5: niet gemeten -> 1,000 (–)" in text
     assert "- answer_fact_recall: niet gemeten -> 0,500 (–)" in text
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.retrieval import BM25Index, reciprocal_rank_fusion
-from assistant.store import Filters
+from assistant.core.filters import Filters
+from assistant.retrieval.bm25 import BM25Index, reciprocal_rank_fusion
+from assistant.store.records import where
 
 
 def test_rrf_sums_weighted_reciprocal_ranks():
@@ -18,7 +19,7 @@ def test_bm25_matches_inflected_dutch_words(assistant):
     chunks = list(assistant.retriever.chunks.values())
     index = BM25Index(chunks)
     [(best, score), *_] = index.search("zorgreservist", 3)
-    assert assistant.retriever.chunks[best].doc_id == "zorgreserve" and score > 0
+    assert assistant.retriever.chunks[best].doc.id == "zorgreserve" and score > 0
     assert index.search("de het een", 3) == []
     assert index.search("onbekendwoord", 3) == []
 
@@ -26,7 +27,7 @@ def test_bm25_matches_inflected_dutch_words(assistant):
 def test_hybrid_retrieval_finds_the_passage_with_the_figure(assistant):
     retrieval = assistant.retriever.retrieve("Hoeveel zorgreservisten zijn er ingeschreven?")
     top = retrieval.hits[0]
-    assert top.chunk.doc_id == "zorgreserve" and top.chunk.heading == ("Omvang",)
+    assert top.chunk.doc.id == "zorgreserve" and top.chunk.heading == ("Omvang",)
     assert top.rank == 1 and top.dense is not None and top.bm25 is not None
     assert [h.rank for h in retrieval.hits] == list(range(1, len(retrieval.hits) + 1))
     assert set(retrieval.timings_ms) == {"embed_ms", "dense_ms", "bm25_ms", "fusion_ms"}
@@ -35,18 +36,18 @@ def test_hybrid_retrieval_finds_the_passage_with_the_figure(assistant):
 def test_filters_limit_both_retrievers(assistant):
     retriever = assistant.retriever
     casus = retriever.retrieve("matcher vraag aanbod", Filters(soort=("casus",)))
-    assert casus.hits and {h.chunk.soort for h in casus.hits} == {"casus"}
+    assert casus.hits and {h.chunk.doc.soort for h in casus.hits} == {"casus"}
     defensie = retriever.retrieve("zorgreservisten", Filters(sector=("onderwijs",)))
-    assert all({"onderwijs", "sectoroverstijgend"} & set(h.chunk.sector) for h in defensie.hits)
-    assert not any(h.chunk.doc_id == "zorgreserve" for h in defensie.hits)
+    assert all({"onderwijs", "sectoroverstijgend"} & set(h.chunk.doc.sector) for h in defensie.hits)
+    assert not any(h.chunk.doc.id == "zorgreserve" for h in defensie.hits)
     one = retriever.retrieve("deelnemers", Filters(doc_ids=("techdocent",)))
-    assert {h.chunk.doc_id for h in one.hits} == {"techdocent"}
+    assert {h.chunk.doc.id for h in one.hits} == {"techdocent"}
 
 
 def test_filters_translate_to_chroma_where_clauses():
-    assert Filters().where() is None
-    assert Filters(soort=("casus",)).where() == {"soort": {"$in": ["casus"]}}
-    assert Filters(sector=("zorg",), doelgroep=("werkgever",)).where() == {
+    assert where(Filters()) is None
+    assert where(Filters(soort=("casus",))) == {"soort": {"$in": ["casus"]}}
+    assert where(Filters(sector=("zorg",), doelgroep=("werkgever",))) == {
         "$and": [
             {"$or": [{"sector_sectoroverstijgend": True}, {"sector_zorg": True}]},
             {"doelgroep_werkgever": True},
@@ -62,4 +63,4 @@ def test_document_chunks_are_in_reading_order(assistant):
         ("Wie kan zorgreservist worden?",),
         ("Vergoeding",),
     ]
-    assert assistant.retriever.documents()["matcher"].titel == "Knop 1: de matcher"
+    assert assistant.retriever.documents()["matcher"].doc.titel == "Knop 1: de matcher"

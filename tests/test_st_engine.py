@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, fake_settings
 
-from assistant.answering import DEFAULT_MIN_EVIDENCE
+from assistant.answering.refusal import DEFAULT_MIN_EVIDENCE
 from assistant.config import EmbeddingSettings
 from assistant.embedding import create_embedder
 from assistant.factory import build_assistant, build_store
-from assistant.indexing import ingest
+from assistant.ingest.indexing import ingest
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ def test_bundled_minilm_answers_end_to_end(tmp_path):
 
 
 def test_exported_multilingual_e5_answers_end_to_end(tmp_path):
-    from assistant.e5export import cached_export
+    from assistant.embedding.e5export.export import cached_export
 
     cache = Path(os.environ.get("WIBB_TEST_CACHE", ROOT / ".wibb" / "test-cache"))
     folder = cached_export(cache)

@@ -10,20 +10,25 @@ import sys
 from pathlib import Path
 
 import pytest
+from builders import make_chunk
 from conftest import fake_settings
 from pydantic import SecretStr
 
-from assistant import reports, texts, webapp, webeval
-from assistant.answering import Answer, Assistant, DocLink
-from assistant.chunking import Chunk
-from assistant.composer import Citation
+from assistant import texts
+from assistant.answering.answer import Answer, DocLink
+from assistant.answering.assistant import Assistant
+from assistant.answering.rendering import source_line
 from assistant.config import WebSettings
+from assistant.core.documents import Chunk, SourceRef, safe_url
+from assistant.core.results import Citation
 from assistant.errors import ConfigError, LanguageModelError, QuestionSetError
-from assistant.feedback import DISLIKE, LIKE
-from assistant.knowledge import SourceRef, safe_url
-from assistant.rendering import source_line
-from assistant.webapp import WebApp
-from assistant.webparts import (
+from assistant.evaluation import reports
+from assistant.feedback.store import DISLIKE, LIKE
+from assistant.web import eval_tab as webeval
+from assistant.web import session as webapp
+from assistant.web.app import WebApp
+from assistant.web.views import (
+    ChatTurn,
     answer_messages,
     cards_html,
     check_login,
@@ -50,7 +55,7 @@ def chunk(**fields) -> Chunk:
     values = dict(id="c1", doc_id="x", titel="Titel", heading=(), text="Tekst.", position=0, soort="casus",
                   sector=("zorg",), doelgroep=("professional",), knoppen=(), bronnen=(), peildatum="2024-06",
                   path="x.md")  # fmt: skip
-    return Chunk(**{**values, **fields})
+    return make_chunk(**{**values, **fields})
 
 
 @pytest.fixture
@@ -131,11 +136,11 @@ def test_a_source_url_cannot_inject_a_link_or_an_image():
 
 
 def test_conversation_comes_from_the_sessions_turns_not_the_rendered_bubbles():
-    turns = [{"question": "Wat is <de> zorgreserve?", "answer": "Een reserve [1].", "docs": ["zorgreserve"]}]
+    turns = [ChatTurn(question="Wat is <de> zorgreserve?", answer="Een reserve [1].", docs=("zorgreserve",))]
     rendered = [
         {
             "role": "user",
-            "content": [{"type": "text", "text": user_message(turns[0]["question"])["content"]}],
+            "content": [{"type": "text", "text": user_message(turns[0].question)["content"]}],
         },
         {"role": "assistant", "content": [{"type": "text", "text": "*Gezocht op: iets anders*\n\nEen"}]},
     ]
@@ -256,7 +261,7 @@ def test_chat_streams_the_answer_with_sources_in_the_same_bubble(web):
     assert [m["role"] for m in messages] == ["user", "assistant", "assistant"]
     assert "3500" in messages[1]["content"]
     assert messages[2]["metadata"]["title"].startswith("Bronnen")
-    assert turns[0]["cited"] == ["zorgreserve"]
+    assert turns[0].cited == ("zorgreserve",)
     assert len(session) == 16
     assert ("Casus: Nationale Zorgreserve", "zorgreserve") in docs
 
@@ -265,31 +270,31 @@ def test_follow_up_keeps_context_and_shows_the_search_query(web):
     first = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")[-1]
     messages, _, turns, _, _ = ask(web, "En hoe zit dat bij Defensie?", first[0], first[2])[-1]
     assert len(turns) == 2
-    assert turns[1]["query"] != "En hoe zit dat bij Defensie?"
-    assert "zorgreservist" in turns[1]["query"]
+    assert turns[1].query != "En hoe zit dat bij Defensie?"
+    assert "zorgreservist" in turns[1].query
     assert "Gezocht op: En hoe zit dat bij Defensie?" in messages[4]["content"]
 
 
 def test_follow_up_context_is_the_raw_question_from_the_turns(web):
     question = "Hoeveel <b>zorgreservisten</b> [1] zijn er ingeschreven?"
     first = ask(web, question)[-1]
-    assert first[2][0]["question"] == question
+    assert first[2][0].question == question
     # the rendered bubbles are not read back: a follow-up without them still has the context
     *_, turns, _, _ = ask(web, "En hoe zit dat bij Defensie?", [], first[2])[-1]
-    assert "zorgreservisten" in turns[1]["query"]
-    assert not {"lt", "gt", "b"} & set(re.findall(r"\w+", turns[1]["query"]))  # no rendered markup
+    assert "zorgreservisten" in turns[1].query
+    assert not {"lt", "gt", "b"} & set(re.findall(r"\w+", turns[1].query))  # no rendered markup
 
 
 def test_filters_are_applied_and_remembered_for_feedback(web):
     *_, (_, _, turns, _, _) = ask(web, "Welke voorbeelden zijn er?", sector=["onderwijs"], soort=["casus"])
-    assert turns[0]["filters"] == {"sector": ["onderwijs"], "soort": ["casus"]}
-    assert set(turns[0]["cited"]) <= {"techdocent"}
+    assert turns[0].filters == {"sector": ["onderwijs"], "soort": ["casus"]}
+    assert set(turns[0].cited) <= {"techdocent"}
 
 
 def test_invalid_question_gets_a_dutch_message(web):
     [(messages, _, turns, _, _)] = ask(web, "   ")
     assert messages[-1]["content"] == "⚠️ " + texts.QUESTION_PROBLEMS["empty"]
-    assert turns[0]["answer"] == texts.QUESTION_PROBLEMS["empty"]
+    assert turns[0].answer == texts.QUESTION_PROBLEMS["empty"]
 
 
 def test_missing_index_says_to_run_ingest(tmp_path):
@@ -301,7 +306,7 @@ def test_missing_index_says_to_run_ingest(tmp_path):
 
 
 def test_unreachable_language_model_falls_back_and_says_so(tmp_path, assistant):
-    from assistant.testing import ScriptedLLM
+    from assistant.llm.fake import ScriptedLLM
 
     llm = ScriptedLLM([LanguageModelError("unreachable", "connection refused")])
     web = WebApp(fake_settings(tmp_path / "web"), Assistant(assistant.retriever, llm=llm))
@@ -311,7 +316,7 @@ def test_unreachable_language_model_falls_back_and_says_so(tmp_path, assistant):
 
 
 def test_language_model_answer_streams_token_by_token(tmp_path, assistant):
-    from assistant.testing import ScriptedLLM
+    from assistant.llm.fake import ScriptedLLM
 
     llm = ScriptedLLM(["Er zijn 3500 zorgreservisten [1]."])
     web = WebApp(fake_settings(tmp_path / "web"), Assistant(assistant.retriever, llm=llm))
@@ -323,7 +328,7 @@ def test_language_model_answer_streams_token_by_token(tmp_path, assistant):
 
 
 def test_side_panel_documents_are_looked_up_once_per_answer(tmp_path, assistant, monkeypatch):
-    from assistant.testing import ScriptedLLM
+    from assistant.llm.fake import ScriptedLLM
 
     retriever, documents, callers = assistant.retriever, assistant.retriever.documents, []
 
@@ -335,7 +340,7 @@ def test_side_panel_documents_are_looked_up_once_per_answer(tmp_path, assistant,
     llm = ScriptedLLM(["Er zijn 3500 zorgreservisten [1]."])
     web = WebApp(fake_settings(tmp_path / "web"), Assistant(retriever, llm=llm))
     steps = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")
-    assert len(steps) >= 5 and callers.count("assistant.webapp") == 1
+    assert len(steps) >= 5 and callers.count("assistant.web.chat_tab") == 1
     assert ("Casus: Nationale Zorgreserve", "zorgreserve") in steps[-1][4]
 
 
@@ -553,7 +558,7 @@ def test_shipped_question_sets_are_offered():
 
 
 def test_new_conversation_and_clear_stop_a_streaming_answer(web):
-    from assistant.web import build_demo
+    from assistant.web.app import build_demo
 
     demo = build_demo(web.assistant(), web.settings)
     answering = {i for i, fn in demo.fns.items() if fn.name == "respond"}
@@ -610,7 +615,7 @@ def test_two_visitors_do_not_share_a_conversation(served):
     # ... and Bob's identical follow-up, in his own session, gets nothing of Anna's question.
     messages = bob.predict("En hoe zit dat bij Defensie?", [], [], [], api_name="/chat")[0]
     assert "Gezocht op" not in str(messages)
-    from assistant.chat import message_text
+    from assistant.answering.chat import message_text
 
     assert [message_text(m["content"]) for m in messages if m["role"] == "user"] == [
         "En hoe zit dat bij Defensie?"

@@ -24,8 +24,8 @@ KILLABLE_INGEST = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from assistant.config import EmbeddingSettings, make_settings
     from assistant.factory import build_store
-    from assistant import indexing
-    from assistant.testing import FakeEmbedder
+    from assistant.ingest import indexing
+    from assistant.embedding.fake import FakeEmbedder
 
     indexing.BATCH_CHUNKS = 2
     settings = make_settings(data_dir=Path(sys.argv[1]), embedding=EmbeddingSettings(backend="fake"))
@@ -85,7 +85,7 @@ def test_ingest_killed_halfway_leaves_a_usable_index_and_the_next_ingest_complet
 
     from assistant.embedding import create_embedder
     from assistant.factory import build_store
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
 
     embedder = create_embedder(settings.embedding)
     resumed = ingest(corpus, build_store(settings), embedder)
@@ -95,8 +95,8 @@ def test_ingest_killed_halfway_leaves_a_usable_index_and_the_next_ingest_complet
     assert (again.chunks_added, again.chunks_removed) == (0, 0)
     store = build_store(settings).open(create_embedder(settings.embedding).identity, create=False)
     chunks = store.all_chunks()
-    assert len({c.doc_id for c in chunks}) == 5 + 12
-    assert {s.rsplit("#", 1)[0] for s in store.sentence_ids()} == {c.id for c in chunks}
+    assert len({c.doc.id for c in chunks}) == 5 + 12
+    assert set(store.sentence_chunks().values()) == {c.id for c in chunks}
 
 
 @pytest.fixture

@@ -8,11 +8,12 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant import composer
-from assistant.chunking import split_document, split_sentences
-from assistant.knowledge import FormatProblem, parse_markdown
-from assistant.rendering import escape, escape_answer
-from assistant.retrieval import Hit
+from assistant.answering import composer
+from assistant.answering.rendering import escape, escape_answer
+from assistant.core.results import Hit
+from assistant.core.sentences import split_sentences
+from assistant.ingest.chunking import split_document
+from assistant.ingest.schema import FormatProblem, parse_markdown
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 yaml_values = st.one_of(
@@ -62,11 +63,12 @@ def test_sentence_splitting_keeps_the_words(text):
 
 
 def _hit(doc: str, rank: int) -> Hit:
-    from assistant.chunking import Chunk
-    from assistant.knowledge import SourceRef
+    from builders import make_chunk
 
-    chunk = Chunk(f"{doc}:{rank}", doc, doc, (), "…", 0, "casus", ("zorg",), ("professional",), (),
-                  (SourceRef("b"),), "2023-11", "p.md")  # fmt: skip
+    from assistant.core.documents import SourceRef
+
+    chunk = make_chunk(f"{doc}:{rank}", doc, doc, (), "…", 0, "casus", ("zorg",), ("professional",), (),
+                       (SourceRef("b"),), "2023-11", "p.md")  # fmt: skip
     return Hit(chunk, 1.0 / rank, rank)
 
 
@@ -108,7 +110,7 @@ def test_escaping_neutralises_html_and_markdown_links(text):
 @given(st.text(max_size=400), st.sampled_from(["yaml", "csv"]))
 def test_question_set_parser_returns_cases_or_a_dutch_question_set_error(text, fmt):
     from assistant.errors import QuestionSetError
-    from assistant.questionset import parse_cases
+    from assistant.evaluation.questionset import parse_cases
 
     try:
         cases = parse_cases(text, "upload", fmt)
@@ -138,7 +140,7 @@ def test_question_set_entries_with_arbitrary_values_never_crash(entries):
     import yaml
 
     from assistant.errors import QuestionSetError
-    from assistant.questionset import parse_cases
+    from assistant.evaluation.questionset import parse_cases
 
     try:
         cases = parse_cases(yaml.safe_dump(entries, allow_unicode=True), "vragen.yaml")

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from assistant.chat import message_text
+from assistant.answering.chat import message_text
 
 pytestmark = pytest.mark.slow
 SESSIONS = 20

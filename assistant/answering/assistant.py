@@ -1,0 +1,159 @@
+"""`Assistant.answer()` / `stream()`: retrieve, decide to refuse, compose.
+
+Citations, knoppen and cases are data taken from the hits, never parsed from rendered text.
+The language model (optional) only writes the prose; retrieval and the refusal decision stay here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from assistant import texts
+from assistant.answering import composer
+from assistant.answering.answer import Answer, DocLink, clean_question
+from assistant.answering.chat import Conversation
+from assistant.answering.composer import DEFAULT_COMPOSER, Candidate, ComposerSettings
+from assistant.answering.refusal import (
+    DEFAULT_MIN_EVIDENCE,
+    MAX_LINKS,
+    is_absence_statement,
+    nearest_documents,
+)
+from assistant.core.filters import Filters
+from assistant.core.results import Citation, Hit
+from assistant.errors import LanguageModelError
+from assistant.retrieval.hybrid import HybridRetriever, Retrieval
+
+if TYPE_CHECKING:
+    from assistant.llm.clients import ChatModel
+
+
+class Assistant:
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        *,
+        min_evidence: float | None = None,
+        max_question_chars: int = 2000,
+        llm: ChatModel | None = None,
+        composer: ComposerSettings = DEFAULT_COMPOSER,
+    ) -> None:
+        self.retriever = retriever
+        identity = retriever.embedder.identity
+        calibrated = DEFAULT_MIN_EVIDENCE.get(identity.model, DEFAULT_MIN_EVIDENCE.get(identity.backend, 0.5))
+        self.min_evidence = min_evidence if min_evidence is not None else calibrated
+        self.max_question_chars = max_question_chars
+        self.llm = llm
+        self.composer = composer
+
+    # -- public API ------------------------------------------------------------------------------
+
+    def answer(
+        self, question: str, conversation: Conversation | None = None, filters: Filters | None = None
+    ) -> Answer:
+        *_, final = self.stream(question, conversation, filters)
+        return final
+
+    def stream(
+        self, question: str, conversation: Conversation | None = None, filters: Filters | None = None
+    ) -> Iterator[Answer]:
+        """Snapshots of the growing answer; the first already carries the sources, the last is complete."""
+        started = time.perf_counter()
+        question = clean_question(question, self.max_question_chars)
+        query = self._query(question, conversation)
+        retrieval = self.retriever.retrieve(query, filters)
+        plan = self._plan(question, query, retrieval)
+        if plan.refused or self.llm is None:
+            yield from self._reveal(plan, started)
+            return
+        yield from self._generate(plan, conversation, started)
+
+    # -- steps -----------------------------------------------------------------------------------
+
+    def _query(self, question: str, conversation: Conversation | None) -> str:
+        if not conversation or not conversation.questions:
+            return question
+        if self.llm is not None:
+            from assistant.answering.generation import condense_question
+
+            try:
+                return condense_question(self.llm, conversation, question)
+            except LanguageModelError:
+                pass  # the rule-based query below is the fallback
+        return conversation.query_for(question)
+
+    def _plan(self, question: str, query: str, retrieval: Retrieval) -> Answer:
+        t0 = time.perf_counter()
+        hits = retrieval.hits
+        sentences = self.retriever.store.sentences([h.chunk.id for h in hits])
+        candidates = composer.score_candidates(query, retrieval.query_vector, hits, sentences, self.composer)
+        timings = dict(retrieval.timings_ms, sentences_ms=(time.perf_counter() - t0) * 1000)
+        evidence = candidates[0].score if candidates else 0.0
+        base = Answer(
+            question=question, text="", retrieved=hits, query=query, evidence=evidence, timings_ms=timings
+        )
+        if not candidates or evidence < self.min_evidence:
+            return self._refusal(base, hits)
+        if is_absence_statement(candidates[0].text):
+            return self._refusal(base, hits, explanation=candidates[0])
+        composition = composer.compose(composer.select(candidates, self.composer))
+        timings["compose_ms"] = (time.perf_counter() - t0) * 1000 - timings["sentences_ms"]
+        cited = [h for h in hits if h.chunk.id in {c.chunk_id for c in composition.citations}]
+        return replace(
+            base,
+            text=composition.text,
+            parts=composition.parts,
+            citations=composition.citations,
+            knoppen=self._knoppen(cited, hits),
+            cases=self._cases(cited, hits),
+        )
+
+    def _refusal(self, base: Answer, hits: Sequence[Hit], explanation: Candidate | None = None) -> Answer:
+        text = texts.NOT_IN_KNOWLEDGE
+        citations: tuple[Citation, ...] = ()
+        if explanation is not None:
+            quoted = composer.compose([explanation])
+            text, citations = f"{text} {quoted.text}", quoted.citations
+        return replace(
+            base, text=text, parts=(text,), citations=citations, refused=True, nearest=nearest_documents(hits)
+        )
+
+    def _links(self, doc_ids: Sequence[str], soort: str | None = None) -> tuple[DocLink, ...]:
+        docs = self.retriever.documents()
+        seen: list[DocLink] = []
+        for doc_id in doc_ids:
+            chunk = docs.get(doc_id)
+            if chunk and (soort is None or chunk.doc.soort == soort) and all(d.id != doc_id for d in seen):
+                seen.append(DocLink(doc_id, chunk.doc.titel, chunk.doc.soort))
+        return tuple(seen)
+
+    def _knoppen(self, cited: Sequence[Hit], hits: Sequence[Hit]) -> tuple[DocLink, ...]:
+        """Knoppen the cited passages illustrate, most mentioned first, then knop texts among the hits."""
+        counts = Counter(k for h in cited for k in h.chunk.doc.knoppen)
+        direct = [h.chunk.doc.id for h in [*cited, *hits] if h.chunk.doc.soort == "knop"]
+        ranked = [k for k, _ in counts.most_common()] + direct
+        return self._links(ranked, "knop")[:MAX_LINKS]
+
+    def _cases(self, cited: Sequence[Hit], hits: Sequence[Hit]) -> tuple[DocLink, ...]:
+        return self._links([h.chunk.doc.id for h in [*cited, *hits]], "casus")[:MAX_LINKS]
+
+    def _reveal(self, plan: Answer, started: float) -> Iterator[Answer]:
+        """Extractive answers stream sentence by sentence; sources come first."""
+        yield replace(plan, text="", complete=False)
+        for i in range(1, len(plan.parts)):
+            yield replace(plan, text=" ".join(plan.parts[:i]), complete=False)
+        yield replace(plan, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def _generate(self, plan: Answer, conversation: Conversation | None, started: float) -> Iterator[Answer]:
+        from assistant.answering.generation import generate_answer
+
+        assert self.llm is not None  # only called with a model configured
+        try:
+            yield from generate_answer(self.llm, plan, conversation, started)
+        except LanguageModelError as error:
+            notice = texts.LLM_FALLBACK.get(error.code, texts.LLM_FALLBACK["error"])
+            yield from self._reveal(replace(plan, notice=notice), started)

@@ -1,0 +1,5 @@
+"""`python -m assistant.cli ...` is the same as `wibb ...`."""
+
+from assistant.cli import main
+
+raise SystemExit(main())

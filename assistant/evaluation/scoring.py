@@ -1,0 +1,254 @@
+"""Pure scoring: a case and what the assistant did (`Observation`) -> `CaseResult` -> summary metrics.
+
+`score_case` gives per-case metrics and a Dutch reason for every failed check. The runner
+(`assistant.evaluation.runner`) produces the observations; the calibration (bench/calibrate.py) scores
+hypothetical refusals through the same function. Report files are written by `evaluation.reports`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant import texts
+from assistant.core import dutch
+from assistant.core.results import Citation, Hit
+from assistant.evaluation.questionset import Case
+
+RATE_METRICS = ("context_fact_recall@{k}", "answer_fact_recall", "hit@{k}", "mrr@{k}", "citation_precision")
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the assistant did for one case, independent of how it is scored."""
+
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Hit, ...] = ()
+    latency_ms: float = 0.0
+    evidence: float = 0.0
+    threshold: float = 0.0
+    error: str = ""
+    generated: bool = False  # written by the language model (so a refusal was the model's own)
+
+
+@dataclass
+class CaseResult:
+    id: str
+    question: str
+    answerable: bool
+    passed: bool
+    reasons: list[str]
+    answer: str
+    refused: bool
+    cited_ids: list[str]
+    retrieved_ids: list[str]
+    latency_ms: float
+    metrics: dict[str, float | None]
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Hit] = field(default_factory=list)
+    evidence: float = 0.0
+    expect_facts: list[list[str]] = field(default_factory=list)
+    expect_sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvalReport:
+    summary: dict[str, float]
+    cases: list[CaseResult]
+    k: int = 5
+    source: str = ""
+
+
+# -- scoring (pure) --------------------------------------------------------------------------------
+
+
+_TYPOGRAPHY = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "’": "'", "‘": "'", "\u00a0": " "})
+_MARKER = re.compile(r"\s*\[\d+\]")
+
+
+def normalise(text: str) -> str:
+    """Case and accents folded, dashes unified, numbers normalised ("3.500" = "3500"), spaces collapsed."""
+    return " ".join(dutch.normalise_numbers(dutch.fold(text.translate(_TYPOGRAPHY))).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _pattern(alternative: str) -> re.Pattern[str] | None:
+    """Normalised and compiled once, not again for every passage it is looked for in."""
+    needle = normalise(alternative)
+    if not needle:
+        return None
+    before = r"(?<!\d)" if needle[0].isdigit() else ""
+    after = r"(?!\d)" if needle[-1].isdigit() else ""
+    return re.compile(before + re.escape(needle) + after)
+
+
+def contains(normalised_text: str, alternative: str) -> bool:
+    """A number must not be part of a longer number ("150" is not in "1500")."""
+    pattern = _pattern(alternative)
+    return pattern is not None and pattern.search(normalised_text) is not None
+
+
+def fact_in(normalised_text: str, fact: Sequence[str]) -> bool:
+    return any(contains(normalised_text, alternative) for alternative in fact)
+
+
+def show_fact(fact: Sequence[str]) -> str:
+    return " / ".join(f"'{alternative}'" for alternative in fact)
+
+
+def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
+    """Per-case metrics (None = not applicable) and a Dutch reason for every failed check."""
+    r = texts.EVAL_REASONS
+    top = obs.passages[:k]
+    passage_texts = [
+        normalise(f"{p.chunk.doc.titel} {' > '.join(p.chunk.heading)} {p.chunk.text}") for p in top
+    ]
+    answer_text = normalise(_MARKER.sub("", obs.answer))
+    reasons: list[str] = [r["invalid"].format(detail=obs.error)] if obs.error else []
+    metrics: dict[str, float | None] = dict.fromkeys(name.format(k=k) for name in RATE_METRICS)
+
+    if case.expect_facts:
+        # the first passage holding each fact, searched one passage at a time so that a fact never
+        # matches across the boundary of two passages
+        first = [
+            next((i for i, t in enumerate(passage_texts) if fact_in(t, fact)), None)
+            for fact in case.expect_facts
+        ]
+        in_answer = [fact_in(answer_text, fact) for fact in case.expect_facts]
+        metrics[f"context_fact_recall@{k}"] = sum(where is not None for where in first) / len(first)
+        metrics["answer_fact_recall"] = sum(in_answer) / len(in_answer)
+        for fact, found, where in zip(case.expect_facts, in_answer, first, strict=True):
+            if found:
+                continue
+            if where is None:
+                reasons.append(r["fact_missing"].format(fact=show_fact(fact), k=k))
+            else:
+                reasons.append(
+                    r["fact_in_passage"].format(
+                        fact=show_fact(fact), n=top[where].rank, doc=top[where].chunk.doc.id
+                    )
+                )
+
+    if case.expect_sources:
+        ranks = [p.rank for p in top if p.chunk.doc.id in case.expect_sources]
+        metrics[f"hit@{k}"] = 1.0 if ranks else 0.0
+        metrics[f"mrr@{k}"] = 1.0 / ranks[0] if ranks else 0.0
+        if not ranks:
+            reasons.append(r["source_missing"].format(expected=", ".join(case.expect_sources), k=k))
+
+    if not obs.refused and obs.citations and (case.expect_sources or case.expect_facts):
+        # the whole cited chunk counts, not just the short quote shown with it
+        chunk_texts = {p.chunk.id: p.chunk.text for p in obs.passages}
+        relevant = []
+        for citation in obs.citations:
+            cited = normalise(chunk_texts.get(citation.chunk_id, citation.quote))
+            ok = citation.doc_id in case.expect_sources or any(fact_in(cited, f) for f in case.expect_facts)
+            relevant.append(ok)
+            if not ok:
+                reasons.append(r["citation_off"].format(n=citation.n, doc=citation.doc_id))
+        metrics["citation_precision"] = sum(relevant) / len(relevant)
+
+    refusal_ok = obs.refused != case.answerable and not obs.error
+    metrics["refusal_accuracy"] = 1.0 if refusal_ok else 0.0
+    if not refusal_ok and not obs.error:
+        numbers = {
+            "evidence": number("evidence", obs.evidence),
+            "threshold": number("threshold", obs.threshold),
+        }
+        if obs.refused and obs.generated:
+            code = "refused_model"
+        elif obs.refused:
+            code = "refused_absence" if obs.evidence >= obs.threshold else "refused_answerable"
+        else:
+            code = "answered_unanswerable"
+        reasons.insert(0, r[code].format(**numbers))
+    metrics["latency_ms"] = obs.latency_ms
+
+    return CaseResult(
+        id=case.id,
+        question=case.question,
+        answerable=case.answerable,
+        passed=not reasons,
+        reasons=reasons,
+        answer=obs.answer,
+        refused=obs.refused,
+        cited_ids=list(dict.fromkeys(c.doc_id for c in obs.citations)),
+        retrieved_ids=[p.chunk.doc.id for p in obs.passages],
+        latency_ms=obs.latency_ms,
+        metrics=metrics,
+        citations=list(obs.citations),
+        passages=list(obs.passages),
+        evidence=obs.evidence,
+        expect_facts=[list(f) for f in case.expect_facts],
+        expect_sources=list(case.expect_sources),
+    )
+
+
+def number(name: str, value: float | None) -> str:
+    """Dutch notation for people: '0,953', '87%', '123 ms'; 'niet gemeten' for a missing value (None, NaN)."""
+    if value is None or value != value:
+        return texts.EVAL_LABELS["not_measured_value"]
+    if name.endswith("_ms"):
+        return f"{value:.0f} ms"
+    if name == "pass_rate":
+        return f"{value * 100:.0f}%"
+    return f"{value:.3f}".replace(".", ",")
+
+
+def summarise(results: Sequence[CaseResult], k: int = 5) -> dict[str, float]:
+    """Means over the cases where a metric applies; latency percentiles over all cases."""
+    names = [*(name.format(k=k) for name in RATE_METRICS), "refusal_accuracy", "faithfulness"]
+    summary: dict[str, float] = {
+        "cases": float(len(results)),
+        "passed": float(sum(r.passed for r in results)),
+    }
+    summary["pass_rate"] = summary["passed"] / len(results) if results else 0.0
+    for name in names:  # a metric that applies to no case is left out, not reported as 0
+        values = [v for r in results if (v := r.metrics.get(name)) is not None]
+        if values:
+            summary[name] = float(np.mean(values))
+    latencies = [r.latency_ms for r in results]
+    summary["latency_p50_ms"] = float(np.percentile(latencies, 50)) if latencies else 0.0
+    summary["latency_p95_ms"] = float(np.percentile(latencies, 95)) if latencies else 0.0
+    return summary
+
+
+def metric_names(k: int = 5) -> list[str]:
+    """The names `--fail-under` accepts."""
+    rates = [name.format(k=k) for name in RATE_METRICS]
+    return [*rates, "refusal_accuracy", "faithfulness", "pass_rate", "latency_p50_ms", "latency_p95_ms"]
+
+
+def below_threshold(
+    summary: dict[str, float], thresholds: dict[str, float]
+) -> list[tuple[str, float, float]]:
+    """(metric, value, threshold) for every miss; latency thresholds are maxima, all others minima.
+    A metric the run could not measure (no case it applies to) is a miss with value NaN."""
+    misses = []
+    for name, limit in thresholds.items():
+        value = summary.get(name, float("nan"))
+        if value != value or ((value > limit) if name.endswith("_ms") else (value < limit)):
+            misses.append((name, value, limit))
+    return misses
+
+
+def parse_thresholds(items: Sequence[str], k: int = 5) -> dict[str, float]:
+    """`["hit@5=0.9", ...]` -> {"hit@5": 0.9}; ValueError with a Dutch message for anything else."""
+    names = metric_names(k)
+    thresholds: dict[str, float] = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            number = float("nan")
+        if name.strip() not in names or number != number:
+            raise ValueError(texts.EVAL_LABELS["bad_threshold"].format(item=item, names=", ".join(names)))
+        thresholds[name.strip()] = number
+    return thresholds

@@ -1,0 +1,1 @@
+"""Feedback: 👍/👎 on answers in a database, and its exports."""

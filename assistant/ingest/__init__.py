@@ -1,0 +1,1 @@
+"""Ingest: read a knowledge folder (schema checked), cut documents into chunks, index only what changed."""

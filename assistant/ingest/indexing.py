@@ -1,0 +1,115 @@
+"""The ingest use case: folder -> documents -> chunks -> embed only what is new -> store.
+
+Incremental by content: chunk ids hash their text and metadata, so unchanged sections are never
+re-embedded, changed ones get new ids, and ids that vanished are deleted. New chunks are written
+in batches, sentences before their chunk, and stale ids are deleted last: an ingest killed halfway
+leaves an index that still answers, and the next ingest completes the work.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.config import CHUNK_CHARS
+from assistant.core.documents import Chunk, LoadProblem, Sentence
+from assistant.core.identity import EmbedderIdentity
+from assistant.embedding import Embedder
+from assistant.ingest.chunking import sentences_of, split_document
+from assistant.ingest.reading import load_documents
+from assistant.store.chroma import VectorStore
+
+# A progress factory gets the total amount of work and returns the function that reports steps.
+ProgressFactory = Callable[[int, str], Callable[[int], None]]
+BATCH_CHUNKS = 16
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    documents: int
+    documents_changed: int
+    documents_removed: int
+    chunks: int
+    chunks_added: int
+    chunks_unchanged: int
+    chunks_removed: int
+    sentences_added: int
+    problems: tuple[LoadProblem, ...]
+    seconds: float
+    identity: EmbedderIdentity
+
+
+def sentence_embed_text(chunk: Chunk, sentence: Sentence) -> str:
+    """The title and headings give a lifted-out sentence its subject back."""
+    return f"{chunk.heading_path}: {sentence.text}"
+
+
+def ingest(
+    knowledge_dir: Path,
+    store: VectorStore,
+    embedder: Embedder,
+    *,
+    max_chars: int = CHUNK_CHARS,
+    max_bytes: int = 15_000_000,
+    rebuild: bool = False,
+    progress: ProgressFactory | None = None,
+) -> IngestReport:
+    started = time.perf_counter()
+    loaded = load_documents(knowledge_dir, max_bytes=max_bytes)
+    chunks = [chunk for doc in loaded.documents for chunk in split_document(doc, max_chars)]
+    if rebuild:
+        store.reset()
+    store.open(embedder.identity, create=True)
+
+    existing = store.chunk_documents()  # chunk id -> document id, as stored
+    wanted = {c.id for c in chunks}
+    new = [c for c in chunks if c.id not in existing]
+    stale = set(existing) - wanted
+
+    sentences_added = _write(store, embedder, new, progress)
+    stale_sentences = {sid for sid, chunk in store.sentence_chunks().items() if chunk not in wanted}
+    store.delete(chunk_ids=stale, sentence_ids=stale_sentences)
+    if new or stale or not store.revision():
+        store.set_revision(uuid.uuid4().hex)  # running apps see this and reload
+
+    present_docs = {d.id for d in loaded.documents}
+    return IngestReport(
+        documents=len(loaded.documents),
+        documents_changed=len({c.doc.id for c in new}),
+        documents_removed=len({existing[i] for i in stale} - present_docs),
+        chunks=len(chunks),
+        chunks_added=len(new),
+        chunks_unchanged=len(chunks) - len(new),
+        chunks_removed=len(stale),
+        sentences_added=sentences_added,
+        problems=tuple(loaded.problems),
+        seconds=time.perf_counter() - started,
+        identity=embedder.identity,
+    )
+
+
+def _write(
+    store: VectorStore, embedder: Embedder, new: Sequence[Chunk], progress: ProgressFactory | None
+) -> int:
+    if not new:
+        return 0
+    per_chunk = [sentences_of(c) for c in new]
+    total_texts = len(new) + sum(len(s) for s in per_chunk)
+    step = progress(total_texts, "embed") if progress else None
+    written = 0
+    for start in range(0, len(new), BATCH_CHUNKS):
+        batch = new[start : start + BATCH_CHUNKS]
+        records = [r for recs in per_chunk[start : start + BATCH_CHUNKS] for r in recs]
+        by_id = {c.id: c for c in batch}
+        texts = [sentence_embed_text(by_id[r.chunk_id], r) for r in records]
+        if records:
+            store.add_sentences(records, embedder.embed_passages(texts, step))
+        vectors = embedder.embed_passages([c.embed_text for c in batch], step)
+        store.add_chunks(batch, np.asarray(vectors))
+        written += len(records)
+    return written

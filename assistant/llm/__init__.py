@@ -1,0 +1,1 @@
+"""Optional language model: clients (Ollama, OpenAI-compatible, fake) and the prompts as package data."""

@@ -1,0 +1,1 @@
+"""Retrieval: hybrid dense + BM25 search with metadata filters, scores kept."""

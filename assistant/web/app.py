@@ -1,0 +1,64 @@
+"""The browser app: `build_demo()` lays out the Gradio Blocks and wires events to `WebApp` handlers;
+`launch()` serves it on 127.0.0.1, offline and in Dutch.
+
+Tabs: Chat (professionals), Casussen & knoppen (employers), Toetsen (organisers). Per-visitor data
+lives in `gr.State` and in the chat history; the only shared object is the read-only assistant.
+"""
+
+# No `from __future__ import annotations`: Gradio reads the gr.LikeData/gr.SelectData hints at runtime.
+from typing import Any
+
+from assistant import texts
+from assistant.answering.assistant import Assistant
+from assistant.config import Settings
+from assistant.web.browse_tab import BrowseHandlers, build_browse_tab
+from assistant.web.chat_tab import ChatHandlers, build_chat_tab
+from assistant.web.eval_tab import build_eval_tab
+from assistant.web.server import configure_environment, launch_options
+
+W = texts.WEB
+
+
+class WebApp(ChatHandlers, BrowseHandlers):
+    """The handlers of every tab over one shared assistant (the Toetsen tab's are functions of `eval_tab`)."""
+
+
+def launch(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    demo: Any = None,
+    block: bool = True,
+) -> Any:
+    """Serve the app (`wibb serve`, `python app.py`); with block=False returns at once (tests).
+
+    A caller that passes its own `demo` has imported gradio already, so it configures the environment
+    itself first (as app.py does); otherwise it is done here, before `build_demo` imports gradio.
+    """
+    if demo is None:
+        configure_environment(settings)
+        demo = build_demo(None, settings, warm_up=True)
+    return demo.launch(**launch_options(settings, host, port), prevent_thread_lock=not block, quiet=not block)
+
+
+def build_demo(assistant: Assistant | None, settings: Settings, *, warm_up: bool = False) -> Any:
+    """The Gradio Blocks; `assistant=None` builds it lazily from settings (first request or warm-up)."""
+    import gradio as gr
+
+    app = WebApp(settings, assistant)
+    if warm_up and assistant is None:
+        app.warm_up()
+    with gr.Blocks(title=texts.APP_TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(f"# {texts.APP_TITLE}\n{texts.APP_SUBTITLE}")
+        status = gr.Markdown("", elem_id="wibb-status")
+        with gr.Tabs():
+            with gr.Tab(W["tab_chat"], id="chat"):
+                build_chat_tab(gr, app)
+            with gr.Tab(W["tab_browse"], id="browse"):
+                build_browse_tab(gr, app, demo)
+            with gr.Tab(W["tab_eval"], id="toetsen") as eval_tab:
+                build_eval_tab(gr, app, eval_tab)
+        demo.load(app.status, None, status, api_visibility="private")
+    demo.queue(default_concurrency_limit=4)
+    return demo

@@ -1,0 +1,280 @@
+"""The Toetsen tab: run a question set, show and download the report, see and export feedback.
+
+Only for organisers: every handler checks the session's login (when `WIBB_AUTH` is set) itself,
+because Gradio endpoints can be called without the page. Uploads are size-checked and parsed
+from memory with the safe parsers of `assistant.evaluation.questionset`; files are written only under
+the data folder, under names chosen here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from assistant import texts
+from assistant.errors import QuestionSetError
+from assistant.feedback.exports import to_csv, to_json, to_question_yaml
+from assistant.feedback.store import DISLIKE, LIKE
+from assistant.web.session import STORAGE_ERRORS, Session, describe, describe_storage
+
+W = texts.WEB
+ROOT = Path(__file__).resolve().parents[2]
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
+UPLOAD = "upload"
+ANSWER_CHARS = 400
+
+
+def shipped_sets(root: Path = ROOT) -> dict[str, Path]:
+    """The question sets that come with the repository (evals/*.yaml|csv), by file name."""
+    folder = root / "evals"
+    if not folder.is_dir():
+        return {}
+    return {p.name: p for p in sorted(folder.iterdir()) if p.suffix.lower() in SUFFIXES and p.is_file()}
+
+
+def set_choices(sets: dict[str, Path]) -> list[tuple[str, str]]:
+    return [*((name, name) for name in sets), (W["eval_upload_choice"], UPLOAD)]
+
+
+def read_cases(app: Session, choice: str, upload: str | None, sets: dict[str, Path]) -> tuple[list[Any], str]:
+    """(cases, name of the set); raises QuestionSetError with a Dutch reason."""
+    from assistant.evaluation.questionset import decode, load_cases, parse_cases
+
+    if choice != UPLOAD and choice in sets:
+        return load_cases(sets[choice]), choice
+    path, fmt = check_upload(app, upload)
+    text = decode(path.read_bytes(), path.name)
+    return parse_cases(text, path.name, fmt), path.name
+
+
+def megabytes(value: float) -> str:
+    """Dutch notation: 2 -> '2', 2.5 -> '2,5'."""
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def check_upload(app: Session, upload: str | None) -> tuple[Path, str]:
+    """(path, "yaml" or "csv") of an acceptable upload; raises QuestionSetError with a Dutch reason."""
+    if not upload:
+        raise QuestionSetError("", W["eval_need_file"])
+    path = Path(upload)
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise QuestionSetError(path.name, W["eval_bad_type"])
+    limit = app.settings.web.max_upload_mb
+    size = path.stat().st_size
+    if size > limit * 1_000_000:
+        too_large = W["eval_too_large"].format(size=megabytes(size / 1_000_000), limit=megabytes(limit))
+        raise QuestionSetError(path.name, too_large)
+    return path, fmt
+
+
+def set_problem(error: QuestionSetError) -> str:
+    """Why a question set cannot be used, naming the file when there is one (no upload has none)."""
+    return f"⚠️ {describe(error) if error.source else error.reason}"
+
+
+def summary_markdown(report: Any) -> str:
+    """The overview line and the metrics with their Dutch meaning, as in the report files."""
+    from assistant.evaluation import reports
+
+    return "\n".join([f"**{reports.overview(report)}**", "", *reports.summary_table(report)])
+
+
+def case_rows(report: Any) -> list[list[str]]:
+    rows = []
+    for case in report.cases:
+        answer = case.answer if len(case.answer) <= ANSWER_CHARS else case.answer[: ANSWER_CHARS - 1] + "…"
+        rows.append([
+            case.id,
+            case.question,
+            W["yes"] if case.passed else W["no"],
+            "; ".join(case.reasons),
+            answer,
+            ", ".join(dict.fromkeys(case.retrieved_ids)),
+        ])  # fmt: skip
+    return rows
+
+
+def write_report(app: Session, report: Any) -> list[str]:
+    """The report as HTML, Markdown, JSON and CSV under the data folder; returns the file paths."""
+    from assistant.evaluation import reports
+
+    base = app.export_path("toetsrapport", "")
+    files = []
+    for suffix, render in (
+        (".html", reports.to_html),
+        (".md", reports.to_markdown),
+        (".json", reports.to_json),
+        (".csv", reports.to_csv),
+    ):
+        path = base.with_name(base.name + suffix)
+        path.write_text(render(report), encoding="utf-8")
+        files.append(str(path))
+    return files
+
+
+def run_eval(
+    app: Session,
+    choice: str,
+    upload: str | None,
+    authed: bool,
+    progress: Callable[[int, int], None] | None = None,
+    sets: dict[str, Path] | None = None,
+) -> tuple[str, list[list[str]], list[str]]:
+    """(summary Markdown, per-question rows, report files)."""
+    from assistant.evaluation.runner import run_cases
+
+    if not app.allowed(authed):
+        return W["login_required"], [], []
+    try:
+        cases, name = read_cases(app, choice, upload, shipped_sets() if sets is None else sets)
+    except QuestionSetError as error:
+        return set_problem(error), [], []
+    try:
+        report = run_cases(
+            app.assistant(), cases, k=app.settings.retrieval.top_k, progress=progress, source=name
+        )
+        return summary_markdown(report), case_rows(report), write_report(app, report)
+    except Exception as error:
+        return f"⚠️ {describe(error)}", [], []
+
+
+# -- feedback -----------------------------------------------------------------------------------------
+
+
+def local_time(created: str) -> str:
+    """A stored UTC time ('2024-06-01T10:00:00+00:00') as the server's local time, to the minute."""
+    try:
+        return datetime.fromisoformat(created).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return created
+
+
+def feedback_overview(app: Session, authed: bool) -> tuple[str, list[list[Any]], list[tuple[str, int]]]:
+    """(counts, table rows, 👎 choices) for the organisers."""
+    if not app.allowed(authed):
+        return W["login_required"], [], []
+    try:
+        entries = app.feedback.entries()
+    except STORAGE_ERRORS as error:
+        return describe_storage(error, app.settings.data_dir), [], []
+    likes = sum(e.rating == LIKE for e in entries)
+    rows = [
+        [e.id, local_time(e.created), "👍" if e.rating == LIKE else "👎", e.question, e.comment,
+         ", ".join(e.cited)]
+        for e in reversed(entries)
+    ]  # fmt: skip
+    dislikes = [(f"{e.id}: {e.question[:80]}", e.id) for e in reversed(entries) if e.rating == DISLIKE]
+    return W["feedback_counts"].format(likes=likes, dislikes=len(entries) - likes), rows, dislikes
+
+
+def export_feedback(app: Session, authed: bool) -> tuple[str, list[str]]:
+    """(message, [CSV file, JSON file]) with all feedback."""
+    if not app.allowed(authed):
+        return W["login_required"], []
+    try:
+        entries = app.feedback.entries()
+        csv_path = app.export_path("feedback", ".csv")
+        csv_path.write_text(to_csv(entries), encoding="utf-8")
+        json_path = csv_path.with_suffix(".json")
+        json_path.write_text(to_json(entries), encoding="utf-8")
+    except STORAGE_ERRORS as error:
+        return describe_storage(error, app.settings.data_dir), []
+    return W["feedback_exported"].format(n=len(entries)), [str(csv_path), str(json_path)]
+
+
+def dislikes_to_questions(app: Session, ids: list[Any] | None, authed: bool) -> tuple[str, list[str]]:
+    """A question-set YAML from the chosen 👎 (all when none chosen), ready for `wibb eval`."""
+    if not app.allowed(authed):
+        return W["login_required"], []
+    chosen = [int(i) for i in ids or [] if str(i).isdigit()]
+    try:
+        entries = app.feedback.entries(rating=DISLIKE, ids=chosen or None)
+        if not entries:
+            return W["feedback_none"], []
+        path = app.export_path("toetsvragen-uit-feedback", ".yaml")
+        path.write_text(to_question_yaml(entries), encoding="utf-8")
+    except STORAGE_ERRORS as error:
+        return describe_storage(error, app.settings.data_dir), []
+    return texts.FEEDBACK_CLI["questions_written"].format(n=len(entries), path=path.name), [str(path)]
+
+
+def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
+    """The tab's layout and events; the handlers are the functions above."""
+
+    authed = gr.State(False)
+    sets = shipped_sets()
+    with gr.Group(visible=app.login_required) as login_box:
+        gr.Markdown(W["login_intro"])
+        user = gr.Textbox(label=W["login_user"])
+        password = gr.Textbox(label=W["login_password"], type="password")
+        login = gr.Button(W["login_button"], variant="primary")
+        login_message = gr.Markdown()
+    with gr.Column(visible=not app.login_required) as content:
+        gr.Markdown(W["eval_intro"])
+        with gr.Row():
+            choices = set_choices(sets)
+            choice = gr.Dropdown(choices, value=choices[0][1], label=W["eval_source"])
+            upload = gr.File(
+                label=W["eval_file"].format(mb=megabytes(app.settings.web.max_upload_mb)),
+                file_types=[".yaml", ".yml", ".csv"], type="filepath",
+            )  # fmt: skip
+        run = gr.Button(W["eval_run"], variant="primary")
+        summary = gr.Markdown()
+        cases = gr.Dataframe(
+            headers=texts.WEB_HEADERS["eval"], type="array", interactive=False, wrap=True,
+            column_widths=["13%", "22%", "7%", "22%", "24%", "12%"],
+        )  # fmt: skip
+        report = gr.File(label=W["eval_report"], file_count="multiple", interactive=False)
+        gr.Markdown(f"### {W['feedback_heading']}")
+        counts = gr.Markdown()
+        refresh = gr.Button(W["feedback_refresh"], size="sm")
+        feedback_table = gr.Dataframe(
+            headers=texts.WEB_HEADERS["feedback"], type="array", interactive=False, wrap=True
+        )
+        with gr.Row():
+            dislikes = gr.Dropdown([], multiselect=True, label=W["feedback_pick"])
+            to_questions = gr.Button(W["feedback_to_questions"])
+            export = gr.Button(W["feedback_export"])
+        files_message = gr.Markdown()
+        files = gr.File(label=W["feedback_files"], file_count="multiple", interactive=False)
+
+    def do_login(name: str, secret: str, state: bool):
+        ok, message = app.login(name, secret)
+        ok = ok or state is True
+        return ok, message, gr.update(visible=not ok), gr.update(visible=ok), ""
+
+    def run_set(picked: str, uploaded: str | None, state: bool, progress=gr.Progress()):  # noqa: B008
+        def step(done: int, total: int) -> None:
+            progress(
+                (done, total), desc=W["eval_progress"].format(done=done, total=total), unit=W["eval_unit"]
+            )
+
+        return run_eval(app, picked, uploaded, state, step)
+
+    def overview(state: bool):
+        line, rows, picks = feedback_overview(app, state)
+        return line, rows, gr.update(choices=picks, value=[])
+
+    login.click(
+        do_login, [user, password, authed], [authed, login_message, login_box, content, password]
+    ).then(overview, authed, [counts, feedback_table, dislikes])
+
+    def uploaded(path: str | None):
+        try:
+            check_upload(app, path)
+            return gr.update(value=UPLOAD), ""
+        except QuestionSetError as error:
+            return gr.update(value=UPLOAD), set_problem(error)
+
+    upload.upload(uploaded, upload, [choice, summary], api_visibility="private")
+    run.click(run_set, [choice, upload, authed], [summary, cases, report], api_name="toets")
+    for trigger in (refresh.click, tab.select):
+        trigger(overview, authed, [counts, feedback_table, dislikes], api_visibility="private")
+    export.click(lambda s: export_feedback(app, s), authed, [files_message, files], api_visibility="private")
+    to_questions.click(
+        lambda ids, s: dislikes_to_questions(app, ids, s), [dislikes, authed], [files_message, files],
+        api_visibility="private",
+    )  # fmt: skip
