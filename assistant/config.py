@@ -60,6 +60,12 @@ class RetrievalSettings(BaseSettings):
     bm25_weight: float = Field(
         0.25, ge=0, description="Gewicht van de BM25-zoekresultaten bij het samenvoegen"
     )
+    sentence_weight: float = Field(
+        1.0, ge=0, description="Gewicht van het zoeken op losse zinnen bij het samenvoegen (0 = uit)"
+    )
+    sentence_candidates: int = Field(
+        40, ge=1, le=1000, description="Aantal best passende zinnen waarvan de tekstdelen meedoen"
+    )
     min_evidence: float | None = Field(
         None,
         description="Weiger te antwoorden als de best passende zin lager scoort; leeg = de gekalibreerde waarde "

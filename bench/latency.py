@@ -15,7 +15,7 @@ from typing import Any
 from measure import ROOT, percentiles_over_repeats
 
 QUESTIONS = ROOT / "evals" / "vragen.yaml"
-PARTS = ("embed_ms", "dense_ms", "bm25_ms", "fusion_ms", "sentences_ms", "compose_ms")
+PARTS = ("embed_ms", "dense_ms", "bm25_ms", "sentence_search_ms", "fusion_ms", "sentences_ms", "compose_ms")
 
 
 def ask_all(assistant: Any, cases: list[Any], passes: int) -> dict[str, list[list[float]]]:
@@ -32,7 +32,10 @@ def ask_all(assistant: Any, cases: list[Any], passes: int) -> dict[str, list[lis
                 if name in t:  # compose_ms is absent when the assistant refuses
                     current[name].append(t[name])
             current["retrieval_ms"].append(
-                sum(t.get(n, 0.0) for n in ("embed_ms", "dense_ms", "bm25_ms", "fusion_ms"))
+                sum(
+                    t.get(n, 0.0)
+                    for n in ("embed_ms", "dense_ms", "bm25_ms", "sentence_search_ms", "fusion_ms")
+                )
             )
             current["total_ms"].append(answer.latency_ms)
         for name, values in current.items():

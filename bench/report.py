@@ -18,10 +18,11 @@ PART_LABELS = {
     "embed_ms": "query embedding",
     "dense_ms": "dense search (Chroma)",
     "bm25_ms": "BM25",
+    "sentence_search_ms": "sentence search (Chroma)",
     "fusion_ms": "fusion (RRF)",
     "sentences_ms": "sentences: fetch + score",
     "compose_ms": "composition",
-    "retrieval_ms": "retrieval (embedding + dense + BM25 + fusion)",
+    "retrieval_ms": "retrieval (embedding + dense + BM25 + sentences + fusion)",
     "total_ms": "whole question (`Answer.latency_ms`)",
 }
 

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-QUESTION = "Kan ik naast mijn baan lesgeven als hybride docent?"
+QUESTION = "Ik ben verpleegkundige, hoe begin ik met werken in breder belang?"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]  # fmt: skip
 

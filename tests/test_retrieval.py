@@ -30,7 +30,15 @@ def test_hybrid_retrieval_finds_the_passage_with_the_figure(assistant):
     assert top.chunk.doc.id == "zorgreserve" and top.chunk.heading == ("Omvang",)
     assert top.rank == 1 and top.dense is not None and top.bm25 is not None
     assert [h.rank for h in retrieval.hits] == list(range(1, len(retrieval.hits) + 1))
-    assert set(retrieval.timings_ms) == {"embed_ms", "dense_ms", "bm25_ms", "fusion_ms"}
+    assert set(retrieval.timings_ms) == {"embed_ms", "dense_ms", "bm25_ms", "sentence_search_ms", "fusion_ms"}
+
+
+def test_sentence_search_gives_each_chunk_once_best_first(assistant):
+    retriever = assistant.retriever
+    vector = retriever.embedder.embed_queries(["Hoeveel zorgreservisten zijn er ingeschreven?"])[0]
+    ids = retriever.store.query_sentences(vector, 30)
+    assert len(ids) == len(set(ids)) > 1
+    assert retriever.chunks[ids[0]].doc.id == "zorgreserve"
 
 
 def test_filters_limit_both_retrievers(assistant):

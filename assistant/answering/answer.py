@@ -26,6 +26,9 @@ class Answer:
     cases: tuple[DocLink, ...] = ()
     retrieved: tuple[Hit, ...] = ()
     refused: bool = False
+    refusal: str = (
+        ""  # why: "evidence" (too weak), "absence" (the knowledge says it is not known), "focus", "model"
+    )
     nearest: tuple[DocLink, ...] = ()
     query: str = ""
     evidence: float = 0.0

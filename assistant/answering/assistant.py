@@ -13,18 +13,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant import texts
-from assistant.answering import composer
 from assistant.answering.answer import Answer, DocLink, clean_question
 from assistant.answering.chat import Conversation
-from assistant.answering.composer import DEFAULT_COMPOSER, Candidate, ComposerSettings
-from assistant.answering.refusal import (
-    DEFAULT_MIN_EVIDENCE,
-    MAX_LINKS,
-    is_absence_statement,
-    nearest_documents,
-)
+from assistant.answering.composer import DEFAULT_COMPOSER, ComposerSettings
+from assistant.answering.planner import Planner
+from assistant.answering.refusal import DEFAULT_MIN_EVIDENCE, MAX_LINKS, RefusalModel
 from assistant.core.filters import Filters
-from assistant.core.results import Citation, Hit
+from assistant.core.results import Hit
 from assistant.errors import LanguageModelError
 from assistant.retrieval.hybrid import HybridRetriever, Retrieval
 
@@ -49,6 +44,7 @@ class Assistant:
         self.max_question_chars = max_question_chars
         self.llm = llm
         self.composer = composer
+        self.planner = Planner(retriever, composer, RefusalModel(self.min_evidence))
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -88,38 +84,15 @@ class Assistant:
 
     def _plan(self, question: str, query: str, retrieval: Retrieval) -> Answer:
         t0 = time.perf_counter()
-        hits = retrieval.hits
-        sentences = self.retriever.store.sentences([h.chunk.id for h in hits])
-        candidates = composer.score_candidates(query, retrieval.query_vector, hits, sentences, self.composer)
-        timings = dict(retrieval.timings_ms, sentences_ms=(time.perf_counter() - t0) * 1000)
-        evidence = candidates[0].score if candidates else 0.0
-        base = Answer(
-            question=question, text="", retrieved=hits, query=query, evidence=evidence, timings_ms=timings
-        )
-        if not candidates or evidence < self.min_evidence:
-            return self._refusal(base, hits)
-        if is_absence_statement(candidates[0].text):
-            return self._refusal(base, hits, explanation=candidates[0])
-        composition = composer.compose(composer.select(candidates, self.composer))
-        timings["compose_ms"] = (time.perf_counter() - t0) * 1000 - timings["sentences_ms"]
-        cited = [h for h in hits if h.chunk.id in {c.chunk_id for c in composition.citations}]
+        base = Answer(question=question, text="", retrieved=retrieval.hits, query=query,
+                      timings_ms=dict(retrieval.timings_ms))  # fmt: skip
+        answer = self.planner.plan(question, query, retrieval, base).answer
+        answer.timings_ms["plan_ms"] = (time.perf_counter() - t0) * 1000
+        if answer.refused:
+            return answer
+        cited = [h for h in answer.retrieved if h.chunk.id in {c.chunk_id for c in answer.citations}]
         return replace(
-            base,
-            text=composition.text,
-            parts=composition.parts,
-            citations=composition.citations,
-            knoppen=self._knoppen(cited, hits),
-            cases=self._cases(cited, hits),
-        )
-
-    def _refusal(self, base: Answer, hits: Sequence[Hit], explanation: Candidate | None = None) -> Answer:
-        text = texts.NOT_IN_KNOWLEDGE
-        citations: tuple[Citation, ...] = ()
-        if explanation is not None:
-            quoted = composer.compose([explanation])
-            text, citations = f"{text} {quoted.text}", quoted.citations
-        return replace(
-            base, text=text, parts=(text,), citations=citations, refused=True, nearest=nearest_documents(hits)
+            answer, knoppen=self._knoppen(cited, answer.retrieved), cases=self._cases(cited, answer.retrieved)
         )
 
     def _links(self, doc_ids: Sequence[str], soort: str | None = None) -> tuple[DocLink, ...]:
@@ -145,7 +118,7 @@ class Assistant:
         """Extractive answers stream sentence by sentence; sources come first."""
         yield replace(plan, text="", complete=False)
         for i in range(1, len(plan.parts)):
-            yield replace(plan, text=" ".join(plan.parts[:i]), complete=False)
+            yield replace(plan, text="".join(plan.parts[:i]).rstrip(), complete=False)
         yield replace(plan, latency_ms=(time.perf_counter() - started) * 1000)
 
     def _generate(self, plan: Answer, conversation: Conversation | None, started: float) -> Iterator[Answer]:

@@ -58,14 +58,18 @@ def condense(questions: Sequence[str]) -> str:
 
 @dataclass
 class Conversation:
-    """The user questions of one conversation (answers are not needed to build queries offline)."""
+    """The turns of one conversation: what was asked, answered, searched on and cited."""
 
     questions: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    cited: list[tuple[str, ...]] = field(default_factory=list)
 
-    def add(self, question: str, answer: str) -> None:
+    def add(self, question: str, answer: str, *, query: str = "", cited: tuple[str, ...] = ()) -> None:
         self.questions.append(question)
         self.answers.append(answer)
+        self.queries.append(query or question)
+        self.cited.append(tuple(cited))
 
     def query_for(self, question: str) -> str:
         return condense([*self.questions, question])

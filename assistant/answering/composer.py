@@ -8,6 +8,7 @@ the vectors come in, text and citations come out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,11 +26,16 @@ class ComposerSettings:
 
     overlap_weight: float = 0.15  # weight of the question's content words found in the sentence
     rank_penalty: float = 0.03  # per rank of the passage the sentence comes from
-    max_sentences: int = 4
+    max_sentences: int = 5
     max_chars: int = 900  # of the whole answer
     margin: float = 0.13  # sentences within this score of the best one are candidates
     duplicate: float = 0.99  # cosine above which two sentences count as the same
     mmr_lambda: float = 0.75
+    # a sentence from another document than the lead's must be this much closer (a share of the margin):
+    # answers that hop between documents pick up loosely related facts
+    other_document: float = 0.5
+    list_weight: float = 0.1  # for list questions: bonus for a sentence that enumerates (commas, a colon)
+    rare_weight: float = 0.1  # for the lead: bonus per share of the question's rare words it holds
 
 
 DEFAULT_COMPOSER = ComposerSettings()
@@ -50,7 +56,58 @@ class Candidate:
 class Composition:
     text: str
     citations: tuple[Citation, ...]
-    parts: tuple[str, ...]  # the sentences of `text`, each with its [n]
+    parts: tuple[str, ...]  # `text` in the pieces it streams in: each sentence with its [n] (and a heading)
+
+
+# Sentences about the knowledge base itself, or cut off mid-clause, are never quoted as an answer.
+_META = re.compile(
+    r"^(?:dit document|deze tekst|dit overzicht|hieronder|zie |de regels in dit document|in deze kennisbank)",
+    re.I,
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def enumerates(text: str) -> float:
+    """How much a sentence reads as a list of things: 0 (none) to 1 (four or more items)."""
+    items = text.count(",") + text.count(" en ") + (2 if ":" in text else 0)
+    return min(items / 4, 1.0)
+
+
+_DOCUMENT_ID = re.compile(r"\b[a-z]+(?:-[a-z0-9]+){2,}\b(?![./])")  # "nationale-zorgreserve" is for machines
+
+
+def usable(text: str) -> bool:
+    """A sentence that can stand in an answer: not about the knowledge base, not starting mid-clause, no
+    document ids."""
+    text = text.strip()
+    return (
+        bool(text)
+        and not _META.match(text)
+        and not text[0].islower()
+        and text[0] not in ")],;:"
+        and not text.endswith(":")  # the introduction of a list, not a statement
+        and not _DOCUMENT_ID.search(text)
+    )
+
+
+def same_fact(a: str, b: str) -> bool:
+    """Two sentences that state the same fact: the same numbers and mostly the same words (stems), or
+    one's words nearly all in the other (a shorter retelling in another document)."""
+    sa, sb = set(dutch.stems(a)), set(dutch.stems(b))
+    if min(len(sa), len(sb)) < 3:  # too few words to tell facts apart: only the same sentence is the same
+        return dutch.fold(a).strip(" .!?") == dutch.fold(b).strip(" .!?")
+    shared = len(sa & sb)
+    contained = shared / min(len(sa), len(sb))
+    numbers_a = set(_NUMBER.findall(dutch.normalise_numbers(a)))
+    numbers_b = set(_NUMBER.findall(dutch.normalise_numbers(b)))
+    if (
+        numbers_a
+        and numbers_b
+        and numbers_a != numbers_b
+        and not (numbers_a <= numbers_b or numbers_b <= numbers_a)
+    ):
+        return False  # different figures are different facts, however alike the words
+    return contained >= 0.7 or (bool(numbers_a & numbers_b) and shared / len(sa | sb) >= 0.5)
 
 
 def score_candidates(
@@ -79,7 +136,13 @@ def select(candidates: Sequence[Candidate], settings: ComposerSettings = DEFAULT
     if not candidates:
         return []
     best = candidates[0]
-    pool = [c for c in candidates[1:] if c.score >= best.score - settings.margin]
+    doc = best.hit.chunk.doc.id
+    pool = [
+        c
+        for c in candidates[1:]
+        if c.score
+        >= best.score - settings.margin * (1.0 if c.hit.chunk.doc.id == doc else settings.other_document)
+    ]
     chosen = [best]
     length = len(best.text)
     lam = settings.mmr_lambda
@@ -91,8 +154,8 @@ def select(candidates: Sequence[Candidate], settings: ComposerSettings = DEFAULT
 
         pick = max(pool, key=mmr)
         pool.remove(pick)
-        if max(float(pick.vector @ s.vector) for s in chosen) >= settings.duplicate or _same_text(
-            pick, chosen
+        if max(float(pick.vector @ s.vector) for s in chosen) >= settings.duplicate or any(
+            same_fact(pick.text, c.text) for c in chosen
         ):
             continue
         if length + len(pick.text) > settings.max_chars:
@@ -102,26 +165,52 @@ def select(candidates: Sequence[Candidate], settings: ComposerSettings = DEFAULT
     return chosen
 
 
-def _same_text(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:
-    folded = dutch.fold(candidate.text)
-    return any(dutch.fold(c.text) == folded for c in chosen)
-
-
-def compose(chosen: Sequence[Candidate]) -> Composition:
-    """Order the chosen sentences (grouped per passage, in reading order) and number the sources."""
+def compose(chosen: Sequence[Candidate], *, lead: bool = False, opening: str = "") -> Composition:
+    """Prose: the chosen sentences grouped per passage in reading order, sources numbered in order of use.
+    With `lead`, the first chosen sentence (the one that holds the asked answer) comes first, after the
+    `opening` ("Ja: ") if one is given."""
     groups: dict[str, list[Candidate]] = {}
     for cand in chosen:
         groups.setdefault(cand.hit.chunk.id, []).append(cand)
     numbers: dict[str, int] = {}
-    parts: list[str] = []
+    ordered: list[tuple[Candidate, int]] = []
     citations: list[Citation] = []
     for chunk_id, group in groups.items():
-        group.sort(key=lambda c: c.position)
+        first = group[0] if lead and group[0] is chosen[0] else None
+        group = sorted(group, key=lambda c: (c is not first, c.position))
         numbers[chunk_id] = len(numbers) + 1
-        n = numbers[chunk_id]
-        parts.extend(_cite(c.text, n) for c in group)
-        citations.append(citation_for(n, group[0].hit, " … ".join(c.text for c in group)))
-    return Composition(" ".join(parts), tuple(citations), tuple(parts))
+        ordered.extend((c, numbers[chunk_id]) for c in group)
+        citations.append(citation_for(numbers[chunk_id], group[0].hit, " … ".join(c.text for c in group)))
+    parts = [_cite(c.text, n) for c, n in ordered]
+    if opening and parts:
+        parts[0] = opening + parts[0]
+    spaced = tuple(p + " " for p in parts[:-1]) + tuple(parts[-1:])
+    return Composition("".join(spaced), tuple(citations), spaced)
+
+
+def compose_sections(sections: Sequence[tuple[str, Sequence[Candidate]]]) -> Composition:
+    """A short list per section, each line one cited sentence, under its (Dutch) heading."""
+    numbers: dict[str, int] = {}
+    quotes: dict[str, list[Candidate]] = {}
+    parts: list[str] = []
+    for heading, items in sections:
+        if not items:
+            continue
+        if heading:
+            parts.append(("\n" if parts else "") + heading + "\n")
+        for cand in items:
+            n = numbers.setdefault(cand.hit.chunk.id, len(numbers) + 1)
+            quotes.setdefault(cand.hit.chunk.id, []).append(cand)
+            parts.append(f"- {_cite(cand.text, n)}\n")
+    if parts:
+        parts[-1] = parts[-1].rstrip("\n")
+    citations = tuple(
+        citation_for(
+            numbers[cid], group[0].hit, " … ".join(c.text for c in sorted(group, key=lambda c: c.position))
+        )
+        for cid, group in quotes.items()
+    )
+    return Composition("".join(parts), citations, tuple(parts))
 
 
 def _cite(text: str, n: int) -> str:

@@ -81,7 +81,7 @@ def generate_answer(
     done = replace(base, complete=True, timings_ms=timings, latency_ms=(time.perf_counter() - started) * 1000)
     if reading.refused:
         refusal = replace(done, text=texts.NOT_IN_KNOWLEDGE, citations=(), knoppen=(), cases=())
-        yield replace(refusal, refused=True, nearest=nearest_documents(hits))
+        yield replace(refusal, refused=True, refusal="model", nearest=nearest_documents(hits))
         return
     if not reading.order:
         raise LanguageModelError("garbage", f"no valid citation in {reply[:80]!r}")

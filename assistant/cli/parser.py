@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{fmt}", type=Path, metavar="UIT", help=f"rapport als {fmt.upper()} naar UIT")
     p.add_argument(
         "--fail-under", nargs="+", action="extend", default=[], metavar="MAAT=WAARDE",
-        help="eindig met code 1 als een maat onder de waarde blijft (bij latency_*_ms: erboven)",
+        help="eindig met code 1 als een maat onder de waarde blijft (bij latency_*_ms, false_refusal_rate, "
+             "redundancy en topic_switch_carryover: erboven)",
     )  # fmt: skip
     p.add_argument(
         "-k",

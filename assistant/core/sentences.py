@@ -16,8 +16,10 @@ ABBREVIATIONS = (
     "resp.", "vgl.", "zgn.", "t/m.", "St.", "e.a.",
 )  # fmt: skip
 _STARTS = "A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ€'&"
-# group 1: what still belongs to the sentence after its final mark (closing quotes, citation markers)
-_END = re.compile(rf"(?<=[.!?…])([\"”')\]*]*(?:[ \t]*\[\d+\])*)\s+(?!\[\d)(?=[\"“'(\[*]*[{_STARTS}])")
+# group 1: what still belongs to the sentence after its final mark (closing quotes, citation markers).
+# Not a start: a citation marker ("Zin. [2]" belongs to "Zin.") or a parenthesis with a number, which
+# continues a title ("'Daar zijn de hybride docenten!' (2016/2017) van ...").
+_END = re.compile(rf"(?<=[.!?…])([\"”')\]*]*(?:[ \t]*\[\d+\])*)\s+(?!\[\d|\(\d)(?=[\"“'(\[*]*[{_STARTS}])")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _ITEMS = re.compile(r"\n\s*(?:[-*+]|\d+[.)])\s+|\n\s*\n|^\s*(?:[-*+]|\d+[.)])\s+")
 _MARKUP = [

@@ -10,32 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from assistant import texts
-from assistant.core import dutch
-from assistant.core.documents import DOELGROEPEN, SECTOREN, SOORTEN
-from assistant.core.filters import Filters
 from assistant.errors import QuestionSetError
+from assistant.evaluation.cases import Case, Turn, set_error
+from assistant.evaluation.fields import case_from
 
-FIELDS = ("id", "question", "expect_facts", "expect_sources", "answerable", "filters")
-IGNORED_FIELDS = ("notes", "note", "comment", "opmerking", "tags")
 FILTER_KEYS = ("sector", "soort", "doelgroep")
-NO_FILTERS = Filters()
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    question: str
-    expect_facts: tuple[tuple[str, ...], ...] = ()
-    expect_sources: tuple[str, ...] = ()
-    answerable: bool = True
-    filters: Filters = NO_FILTERS
+__all__ = ["Case", "Turn", "decode", "load_cases", "parse_cases"]
 
 
 def load_cases(path: Path | str) -> list[Case]:
@@ -43,15 +29,15 @@ def load_cases(path: Path | str) -> list[Case]:
     path = Path(path)
     fmt = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}.get(path.suffix.lower())
     if fmt is None:
-        raise QuestionSetError(path.name, _set_error("format", path.suffix or path.name))
+        raise QuestionSetError(path.name, set_error("format", path.suffix or path.name))
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
-        raise QuestionSetError(str(path), _set_error("not_found")) from exc
+        raise QuestionSetError(str(path), set_error("not_found")) from exc
     except OSError as exc:  # strerror is English: say it in Dutch
         kind = "permission" if isinstance(exc, PermissionError) else "other"
         kind = "directory" if isinstance(exc, IsADirectoryError) else kind
-        raise QuestionSetError(str(path), _set_error("unreadable", texts.EVAL_READ_ERRORS[kind])) from exc
+        raise QuestionSetError(str(path), set_error("unreadable", texts.EVAL_READ_ERRORS[kind])) from exc
     return parse_cases(decode(raw, str(path)), str(path), fmt)
 
 
@@ -63,7 +49,7 @@ def decode(raw: bytes, source: str = "vragenset") -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise QuestionSetError(source, _set_error("encoding"))
+    raise QuestionSetError(source, set_error("encoding"))
 
 
 def parse_cases(text: str, source: str = "vragenset", fmt: str = "yaml") -> list[Case]:
@@ -72,18 +58,14 @@ def parse_cases(text: str, source: str = "vragenset", fmt: str = "yaml") -> list
     cases: list[Case] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
-        case = _case(entry, source, number)
+        case = case_from(entry, source, number)
         if case.id in seen:
-            raise QuestionSetError(source, _set_error("duplicate"), case.id)
+            raise QuestionSetError(source, set_error("duplicate"), case.id)
         seen.add(case.id)
         cases.append(case)
     if not cases:
-        raise QuestionSetError(source, _set_error("empty"))
+        raise QuestionSetError(source, set_error("empty"))
     return cases
-
-
-def _set_error(code: str, detail: object = "") -> str:
-    return texts.EVAL_SET_ERRORS[code].format(detail=detail)
 
 
 class _TextLoader(yaml.BaseLoader):
@@ -101,17 +83,17 @@ def _yaml_entries(text: str, source: str) -> list[Any]:
         data = yaml.load(text, Loader=_TextLoader)  # safe: builds only str, list, dict and None
     except yaml.reader.ReaderError as exc:  # a control character; only its position is known
         where = texts.EVAL_LINE.format(line=text.count("\n", 0, exc.position) + 1)
-        raise QuestionSetError(source, _set_error("yaml_character", where)) from exc
+        raise QuestionSetError(source, set_error("yaml_character", where)) from exc
     except yaml.YAMLError as exc:  # its message is English: only the line number is passed on
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = texts.EVAL_LINE.format(line=mark.line + 1) if mark else texts.EVAL_LINE_UNKNOWN
-        raise QuestionSetError(source, _set_error("yaml", where)) from exc
+        raise QuestionSetError(source, set_error("yaml", where)) from exc
     if isinstance(data, dict) and "cases" in data:
         data = data["cases"]
     if data is None:
         return []
     if not isinstance(data, list):
-        raise QuestionSetError(source, _set_error("shape"))
+        raise QuestionSetError(source, set_error("shape"))
     return data
 
 
@@ -121,11 +103,19 @@ def _csv_entries(text: str, source: str) -> list[dict[str, Any]]:
         rows = list(reader)
     except csv.Error as exc:  # its message is English: only the line number is passed on
         raise QuestionSetError(
-            source, _set_error("csv", texts.EVAL_LINE.format(line=reader.reader.line_num))
+            source, set_error("csv", texts.EVAL_LINE.format(line=reader.reader.line_num))
         ) from exc
-    if rows and not {"id", "question"} <= {(k or "").strip() for k in rows[0]}:
-        raise QuestionSetError(source, _set_error("csv_columns", ", ".join(str(k) for k in rows[0])))
-    entries = []
+    if rows:
+        present = [(k or "").strip() for k in rows[0]]
+        missing = [name for name in ("id", "question") if name not in present]
+        if missing:
+            code = "csv_column" if len(missing) == 1 else "csv_columns"
+            reason = texts.EVAL_SET_ERRORS[code].format(
+                missing=" en ".join(f"'{m}'" for m in missing), found=", ".join(p for p in present if p)
+            )
+            raise QuestionSetError(source, reason)
+    entries: list[dict[str, Any]] = []
+    conversations: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
         facts = [f for f in entry.get("expect_facts", "").split(";") if f.strip()]
@@ -138,83 +128,17 @@ def _csv_entries(text: str, source: str) -> list[dict[str, Any]]:
         for key in FILTER_KEYS:
             entry.pop(key, None)
         entry["filters"] = filters
-        if any(entry.values()):
+        turn = entry.pop("turn", "")
+        if not any(entry.values()):
+            continue
+        if turn:  # rows with the same id and turn 1, 2, ... are one conversation
+            case_id = entry.pop("id", "")
+            conversation = conversations.get(case_id)
+            if conversation is None:
+                conversation = conversations[case_id] = {"id": case_id, "turns": [], "_numbers": []}
+                entries.append(conversation)
+            conversation["turns"].append(entry)
+            conversation["_numbers"].append(turn)
+        else:
             entries.append(entry)
     return entries
-
-
-def _case(entry: Any, source: str, number: int) -> Case:
-    label = texts.EVAL_ENTRY.format(n=number)
-    if not isinstance(entry, dict):
-        raise QuestionSetError(source, _set_error("not_mapping"), label)
-    case_id = str(entry.get("id") or "").strip()
-    label = case_id or label
-    for key in entry:
-        if key not in FIELDS and key not in IGNORED_FIELDS:
-            raise QuestionSetError(source, _set_error("unknown_field", key), label)
-    question = entry.get("question")
-    for name, value in (("id", case_id), ("question", question)):
-        if not isinstance(value, str | int | float) or not str(value).strip():
-            raise QuestionSetError(source, _set_error("missing", name), label)
-    facts = _facts(entry.get("expect_facts"), source, label)
-    answerable = _boolean(entry.get("answerable", True), source, label)
-    if facts and not answerable:
-        raise QuestionSetError(source, _set_error("facts_unanswerable"), label)
-    return Case(
-        id=case_id,
-        question=str(question).strip(),
-        expect_facts=facts,
-        expect_sources=_strings(entry.get("expect_sources"), "bad_sources", source, label),
-        answerable=answerable,
-        filters=_filters(entry.get("filters"), source, label),
-    )
-
-
-def _strings(value: Any, code: str, source: str, label: str) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
-        raise QuestionSetError(source, _set_error(code), label)
-    return tuple(str(v).strip() for v in value if str(v).strip())
-
-
-def _facts(value: Any, source: str, label: str) -> tuple[tuple[str, ...], ...]:
-    if value is None or value == "":
-        return ()
-    if not isinstance(value, list):
-        raise QuestionSetError(source, _set_error("bad_facts"), label)
-    facts = tuple(_strings(item, "bad_facts", source, label) for item in value)
-    return tuple(f for f in facts if f)
-
-
-def _boolean(value: Any, source: str, label: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    folded = dutch.fold(str(value).strip())
-    if folded in ("true", "ja", "yes", "1", "waar"):
-        return True
-    if folded in ("false", "nee", "no", "0", "onwaar"):
-        return False
-    raise QuestionSetError(source, _set_error("bad_answerable", value), label)
-
-
-def _filters(value: Any, source: str, label: str) -> Filters:
-    if not value:
-        return Filters()
-    if not isinstance(value, dict):
-        raise QuestionSetError(source, _set_error("bad_filter", value), label)
-    allowed = {"sector": SECTOREN, "soort": SOORTEN, "doelgroep": DOELGROEPEN}
-    chosen: dict[str, tuple[str, ...]] = {}
-    for key, raw in value.items():
-        if key not in allowed:
-            raise QuestionSetError(source, _set_error("bad_filter", key), label)
-        values = _strings(
-            re.split(r"[;|,]", raw) if isinstance(raw, str) else raw, "bad_filter", source, label
-        )
-        for v in values:
-            if v not in allowed[key]:
-                raise QuestionSetError(source, _set_error("bad_filter_value", f"{key}: {v}"), label)
-        chosen[key] = values
-    return Filters(**chosen)

@@ -19,20 +19,26 @@ from assistant.answering.rendering import escape
 from assistant.core.results import Hit
 from assistant.core.tables import safe_cell
 from assistant.evaluation.compare import Comparison, comparison_markdown
-from assistant.evaluation.scoring import CaseResult, EvalReport, metric_names, number
+from assistant.evaluation.scoring import CONVERSATION_METRICS, CaseResult, EvalReport, metric_names, number
 
 L = texts.EVAL_LABELS
 
 
 def summary_rows(report: EvalReport) -> list[tuple[str, float | None, str]]:
     """(metric, value, Dutch meaning) in a fixed order. A metric no case applied to has value None
-    ("niet gemeten"); faithfulness is only shown when a judge ran."""
+    ("niet gemeten"); faithfulness is only shown when a judge ran, the conversation metrics only for a
+    set with conversations."""
     meanings = {name.format(k=report.k): text.format(k=report.k) for name, text in texts.EVAL_METRICS.items()}
     return [
         (name, report.summary.get(name), meanings.get(name, ""))
         for name in metric_names(report.k)
-        if name in report.summary or name != "faithfulness"
+        if name in report.summary or not _optional(name, report)
     ]
+
+
+def _optional(name: str, report: EvalReport) -> bool:
+    conversational = name in CONVERSATION_METRICS or name.startswith("followup_")
+    return name == "faithfulness" or (conversational and "conversations" not in report.summary)
 
 
 def overview(report: EvalReport) -> str:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from assistant import texts
 from assistant.answering.answer import Answer
 from assistant.answering.chat import Conversation
+from assistant.core import dutch
 from assistant.errors import InvalidQuestionError
-from assistant.evaluation.questionset import Case
-from assistant.evaluation.scoring import EvalReport, Observation, score_case, summarise
+from assistant.evaluation.cases import Case, Turn
+from assistant.evaluation.scoring import CaseResult, EvalReport, Observation, score_case, summarise
 
 Complete = Callable[[str], str]  # a language model as the judge sees it: prompt in, text out
 
@@ -27,6 +29,8 @@ def observe(answer: Answer, threshold: float) -> Observation:
         evidence=answer.evidence,
         threshold=threshold,
         generated=answer.generated,
+        refusal=answer.refusal,
+        query=answer.query,
     )
 
 
@@ -39,25 +43,47 @@ def run_cases(
     judge: Complete | None = None,
     source: str = "",
 ) -> EvalReport:
-    """Ask every case in a fresh conversation and score it; `progress(done, total)` after each case."""
+    """Ask every case in a fresh conversation (a conversation's turns one after the other) and score every
+    answer; `progress(done, total)` after each case."""
     threshold = float(getattr(assistant, "min_evidence", 0.0))
     results = []
     for done, case in enumerate(cases, start=1):
-        started = time.perf_counter()
-        try:
-            answer = assistant.answer(case.question, Conversation(), case.filters)
-            obs = observe(answer, threshold)
-        except InvalidQuestionError as error:
-            elapsed = (time.perf_counter() - started) * 1000
-            obs = Observation(
-                "", False, latency_ms=elapsed, threshold=threshold, error=texts.describe_error(error)
-            )
-        result = score_case(case, obs, k)
-        if judge is not None:
-            from assistant.evaluation.judge import judge_case
+        conversation = Conversation()
+        for n, turn in enumerate(case.as_turns(), start=1):
+            result = _ask(assistant, conversation, turn, threshold, k, case.id)
+            if case.turns:
+                carry = carried(conversation, turn, result.query)
+                result = replace(result, id=f"{case.id}/{n}", conversation=case.id, turn=n,
+                                 new_subject=turn.new_subject, carried=carry)  # fmt: skip
+            conversation.add(turn.question, result.answer, query=result.query, cited=tuple(result.cited_ids))
+            if judge is not None:
+                from assistant.evaluation.judge import judge_case
 
-            result = judge_case(judge, result)
-        results.append(result)
+                result = judge_case(judge, result)
+            results.append(result)
         if progress:
             progress(done, len(cases))
     return EvalReport(summarise(results, k), results, k, source)
+
+
+def _ask(
+    assistant: Any, conversation: Conversation, turn: Turn, threshold: float, k: int, case_id: str
+) -> CaseResult:
+    started = time.perf_counter()
+    try:
+        answer = assistant.answer(turn.question, conversation, turn.filters)
+        obs = observe(answer, threshold)
+    except InvalidQuestionError as error:
+        elapsed = (time.perf_counter() - started) * 1000
+        obs = Observation(
+            "", False, latency_ms=elapsed, threshold=threshold, error=texts.describe_error(error)
+        )
+    case = Case(case_id, turn.question, turn.expect_facts, turn.expect_sources, turn.answerable, turn.filters)
+    return replace(score_case(case, obs, k), query=obs.query)
+
+
+def carried(conversation: Conversation, turn: Turn, query: str) -> bool:
+    """Whether the search query took words from the earlier turns that the question itself does not have."""
+    earlier = {s for q in conversation.questions for s in dutch.stems(q)}
+    added = set(dutch.stems(query)) - set(dutch.stems(turn.question))
+    return bool(added & earlier)

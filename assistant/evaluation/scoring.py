@@ -17,9 +17,22 @@ import numpy as np
 from assistant import texts
 from assistant.core import dutch
 from assistant.core.results import Citation, Hit
+from assistant.core.sentences import split_sentences
 from assistant.evaluation.questionset import Case
 
 RATE_METRICS = ("context_fact_recall@{k}", "answer_fact_recall", "hit@{k}", "mrr@{k}", "citation_precision")
+REFUSAL_METRICS = ("refusal_accuracy", "refusal_recall", "false_refusal_rate", "redundancy")
+# Over the follow-up turns of conversations only (turn 2 and later).
+FOLLOWUP_METRICS = ("answer_fact_recall", "context_fact_recall@{k}", "citation_precision", "refusal_accuracy",
+                    "refusal_recall", "false_refusal_rate")  # fmt: skip
+CONVERSATION_METRICS = ("conversation_pass_rate", "topic_switch_carryover")
+# For these, lower is better: `--fail-under` reads their threshold as a maximum (as for latencies).
+LOWER_IS_BETTER = (
+    "false_refusal_rate",
+    "redundancy",
+    "followup_false_refusal_rate",
+    "topic_switch_carryover",
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,8 @@ class Observation:
     threshold: float = 0.0
     error: str = ""
     generated: bool = False  # written by the language model (so a refusal was the model's own)
+    refusal: str = ""  # why the assistant refused (Answer.refusal)
+    query: str = ""  # what was searched on
 
 
 @dataclass
@@ -55,6 +70,12 @@ class CaseResult:
     evidence: float = 0.0
     expect_facts: list[list[str]] = field(default_factory=list)
     expect_sources: list[str] = field(default_factory=list)
+    # a turn of a conversation: its case id, number (1, 2, ...) and what was searched on
+    conversation: str = ""
+    turn: int = 0
+    query: str = ""
+    new_subject: bool = False
+    carried: bool = False  # the search query took words from earlier turns
 
 
 @dataclass
@@ -156,13 +177,23 @@ def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
 
     refusal_ok = obs.refused != case.answerable and not obs.error
     metrics["refusal_accuracy"] = 1.0 if refusal_ok else 0.0
+    metrics["refusal_recall"] = None if case.answerable or obs.error else float(obs.refused)
+    metrics["false_refusal_rate"] = float(obs.refused) if case.answerable and not obs.error else None
+    metrics["redundancy"] = None
+    if not obs.refused and not obs.error and obs.answer:
+        pair = repeated_fact(obs.answer)
+        metrics["redundancy"] = 1.0 if pair else 0.0
+        if pair:
+            reasons.append(r["redundant"].format(first=_short(pair[0]), second=_short(pair[1])))
     if not refusal_ok and not obs.error:
         numbers = {
             "evidence": number("evidence", obs.evidence),
             "threshold": number("threshold", obs.threshold),
         }
-        if obs.refused and obs.generated:
+        if obs.refused and (obs.generated or obs.refusal == "model"):
             code = "refused_model"
+        elif obs.refused and obs.refusal == "focus":
+            code = "refused_focus"
         elif obs.refused:
             code = "refused_absence" if obs.evidence >= obs.threshold else "refused_answerable"
         else:
@@ -201,9 +232,32 @@ def number(name: str, value: float | None) -> str:
     return f"{value:.3f}".replace(".", ",")
 
 
+_MIN_STEMS = 4  # shorter sentences ("Dat mag.") say too little to repeat a fact
+
+
+def repeated_fact(answer: str) -> tuple[str, str] | None:
+    """Two sentences of the answer that state the same fact: nearly all content words of one (at least
+    four) are in the other, and they do not name different figures."""
+    sentences = [s for s in split_sentences(_MARKER.sub("", answer)) if s.strip()]
+    stems = [set(dutch.stems(s)) for s in sentences]
+    figures = [set(re.findall(r"\d+", dutch.normalise_numbers(s))) for s in sentences]
+    for i in range(len(sentences)):
+        for j in range(i + 1, len(sentences)):
+            small = min(len(stems[i]), len(stems[j]))
+            if small < _MIN_STEMS or (figures[i] and figures[j] and figures[i] != figures[j]):
+                continue
+            if len(stems[i] & stems[j]) / small >= 0.75:
+                return sentences[i], sentences[j]
+    return None
+
+
+def _short(sentence: str, limit: int = 80) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
 def summarise(results: Sequence[CaseResult], k: int = 5) -> dict[str, float]:
     """Means over the cases where a metric applies; latency percentiles over all cases."""
-    names = [*(name.format(k=k) for name in RATE_METRICS), "refusal_accuracy", "faithfulness"]
+    names = [*(name.format(k=k) for name in RATE_METRICS), *REFUSAL_METRICS, "faithfulness"]
     summary: dict[str, float] = {
         "cases": float(len(results)),
         "passed": float(sum(r.passed for r in results)),
@@ -213,6 +267,23 @@ def summarise(results: Sequence[CaseResult], k: int = 5) -> dict[str, float]:
         values = [v for r in results if (v := r.metrics.get(name)) is not None]
         if values:
             summary[name] = float(np.mean(values))
+    followups = [r for r in results if r.turn > 1]
+    for name in (n.format(k=k) for n in FOLLOWUP_METRICS):
+        values = [v for r in followups if (v := r.metrics.get(name)) is not None]
+        if values:
+            summary[f"followup_{name}"] = float(np.mean(values))
+    conversations: dict[str, list[CaseResult]] = {}
+    for r in results:
+        if r.conversation:
+            conversations.setdefault(r.conversation, []).append(r)
+    if conversations:
+        summary["conversations"] = float(len(conversations))
+        summary["conversation_pass_rate"] = float(
+            np.mean([all(t.passed for t in c) for c in conversations.values()])
+        )
+    switches = [r for r in results if r.new_subject]
+    if switches:
+        summary["topic_switch_carryover"] = float(np.mean([r.carried for r in switches]))
     latencies = [r.latency_ms for r in results]
     summary["latency_p50_ms"] = float(np.percentile(latencies, 50)) if latencies else 0.0
     summary["latency_p95_ms"] = float(np.percentile(latencies, 95)) if latencies else 0.0
@@ -222,7 +293,9 @@ def summarise(results: Sequence[CaseResult], k: int = 5) -> dict[str, float]:
 def metric_names(k: int = 5) -> list[str]:
     """The names `--fail-under` accepts."""
     rates = [name.format(k=k) for name in RATE_METRICS]
-    return [*rates, "refusal_accuracy", "faithfulness", "pass_rate", "latency_p50_ms", "latency_p95_ms"]
+    followups = [f"followup_{name.format(k=k)}" for name in FOLLOWUP_METRICS]
+    return [*rates, *REFUSAL_METRICS, "faithfulness", "pass_rate", *CONVERSATION_METRICS, *followups,
+            "latency_p50_ms", "latency_p95_ms"]  # fmt: skip
 
 
 def below_threshold(
@@ -233,7 +306,8 @@ def below_threshold(
     misses = []
     for name, limit in thresholds.items():
         value = summary.get(name, float("nan"))
-        if value != value or ((value > limit) if name.endswith("_ms") else (value < limit)):
+        maximum = name.endswith("_ms") or name in LOWER_IS_BETTER
+        if value != value or ((value > limit) if maximum else (value < limit)):
             misses.append((name, value, limit))
     return misses
 

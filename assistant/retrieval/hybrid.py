@@ -90,6 +90,11 @@ class HybridRetriever:
         return True
 
     @property
+    def corpus(self) -> Corpus:
+        """The chunks as last read from the store (replaced as a whole after another process's ingest)."""
+        return self._corpus
+
+    @property
     def chunks(self) -> dict[str, Chunk]:
         return self._corpus.chunks
 
@@ -116,10 +121,19 @@ class HybridRetriever:
         t2 = time.perf_counter()
         lexical = corpus.bm25.search(query, n, corpus.mask(filters) if filters else None)
         t3 = time.perf_counter()
+        # a passage with one sentence that matches well, which the passage's own vector may dilute
+        by_sentence: list[str] = []
+        if self.settings.sentence_weight > 0:
+            by_sentence = [
+                i for i in self.store.query_sentences(vector, self.settings.sentence_candidates)
+                if i in corpus.chunks and (filters is None or filters.matches(corpus.chunks[i].doc))
+            ]  # fmt: skip
+        t4 = time.perf_counter()
         fused = reciprocal_rank_fusion(
             [
                 ([i for i, _ in dense], self.settings.dense_weight),
                 ([i for i, _ in lexical], self.settings.bm25_weight),
+                (by_sentence, self.settings.sentence_weight),
             ],
             self.settings.rrf_k,
         )
@@ -128,11 +142,12 @@ class HybridRetriever:
             Hit(corpus.chunks[i], score, rank, dense_by_id.get(i), bm25_by_id.get(i))
             for rank, (i, score) in enumerate(fused[:k], start=1)
         )
-        t4 = time.perf_counter()
+        t5 = time.perf_counter()
         timings.update(
             embed_ms=(t1 - t0) * 1000,
             dense_ms=(t2 - t1) * 1000,
             bm25_ms=(t3 - t2) * 1000,
-            fusion_ms=(t4 - t3) * 1000,
+            sentence_search_ms=(t4 - t3) * 1000,
+            fusion_ms=(t5 - t4) * 1000,
         )
         return Retrieval(query, vector, hits, timings)

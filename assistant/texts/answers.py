@@ -10,6 +10,33 @@ APP_SUBTITLE = (
 )
 
 NOT_IN_KNOWLEDGE = "Dat staat niet in de kennisbank van Werken in Breder Belang, dus daar kan ik geen betrouwbaar antwoord op geven."
+REFUSAL_TAIL = "Daar kan ik dus geen betrouwbaar antwoord op geven."
+MISSING = {
+    "term": "Over {what} staat niets in de kennisbank van Werken in Breder Belang.",
+    "year": "Cijfers of feiten over {year}{about} staan niet in de kennisbank van Werken in Breder Belang.",
+    "about": " bij '{title}'",
+}
+MISSING_KIND = {
+    "amount": "Een bedrag (kosten, een tarief of een salaris){about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "contact": "Die contactgegevens{about} staan niet in de kennisbank van Werken in Breder Belang.",
+    "phone": "Een telefoonnummer{about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "mail": "Een e-mailadres{about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "address": "Een adres{about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "date": "Die datum{about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "duration": "Hoe lang dat duurt{about}, staat niet in de kennisbank van Werken in Breder Belang.",
+    "number": "Dat aantal{about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "person": "Die naam{about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "organisation": "Die organisatie{about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "place": "Die plaats{about} staat niet in de kennisbank van Werken in Breder Belang.",
+}
+PLAN_HEADINGS = {
+    "cases": "Initiatieven die bij je passen:",
+    "rules": "Regels om op te letten:",
+    "checklist": "Waar je als organisatie aan moet denken:",
+    "example": "Een voorbeeld uit de praktijk:",
+}
+# Before the first sentence of the answer to a yes/no question (reading.verdict).
+VERDICT = {"yes": "Ja: ", "no": "Nee: ", "depends": "Dat hangt ervan af: "}
 NEAREST_TOPICS = "Misschien heb je hier wel iets aan:"
 KNOPPEN_HEADING = "Knoppen om aan te draaien"
 CASES_HEADING = "Voorbeelden uit de praktijk"

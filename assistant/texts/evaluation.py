@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 EVAL_ENTRY = "vraag {n}"
+EVAL_TURN = "{case}, beurt {n}"
 EVAL_LINE = "regel {line}"
 EVAL_LINE_UNKNOWN = "plaats onbekend"
 EVAL_SET_ERRORS = {
@@ -14,13 +15,20 @@ EVAL_SET_ERRORS = {
     "csv": "geen geldige CSV ({detail})",
     "encoding": "de tekst is geen UTF-8 en ook geen Windows-1252; sla het bestand op als UTF-8 "
     "(in Excel: CSV UTF-8)",
-    "csv_columns": "de kolommen id en question ontbreken (gevonden: {detail})",
+    "csv_columns": "de kolommen {missing} ontbreken (gevonden: {found})",
+    "csv_column": "de kolom {missing} ontbreekt (gevonden: {found})",
     "shape": "verwacht een lijst met vragen, of 'cases:' met daaronder een lijst",
     "empty": "de vragenset bevat geen vragen",
     "not_mapping": "elke vraag moet velden hebben (id, question, ...)",
     "missing": "het veld '{detail}' ontbreekt of is leeg",
     "unknown_field": "onbekend veld '{detail}' (toegestaan: id, question, expect_facts, expect_sources, "
-    "answerable, filters)",
+    "answerable, filters, of id en turns voor een gesprek)",
+    "conversation_field": "een gesprek heeft alleen 'id' en 'turns', niet '{detail}' (zet vragen en verwachtingen per beurt)",
+    "unknown_turn_field": "onbekend veld '{detail}' in een beurt (toegestaan: question, expect_facts, expect_sources, "
+    "answerable, filters, new_subject)",
+    "bad_turns": "'turns' moet een lijst van beurten zijn, elk met een question",
+    "turn_numbers": "de beurten van dit gesprek moeten 1, 2, 3, ... zijn, in die volgorde (gevonden: {detail})",
+    "bad_new_subject": "new_subject moet true of false zijn (niet '{detail}')",
     "duplicate": "deze id komt vaker voor in de vragenset",
     "bad_facts": "expect_facts moet een lijst van feiten zijn (elk feit een tekst of een lijst "
     "alternatieven)",
@@ -45,10 +53,13 @@ EVAL_REASONS = {
     "(bewijsscore {evidence} onder de drempel {threshold})",
     "refused_absence": "geweigerd omdat de best passende zin zegt dat iets niet bekend is, "
     "maar het antwoord staat in de kennisbank",
+    "refused_focus": "geweigerd omdat geen gevonden zin bevat wat de vraag precies vraagt, "
+    "maar het antwoord staat in de kennisbank (bewijsscore {evidence}, drempel {threshold})",
     "refused_model": "het taalmodel weigerde (het vond het antwoord niet in de opgehaalde bronnen), "
     "maar het antwoord staat in de kennisbank (bewijsscore {evidence}, drempel {threshold})",
     "answered_unanswerable": "beantwoord, maar dit staat niet in de kennisbank: weigeren was goed geweest "
     "(bewijsscore {evidence}, drempel {threshold})",
+    "redundant": "het antwoord zegt hetzelfde twee keer: '{first}' en '{second}'",
     "judge_unsupported": "beoordelaar: zin {n} wordt niet gedekt door de geciteerde bronnen{why}",
     "judge_failed": "beoordelaar gaf geen bruikbaar oordeel ({detail})",
     "judge_partial": "oordeel over {got} van de {total} zinnen",
@@ -66,6 +77,9 @@ EVAL_METRICS = {
     "mrr@{k}": "gemiddelde van 1/plaats van de eerste verwachte bron (1 = steeds bovenaan)",
     "citation_precision": "deel van de geciteerde bronnen dat bij de vraag hoort",
     "refusal_accuracy": "deel van de vragen waarbij terecht wel of niet geweigerd is",
+    "refusal_recall": "deel van de onbeantwoordbare vragen dat terecht geweigerd is",
+    "false_refusal_rate": "deel van de beantwoordbare vragen dat toch geweigerd is (lager is beter)",
+    "redundancy": "deel van de antwoorden dat een feit twee keer noemt (lager is beter)",
     "faithfulness": "deel van de antwoordzinnen dat volgens de beoordelaar door de bronnen gedekt wordt",
     "pass_rate": "deel van de vragen dat helemaal geslaagd is",
     "latency_p50_ms": "mediane antwoordtijd in milliseconden",

@@ -1,0 +1,273 @@
+"""The focus of a question, and whether the evidence holds it.
+
+A question asks about something specific: a year ("in 2024"), a name ("in Utrecht", "het Radboudumc"),
+a rare word ("openingstijden", "partnerorganisaties") or a kind of answer (an amount for "wat verdient",
+a phone number for "welk telefoonnummer"). An answer only answers when one of its sentences holds the asked
+kind together with those qualifiers; otherwise the knowledge base does not have it, however close the
+retrieved sentences sit to the question. Pure functions over text: the lexicon says which words the
+knowledge base uses and how rare they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answering.lexicon import Lexicon, similar, term, terms
+from assistant.answering.reading import Reading
+from assistant.core import dutch
+
+_MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+# "een" is mostly the article and "alle"/"geen" rarely a count: they are left out
+_NUMBER_WORDS = (
+    "twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|honderd"
+    "|duizend|helft|derde|kwart|tientallen|honderden|duizenden|enkele|dubbel"
+)
+# What an answer of each kind looks like (over the original text; case matters for names).
+INSTANCE = {
+    "phone": re.compile(r"\b0\d{1,3}[- ]?\d{2,3}[ ]?\d{2,}\b|\b0\d{2,3}-\d{6,7}\b|\b0\d{9}\b"),
+    "mail": re.compile(r"@"),
+    "address": re.compile(
+        r"\b\d{4} ?[A-Z]{2}\b|\b[A-Z][a-z]+(?:straat|kade|weg|laan|plein|singel|gracht|park|dreef)\s*\d+"
+        r"|\bPostbus\s*\d+"
+    ),
+    "contact": re.compile(
+        r"\b0\d{1,3}[- ]?\d{2,3}[ ]?\d{2,}\b|@|\bwww\.|https?://|\b\d{4} ?[A-Z]{2}\b"
+        r"|\b[A-Z][a-z]+(?:straat|kade|weg|laan|plein|singel|gracht|park|dreef)\s*\d+|\bformulier\b|\bwebsite\b"
+    ),
+    "amount": re.compile(
+        r"€|\beuro\b|\bmiljoen\b|\bmiljard\b|\bkostprijs\b|\bkosteloos\b|\bgratis\b|\bgeen kosten\b"
+        r"|\bsalarisschaal\b|\b\d+[.,]?\d* per (?:uur|maand|jaar)\b",
+        re.I,
+    ),
+    "date": re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{_MONTHS})\b", re.I),
+    "duration": re.compile(
+        rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS})\s*(?:tot\s+\d+\s*)?(?:uur|uren|dagen|dag|weken|week|maanden"
+        r"|maand|jaar|jaren|lesuren|schooljaar)\b|\bhalf jaar\b|\bdagdeel\b|\bdeeltijd\b|\bvoltijd\w*\b",
+        re.I,
+    ),
+    # a count: not a year, not the number of a meeting, knop or article
+    "number": re.compile(
+        rf"(?<!bijeenkomst )(?<!knop )(?<!deel )(?<!artikel )(?<!vraag )(?<!fase )(?<!film )(?<!beer )"
+        rf"\b(?!(?:19|20)\d{{2}}\b)\d+(?:[.,]\d+)?\b(?!\s+(?:{_MONTHS})\b)(?![:/]\d)|\b(?:{_NUMBER_WORDS})\b|\bprocent\b|%",
+        re.I,
+    ),
+    "person": re.compile(r"\b[A-Z][a-zé]+(?:[- ](?:van|de|der|den|ter|ten|van de|van der|[A-Z][a-zé-]+))+\b"),
+    "organisation": re.compile(r"\b[A-Z][A-Za-z&+]{1,}(?:[ -][A-Z][A-Za-z&+]+)*\b"),
+    "place": re.compile(r"\b(?:in|te|bij|naar)\s+[A-Z][a-z]+"),
+}
+_ABSENCE = re.compile(
+    r"\bniet (openbaar |publiek )?(gevonden|bekend|beschikbaar|terug te vinden|opgenomen|te vinden)\b"
+    r"|\bontbreekt\b|\bgeen (openbare )?(informatie|gegevens|cijfers)\b|\bonbekend\b"
+    r"|\bstaat niet in de (beschikbare )?bronnen\b|\bniet (als tekst )?in deze kennisbank\b",
+    re.I,
+)
+
+
+def is_absence_statement(sentence: str) -> bool:
+    """A knowledge sentence saying that something is not known or not available."""
+    return bool(_ABSENCE.search(sentence))
+
+
+# Which contact detail a question asks for.
+_CONTACT = [
+    ("phone", re.compile(r"\b(?:telefoon\w*|bellen|bel)\b")),
+    ("mail", re.compile(r"\be-?mail\w*|\bmailen\b")),
+    ("address", re.compile(r"\b(?:adres|postadres|bezoekadres|gevestigd|waar zit\w*)\b")),
+]
+# The word an absence statement uses for each kind ("het aantal deelnemers ... is niet bekend").
+KIND_WORDS = {
+    "number": re.compile(r"\baantal\w*|\bhoeveel\b|\bcijfers?\b", re.I),
+    "amount": re.compile(
+        r"\bkost\w*|\bbedrag\w*|\b\w*tarie\w*|\bsalaris\w*|\bprijs\w*|\b\w*loon\w*|\bgeld\b|\bverdien\w*",
+        re.I,
+    ),
+    "date": re.compile(r"\bdatum\w*|\bwanneer\b|\bdata\b|\bjaar\b", re.I),
+    "duration": re.compile(r"\bduur\b|\blengte\b|\bhoe lang\b", re.I),
+    "contact": re.compile(r"\bcontact\w*|\badres\w*|\btelefoon\w*|\be-?mail\w*", re.I),
+    "person": re.compile(r"\bnaam\b|\bnamen\b|\bwie\b|\bbeheert\b", re.I),
+    "organisation": re.compile(r"\borganisatie\w*|\bbeheert\b", re.I),
+    "place": re.compile(r"\blocatie\w*|\bplaats\b|\bwaar\b", re.I),
+}
+
+
+def contact_kind(question: str) -> str:
+    """The contact detail asked: phone, mail or address ("contact" when the question does not say)."""
+    folded = dutch.fold(question)
+    return next((kind for kind, pattern in _CONTACT if pattern.search(folded)), "contact")
+
+
+# Question words that are not what the question is about.
+_FILLER = set(terms(
+    "precies eigenlijk ongeveer graag weten vraag vragen iemand echt ooit nu moment inmiddels even zomaar "
+    "nog al kunnen zouden willen wil wilden welk welke wat hoeveel hoe veel wanneer waar wie waarom vertel "
+    "zeggen noemen noemde noemden genoemd staat staan stond gaat ging gingen doet deed deden zit zitten "
+    "krijg krijgt kregen komt kwam komen heb hebben had hadden heeft ben bent zijn was waren wordt worden "
+    "werd werden mag mogen moet moeten kan kun konden soort eerste tweede derde laatste belangrijkste meeste "
+    "totaal per jaar maand week dag uur keer mensen persoon deel nou qua erom eraan ervan erover ermee "
+    "daarmee daarvan daarover ernaast klopt noem vertellen uiteindelijk zo'n zulke welk allemaal ongeveer "
+    "zomaar gewoon eigen ander andere elke iedere ergens iets"
+))  # fmt: skip
+# Dutch provinces, regions and larger towns: general knowledge, so that a place in lower case still counts
+# as a name the answer must be about.
+PLACES = frozenset(re.findall(r"\S+", (
+    "groningen friesland fryslan drenthe overijssel flevoland gelderland utrecht noord-holland "
+    "zuid-holland zeeland noord-brabant brabant limburg twente achterhoek randstad veluwe betuwe "
+    "west-brabant oost-brabant zuid-limburg noord-limburg limburg-noord midden-limburg kennemerland gooi "
+    "amsterdam rotterdam den-haag haag eindhoven tilburg almere breda nijmegen arnhem haarlem enschede "
+    "apeldoorn amersfoort zaanstad den-bosch 's-hertogenbosch zwolle leiden maastricht dordrecht "
+    "zoetermeer deventer delft venlo heerlen leeuwarden alkmaar emmen helmond ede ermelo hengelo "
+    "roermond gouda hilversum wageningen assen lelystad middelburg vlissingen sittard oss schiedam "
+    "vlaardingen purmerend hoorn den-helder harderwijk doetinchem zutphen almelo kampen meppel hoogeveen "
+    "heerenveen sneek drachten terneuzen goes bergen-op-zoom roosendaal waalwijk veenendaal nieuwegein "
+    "houten zeist woerden alphen capelle spijkenisse katwijk noordwijk velsen ijmuiden weert kerkrade"
+)))  # fmt: skip
+_UNITS = {"dagen", "uren", "weken", "maanden", "jaren", "keer", "procent", "euro", "geld", "lesuren", "tijd"}
+_MARKUP = re.compile(r"<script.*?</script>|<[^>]*>", re.I | re.S)  # pasted HTML is not what is asked
+QUALIFIER_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What the answer must hold: qualifiers (years and names: in the answer sentence or its passage),
+    the rare words of the question, and the words the knowledge base never uses."""
+
+    years: tuple[str, ...]
+    names: tuple[str, ...]  # as written in the question
+    rare: tuple[str, ...]  # terms
+    unknown: tuple[str, ...]  # terms
+    words: dict[str, str]  # term -> the word as the user wrote it (for the refusal sentence)
+    counted: str = ""  # what "hoeveel ..." counts ("partnerorganisaties"), as a term
+    subject: str = ""  # what "wat is ..." asks to define ("opzegtermijn"), as a term
+    content: tuple[tuple[str, float], ...] = ()  # every content term of the question with its idf
+
+
+def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
+    sentence = _MARKUP.sub(" ", reading.core)
+    original = _MARKUP.sub(" ", _original_sentence(reading.question, reading.core))
+    years = tuple(dict.fromkeys(QUALIFIER_YEAR.findall(sentence)))
+    names = tuple(
+        dict.fromkeys(
+            m.group(0)
+            for m in re.finditer(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w+&-]*[a-z0-9][\w+&-]*|\b[A-Z]{2,}\b", original)
+            if term(dutch.fold(m.group(0))) not in _FILLER
+        )
+    )
+    # a place is a name however it is written ("in twente"): the answer must be about that place
+    names += tuple(w for w in re.findall(r"[\w'-]+", original) if dutch.fold(w) in PLACES and w not in names)
+    written: dict[str, str] = {}
+    for word in re.findall(r"[\w'+&-]+", original):
+        for t in terms(word):
+            written.setdefault(t, word)
+    content = [
+        t for t in dict.fromkeys(terms(sentence)) if t not in _FILLER and not t.isdigit() and len(t) > 2
+    ]
+    unknown = tuple(t for t in content if not lexicon.known(t))
+    rare = tuple(t for t in content if t not in unknown and lexicon.idf(t) >= rare_idf)
+    counted = ""
+    after = re.search(r"\bhoe ?veel\s+(?:van de\s+|van\s+)?([a-z][\w'-]+)", sentence)
+    if after:
+        head = term(after.group(1))
+        if head not in _FILLER and head not in _UNITS and len(head) > 3 and not re.match(_NUMBER_WORDS, head):
+            counted = head
+    subject = ""
+    defined = re.search(
+        r"^(?:en\s+)?wat (?:is|zijn|was|waren|betekent|houdt) (?:de|het|een)?\s*([a-z][\w'-]+)", sentence
+    )
+    if reading.intent == "definition" and defined:
+        head = term(defined.group(1))
+        if head not in _FILLER and len(head) > 3:
+            subject = head
+    weighted = tuple((t, lexicon.idf(t)) for t in content)
+    return Focus(years, names, rare, unknown, written, counted, subject, weighted)
+
+
+_VERB_FORM = re.compile(r"^(?:ge\w{3,}[dt]|\w{3,}(?:te|ten|de|den))$")  # a past tense or participle
+
+
+def gap(focus: Focus, text_terms: set[str]) -> float:
+    """The idf-weighted share of the question's content words a text does not mention: 0 when it says
+    everything the question is about, near 1 when it shares only the common words. Verb forms weigh
+    less (a text says "liep tot" where the question asks "stopte"); words match loosely on their start."""
+    weights = [(t, w * (0.3 if _VERB_FORM.match(t) else 1.0)) for t, w in focus.content]
+    total = sum(w for _, w in weights)
+    if not total:
+        return 0.0
+    return sum(w for t, w in weights if not _loosely(text_terms, t)) / total
+
+
+def _loosely(text_terms: set[str], wanted: str) -> bool:
+    """Mentioned, or a word with the same start ("uitlener" ~ "uitlenende", "zorgreservisen")."""
+    if mentions(text_terms, wanted):
+        return True
+    n = max(5, round(0.75 * len(wanted)))
+    return len(wanted) >= 5 and any(len(t) >= n and t[:n] == wanted[:n] for t in text_terms)
+
+
+def _original_sentence(question: str, core: str) -> str:
+    """The question sentence with the user's own capitals (the reading folds it)."""
+    folded = dutch.fold(question)
+    start = folded.rfind(core[: min(len(core), 20)])
+    return question[start : start + len(core)] if start >= 0 else question
+
+
+def holds_kind(kind: str, text: str) -> bool:
+    """Whether the text gives an answer of this kind (a sentence saying it is not known gives none)."""
+    pattern = INSTANCE.get(kind)
+    return pattern is None or (pattern.search(text) is not None and not is_absence_statement(text))
+
+
+def absence_about(focus: Focus, kind: str, sentence: str, topic: set[str]) -> bool:
+    """An absence statement about the detail the question asks: for a question after a kind of answer, it
+    names that kind ("het aantal deelnemers", "de kosten"); otherwise it names most of the question's rare
+    words beyond the `topic` (the words of the names of what the question is about)."""
+    if not is_absence_statement(sentence):
+        return False
+    if kind:
+        words = KIND_WORDS.get("contact" if kind in ("phone", "mail", "address") else kind)
+        return words is not None and words.search(sentence) is not None
+    asked = [t for t in (*focus.rare, *focus.unknown) if t not in topic]
+    said = set(terms(sentence))
+    found = sum(mentions(said, t) for t in asked)
+    return bool(asked) and found * 2 >= len(asked)
+
+
+def mentions(text_terms: set[str], wanted: str) -> bool:
+    return any(similar(wanted, t) for t in text_terms)
+
+
+@dataclass(frozen=True)
+class Check:
+    """How well one sentence (with its passage) answers the focus."""
+
+    kind: bool  # holds an instance of the asked kind (about what "hoeveel" counts, if it counts something)
+    years: bool  # every year of the question is in the sentence
+    names: bool  # every name of the question is in the sentence's passage
+    rare: float  # share of the question's rare terms in the sentence or its heading
+
+
+def check(focus: Focus, answer_kind: str, sentence: str, passage: str, heading: str) -> Check:
+    sentence_terms = set(terms(f"{heading} {sentence}"))
+    passage_folded = dutch.fold(passage)
+    passage_terms = set(terms(passage))
+    names_ok = all(
+        dutch.fold(name) in passage_folded or all(mentions(passage_terms, t) for t in terms(name))
+        for name in focus.names
+    )
+    rare = [t for t in focus.rare]
+    covered = sum(mentions(sentence_terms, t) for t in rare) / len(rare) if rare else 1.0
+    counted = not focus.counted or mentions(sentence_terms, focus.counted)
+    return Check(
+        kind=holds_kind(answer_kind, sentence) and counted,
+        years=all(year in sentence or year in heading for year in focus.years),
+        names=names_ok,
+        rare=covered,
+    )
+
+
+def missing_words(focus: Focus, texts: Sequence[str]) -> list[str]:
+    """The question's unknown and rare words that none of the texts mention, as the user wrote them."""
+    seen = set(terms(" ".join(texts)))
+    missing = [t for t in (*focus.unknown, *focus.rare) if not mentions(seen, t)]
+    return [focus.words.get(t, t) for t in missing]

@@ -1,0 +1,189 @@
+"""What the knowledge base knows by name and by word: its documents' names, and the words it uses.
+
+Built from the corpus at load (`Lexicon.build`), so a new document is known as soon as it is ingested:
+- `named(text)`: the documents a question names ("de zorgreserve" -> nationale-zorgreserve), by the
+  distinctive words of their titles, tolerant of compounds and small typos;
+- `known(stem)`: whether the knowledge base uses a word at all (again tolerant of typos and compounds),
+  and `idf(stem)`: how rare it is, so that the focus of a question can be told from its filler.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.core import dutch
+from assistant.core.documents import DocumentMeta
+
+
+def term(word: str) -> str:
+    """A folded content word without its plural or inflection ending: "docenten" -> "docent"."""
+    word = word.removesuffix("'s")
+    for ending, keep in (("en", 5), ("s", 4), ("e", 5)):
+        if word.endswith(ending) and len(word) - len(ending) >= keep:
+            return word[: -len(ending)]
+    return word
+
+
+def singulars(word: str) -> list[str]:
+    """The singular forms a Dutch plural may have: "beren" -> "beer", "knoppen" -> "knop", "vragen" ->
+    "vraag", "uitdagingen" -> "uitdaging" (the word itself first)."""
+    forms = [word]
+    if word.endswith("en") and len(word) > 4:
+        stem = word[:-2]
+        forms.append(stem)
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            forms.append(stem[:-1])  # knopp -> knop
+        elif len(stem) > 2 and stem[-2] in "aeou" and stem[-1] not in "aeiou":
+            forms.append(stem[:-1] + stem[-2] + stem[-1])  # ber -> beer, vrag -> vraag
+    elif word.endswith("s") and len(word) > 3:
+        forms.append(word[:-1])
+    return forms
+
+
+def terms(text: str) -> list[str]:
+    return [term(w) for w in dutch.content_words(text)]
+
+
+# Title words that name no document in particular.
+_GENERIC = set(terms(
+    "knop mogelijke uitgangspunt verslag bijeenkomst leernetwerk werken breder belang wibb onderzoek naar "
+    "cijfers onderzoekslijnen voorbeelden checklist organisatie medewerker elders ontvangen uitlenen "
+    "detacheren waarom goed arbeidsmarkt professionals werkgevers wensen tools eindproduct aanjagers "
+    "personeel tussen sectoren twee banen werk nederland het boek van en de mensen in zorg onderwijs defensie"
+))  # fmt: skip
+MIN_PREFIX = 7  # "zorgreserv" ~ "zorgreservist"; shorter heads ("colleg" ~ "collegial") are other words
+MIN_KEY = 4
+# a name's distinctive stems together: "(zorg-)" alone names nothing
+RARE_NAME = 2.0  # idf: in fewer than ~1 in 7 chunks
+
+
+def similar(a: str, b: str, *, compounds: bool = True) -> bool:
+    """Two terms that stand for the same word: equal, one the start of the other ("zorgreserv" in
+    "zorgreservist"), with `compounds` also one the head of a compound of the other (the head comes last:
+    a "zorgreservist" is a "reservist"), or a typo apart in a long word ("directuer" ~ "directeur")."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= MIN_PREFIX and (long.startswith(short) or (compounds and long.endswith(short))):
+        return True
+    return len(short) >= 7 and len(long) - len(short) <= 2 and _edits(a, b) <= (1 if len(short) < 9 else 2)
+
+
+@lru_cache(maxsize=65536)
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent swaps (Damerau, restricted)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _names(doc: DocumentMeta) -> list[str]:
+    """The ways a document is named: its title, the part before a colon, parentheses, its id."""
+    title = doc.titel.strip("\"'")
+    head, colon, _ = title.partition(":")  # after a colon comes a description, not a name
+    names = [head if colon else title, doc.id.replace("-", " ")]
+    names += re.findall(r"\(([^)]+)\)", title)
+    return names
+
+
+@dataclass(frozen=True)
+class NamedDocument:
+    doc: DocumentMeta
+    keys: tuple[frozenset[str], ...]  # per name: the distinctive stems that must all be there
+
+
+@dataclass
+class Lexicon:
+    documents: tuple[NamedDocument, ...] = ()
+    df: Counter[str] = field(default_factory=Counter)
+    units: int = 0  # the number of texts df counts over
+    _by_prefix: dict[str, list[str]] = field(default_factory=dict)
+    _names_by_prefix: dict[str, list[int]] = field(default_factory=dict)  # term prefix -> documents
+
+    @classmethod
+    def build(cls, docs: Iterable[DocumentMeta], texts: Iterable[Sequence[str]]) -> Lexicon:
+        """`texts`: the terms of every chunk (`terms(chunk.embed_text)`)."""
+        df: Counter[str] = Counter()
+        units = 0
+        for stems in texts:
+            df.update(set(stems))
+            units += 1
+        named = []
+        for doc in docs:
+            keys = []
+            for name in _names(doc):
+                key = frozenset(t for t in terms(name) if t not in _GENERIC and len(t) > 2)
+                if key and sum(map(len, key)) >= MIN_KEY and key not in keys:
+                    keys.append(key)
+            named.append(NamedDocument(doc, tuple(keys)))
+        by_prefix: dict[str, list[str]] = {}
+        for stem in df:
+            by_prefix.setdefault(stem[:3], []).append(stem)
+        names_by_prefix: dict[str, list[int]] = {}
+        for n, entry in enumerate(named):
+            for prefix in {k[:3] for key in entry.keys for k in key}:
+                names_by_prefix.setdefault(prefix, []).append(n)
+        return cls(tuple(named), df, units, by_prefix, names_by_prefix)
+
+    def idf(self, stem: str) -> float:
+        count = self.df.get(stem) or sum(self.df[s] for s in self._variants(stem))
+        return math.log((self.units + 1) / (count + 0.5))
+
+    def _variants(self, stem: str) -> list[str]:
+        return [s for s in self._by_prefix.get(stem[:3], []) if similar(stem, s)]
+
+    def known(self, stem: str) -> bool:
+        """Whether the knowledge base uses this term (or a compound of known ones, or it with a typo)."""
+        if stem in self.df or stem.isdigit():
+            return True
+        if self._variants(stem):
+            return True
+        # a compound of two known words: "kinderopvangpersoneel" = "kinderopvang" + "personeel"
+        return any(
+            self._plain_known(stem[:cut]) and self._plain_known(stem[cut:]) for cut in range(4, len(stem) - 3)
+        )
+
+    def _plain_known(self, part: str) -> bool:
+        part = part.strip("-")
+        return len(part) >= 4 and (
+            part in self.df or any(s.startswith(part) for s in self._by_prefix.get(part[:3], []))
+        )
+
+    def name_terms(self, question_terms: Sequence[str]) -> set[str]:
+        """The question's terms that are part of a document's name (they say what the question is about,
+        not which detail it asks)."""
+        named = {d.id for d in self.named(question_terms)}
+        keys = {k for entry in self.documents if entry.doc.id in named for key in entry.keys for k in key}
+        return {q for q in question_terms if any(similar(q, k, compounds=False) for k in keys)}
+
+    def named(self, question_terms: Sequence[str]) -> list[DocumentMeta]:
+        """The documents whose name the question uses, most specific first: all distinctive words of a
+        name, or a long and rare one of them ("zorgreservist" names the Nationale Zorgreserve)."""
+        hits: list[tuple[float, DocumentMeta]] = []
+        # only documents with a name word that starts like a word of the question (names match on starts)
+        near = sorted({n for q in question_terms for n in self._names_by_prefix.get(q[:3], ())})
+        for entry in (self.documents[n] for n in near):
+            best = 0.0
+            for key in entry.keys:
+                found = [k for k in key if any(similar(k, q, compounds=False) for q in question_terms)]
+                telling = [k for k in found if len(k) >= MIN_PREFIX and self.idf(k) >= RARE_NAME]
+                if found and (len(found) == len(key) or telling):
+                    best = max(best, sum(self.idf(k) for k in found))
+            if best:
+                hits.append((best, entry.doc))
+        hits.sort(key=lambda pair: -pair[0])
+        return [doc for _, doc in hits]

@@ -1,0 +1,294 @@
+"""From a retrieval to an answer plan: read the question, pick the plan of its intent, decide to refuse.
+
+The refusal is decided on the evidence, not only on similarity: too weak a match, a knowledge sentence that
+itself says the thing is not known, or a question whose focus (the asked kind of answer with its years and
+names, its rare words) no retrieved sentence holds (`assistant.answering.refusal`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assistant import texts
+from assistant.answering import composer, focus, plans
+from assistant.answering.answer import Answer
+from assistant.answering.composer import Candidate, ComposerSettings, Composition
+from assistant.answering.lexicon import Lexicon, singulars, terms
+from assistant.answering.reading import Reading, read_question, verdict
+from assistant.answering.refusal import RefusalModel, Signals, nearest_documents, refusal_sentence
+from assistant.core import dutch
+from assistant.core.results import Citation, Hit
+from assistant.retrieval.hybrid import HybridRetriever, Retrieval
+
+LEAD_POOL = 8  # how many of the best sentences may lead a typed answer
+ABSENCE_POOL = 5  # how many of the best sentences may say that the asked detail is not known
+STRUCTURED = ("options", "howto")
+
+
+@dataclass(frozen=True)
+class Plan:
+    answer: Answer
+    reading: Reading
+    signals: Signals | None = None
+
+
+class Planner:
+    def __init__(
+        self, retriever: HybridRetriever, composer_settings: ComposerSettings, refusal: RefusalModel
+    ) -> None:
+        self.retriever = retriever
+        self.settings = composer_settings
+        self.refusal = refusal
+        self._lexicon: tuple[object, Lexicon] | None = None
+
+    def lexicon(self) -> Lexicon:
+        """Built once per loaded corpus (a new ingest brings new names and words)."""
+        corpus = self.retriever.corpus
+        if self._lexicon is None or self._lexicon[0] is not corpus:
+            lexicon = Lexicon.build(
+                [c.doc for c in corpus.first.values()], (terms(c.embed_text) for c in corpus.order)
+            )
+            self._lexicon = (corpus, lexicon)
+        return self._lexicon[1]
+
+    def library(self) -> plans.Library:
+        return plans.Library(
+            documents=self.retriever.documents(),
+            chunks_of=self.retriever.document_chunks,
+            sentences=self.retriever.store.sentences,
+            lexicon=self.lexicon(),
+        )
+
+    def plan(self, question: str, query: str, retrieval: Retrieval, base: Answer) -> Plan:
+        reading = read_question(query)
+        hits = retrieval.hits
+        t0 = time.perf_counter()
+        sentences = self.retriever.store.sentences([h.chunk.id for h in hits])
+        scored = composer.score_candidates(query, retrieval.query_vector, hits, sentences, self.settings)
+        base.timings_ms["sentences_ms"] = (time.perf_counter() - t0) * 1000
+        candidates = [c for c in scored if composer.usable(c.text)]
+        evidence = candidates[0].score if candidates else 0.0
+        base = replace(base, evidence=evidence)
+        named_cases = [d for d in self.lexicon().named(terms(reading.core)) if d.soort == "casus"]
+        if reading.intent in STRUCTURED and not named_cases and evidence >= self.refusal.min_route_evidence:
+            structured = self._structured(reading, hits, query, retrieval, base)
+            if structured is not None:  # a route follows the knowledge base's structure, not one passage
+                return Plan(structured, reading)
+        if not candidates or evidence < self.refusal.min_evidence:
+            return Plan(self.refused(base, hits), reading)
+        lexicon = self.lexicon()
+        wanted = focus.focus_of(reading, lexicon, self.refusal.rare_idf)
+        kind = focus.contact_kind(reading.core) if reading.answer_type == "contact" else reading.answer_type
+        lead, signals, complete = self._lead(reading, wanted, kind, candidates, hits)
+        topic = lexicon.name_terms(terms(reading.core))
+        absent = self._absent(wanted, kind, candidates, topic)
+        if absent is not None and (absent is candidates[0] or (kind and not complete)):
+            # the best sentence, or the one near sentence about the asked kind, says it is not known
+            return Plan(self.refused(base, hits, explanation=absent), reading, signals)
+        signals = replace(signals, absence=absent is not None)
+        if self.refusal.refuses(signals):
+            missing = refusal_sentence(reading, wanted, signals, lexicon.named(terms(query)))
+            return Plan(self.refused(base, hits, reason=missing), reading, signals)
+        composition = self._compose(reading, lead, candidates, hits, query, retrieval)
+        return Plan(self.answered(base, composition, hits), reading, signals)
+
+    # -- plans -----------------------------------------------------------------------------------------
+
+    def _structured(
+        self, reading: Reading, hits: Sequence[Hit], query: str, retrieval: Retrieval, base: Answer
+    ) -> Answer | None:
+        make = plans.options if reading.intent == "options" else plans.howto
+        # lines are chosen for the question itself, not for the words of the person's introduction
+        result = make(reading, hits, self.library(), reading.core, retrieval.query_vector, self.settings)
+        if not result.sections:
+            return None
+        composition = composer.compose_sections([(s.heading, s.items) for s in result.sections])
+        shown = _merge(result.hits, hits)
+        return self.answered(replace(base, retrieved=shown), composition, shown)
+
+    def _lead(
+        self,
+        reading: Reading,
+        wanted: focus.Focus,
+        kind: str,
+        candidates: Sequence[Candidate],
+        hits: Sequence[Hit],
+    ) -> tuple[Candidate, Signals, bool]:
+        """The sentence that answers best: the first of the best ones that holds the asked kind with the
+        question's years and names; and the signals the refusal is decided on."""
+        pool = candidates[:LEAD_POOL]
+        checks = [focus.check(wanted, kind, c.text, c.hit.chunk.text, c.hit.chunk.heading_path) for c in pool]
+        fitting = [(c, k) for c, k in zip(pool, checks, strict=True) if k.kind and k.years and k.names]
+        if wanted.subject:  # a definition answers about the thing to define
+            fitting = [
+                (c, k)
+                for c, k in fitting
+                if focus.mentions(set(terms(f"{c.hit.chunk.heading_path} {c.text}")), wanted.subject)
+            ]
+        complete = [c for c, _ in fitting]
+
+        def merit(pair: tuple[Candidate, focus.Check]) -> float:
+            candidate, check = pair
+            bonus = self.settings.rare_weight * check.rare
+            if reading.intent == "list":
+                bonus += self.settings.list_weight * composer.enumerates(candidate.text)
+                heading = set(dutch.words(candidate.hit.chunk.heading_path))
+                bonus += self.settings.list_weight * bool(
+                    heading & set(singulars(dutch.fold(reading.list_of)))
+                )
+            return candidate.score + bonus
+
+        lead = max(fitting, key=merit)[0] if fitting else candidates[0]
+        passages = [f"{h.chunk.heading_path} {h.chunk.text}" for h in hits]
+        top_texts = [f"{c.hit.chunk.heading_path} {c.text}" for c in candidates[:3]]
+        # the best single sentence (one that holds the asked kind, if any does) and the best passages:
+        # how much of what the question is about do they leave unsaid?
+        answering = [c for c, _ in fitting] or list(pool)
+        sentence_gap = min(focus.gap(wanted, _terms_of(c.hit, c.text)) for c in answering)
+        passage_gap = focus.gap(wanted, set().union(*(_terms_of(h, h.chunk.text) for h in hits[:3])))
+        signals = Signals(
+            evidence=candidates[0].score,
+            kind_missing=bool(kind or wanted.subject) and not complete,
+            years_missing=bool(wanted.years) and not any(k.years for k in checks),
+            names_missing=bool(wanted.names) and not any(k.names for k in checks),
+            unknown=len([u for u in wanted.unknown if len(u) >= 5]),
+            rare_missing=_share_missing(wanted, top_texts),
+            missing=tuple(focus.missing_words(wanted, passages)),
+            kind=kind,
+            sentence_gap=sentence_gap,
+            passage_gap=passage_gap,
+        )
+        return lead, signals, bool(complete)
+
+    def _absent(
+        self, wanted: focus.Focus, kind: str, candidates: Sequence[Candidate], topic: set[str]
+    ) -> Candidate | None:
+        """A near sentence saying that the detail the question asks is not known."""
+        best = candidates[0].score
+        for candidate in candidates[:ABSENCE_POOL]:
+            near = candidate.score >= best - self.settings.margin
+            if near and focus.absence_about(wanted, kind, candidate.text, topic):
+                return candidate
+        return None
+
+    def _compose(
+        self,
+        reading: Reading,
+        lead: Candidate,
+        candidates: Sequence[Candidate],
+        hits: Sequence[Hit],
+        query: str,
+        retrieval: Retrieval,
+    ) -> Composition:
+        if reading.intent == "list":
+            listed = plans.enumeration(
+                reading, hits, self.library(), query, retrieval.query_vector, self.settings
+            )
+            if listed is not None:
+                return composer.compose_sections([(s.heading, s.items) for s in listed.sections])
+            items = self._list_items(lead, candidates) or self._section_items(reading, lead, query, retrieval)
+            if items:
+                return composer.compose_sections([("", items)])
+        if reading.intent == "comparison":
+            lines = plans.comparison(reading, candidates)
+            if len(lines) == 2:
+                return composer.compose(lines)
+        ordered = [lead, *(c for c in candidates if c is not lead)]
+        chosen = composer.select(ordered, self.settings)
+        if reading.intent == "yesno":  # the yes or no first, with its reason: the best sentence
+            opening = texts.VERDICT[verdict(reading.question, lead.text)]
+            return composer.compose(chosen, lead=True, opening=opening)
+        return composer.compose(chosen, lead=bool(reading.answer_type))
+
+    def _list_items(self, lead: Candidate, candidates: Sequence[Candidate]) -> list[Candidate]:
+        """When the best sentence is an item of a bulleted list, the list's items in reading order."""
+        chunk = lead.hit.chunk
+        if sum(line.lstrip().startswith("- ") for line in chunk.text.splitlines()) < 3:
+            return []
+        same = sorted((c for c in candidates if c.hit.chunk.id == chunk.id), key=lambda c: c.position)
+        items: list[Candidate] = []
+        for candidate in same:
+            if len(items) < plans.MAX_ITEMS and not any(
+                composer.same_fact(candidate.text, i.text) for i in items
+            ):
+                items.append(candidate)
+        return items if len(items) >= 2 else []
+
+    def _section_items(
+        self, reading: Reading, lead: Candidate, query: str, retrieval: Retrieval
+    ) -> list[Candidate]:
+        """When the lead's document has a section per item of the list asked for ("Beer 1", "Beer 2", ...),
+        the opening sentence of each of those sections."""
+        forms = set(singulars(dutch.fold(reading.list_of))) if reading.list_of else set()
+        if not forms:
+            return []
+
+        def names_item(heading: str) -> bool:
+            return bool(forms & set(dutch.words(heading)))
+
+        chunks = [c for c in self.retriever.document_chunks(lead.hit.chunk.doc.id)
+                  if c.heading and names_item(c.heading[-1])]  # fmt: skip
+        sections = list(dict.fromkeys(c.heading for c in chunks))
+        if len(sections) < 3:
+            return []
+        firsts = [next(c for c in chunks if c.heading == heading) for heading in sections[: plans.MAX_ITEMS]]
+        hits = [Hit(c, 0.0, 1) for c in firsts]
+        sentences = self.retriever.store.sentences([c.id for c in firsts])
+        items: list[Candidate] = []
+        for hit in hits:
+            found = [t for t in sentences.get(hit.chunk.id, []) if composer.usable(t[0])]
+            if (
+                found
+            ):  # the heading names the item ("Beer 1: personeel niet kunnen missen"), the sentence explains
+                text, vector = found[0]
+                labelled = (
+                    f"{hit.chunk.heading[-1]}: {text[0].lower()}{text[1:]}"
+                    if text[:2].isupper() is False
+                    else text
+                )
+                items.append(Candidate(labelled, hit, 0, lead.score, lead.cosine, 0.0, vector))
+        return items
+
+    # -- answers -----------------------------------------------------------------------------------------
+
+    def answered(self, base: Answer, composition: Composition, hits: Sequence[Hit]) -> Answer:
+        return replace(base, text=composition.text, parts=composition.parts, citations=composition.citations)
+
+    def refused(
+        self, base: Answer, hits: Sequence[Hit], explanation: Candidate | None = None, reason: str = ""
+    ) -> Answer:
+        text = f"{reason} {texts.REFUSAL_TAIL}" if reason else texts.NOT_IN_KNOWLEDGE
+        why = "focus" if reason else "evidence"
+        citations: tuple[Citation, ...] = ()
+        if explanation is not None:
+            quoted = composer.compose([explanation])
+            text, citations, why = f"{texts.NOT_IN_KNOWLEDGE} {quoted.text}", quoted.citations, "absence"
+        return replace(
+            base, text=text, parts=(text,), citations=citations, refused=True, refusal=why,
+            nearest=nearest_documents(hits),
+        )  # fmt: skip
+
+
+def _terms_of(hit: Hit, text: str) -> set[str]:
+    """The terms of a text with its document's title and section heading (they carry its subject)."""
+    return set(terms(f"{hit.chunk.doc.titel} {hit.chunk.heading_path} {text}"))
+
+
+def _share_missing(wanted: focus.Focus, top_texts: Sequence[str]) -> float:
+    if not wanted.rare:
+        return 0.0
+    seen = set(terms(" ".join(top_texts)))
+    return sum(not focus.mentions(seen, t) for t in wanted.rare) / len(wanted.rare)
+
+
+def _merge(first: Sequence[Hit], then: Sequence[Hit]) -> tuple[Hit, ...]:
+    """The plan's passages first, then the retrieved ones not among them, ranks renumbered."""
+    seen: set[str] = set()
+    merged: list[Hit] = []
+    for hit in (*first, *then):
+        if hit.chunk.id not in seen:
+            seen.add(hit.chunk.id)
+            merged.append(replace(hit, rank=len(merged) + 1))
+    return tuple(merged)

@@ -1,0 +1,45 @@
+"""Question-set cases: a single question, or a conversation of turns, each with its expectations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant import texts
+from assistant.core.filters import Filters
+
+NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question of a conversation with what its answer must hold."""
+
+    question: str
+    expect_facts: tuple[tuple[str, ...], ...] = ()
+    expect_sources: tuple[str, ...] = ()
+    answerable: bool = True
+    filters: Filters = NO_FILTERS
+    new_subject: bool = False  # starts another topic: nothing of the earlier turns may be carried into it
+
+
+@dataclass(frozen=True)
+class Case:
+    """A single question, or a conversation (`turns`, the first one included; `question` is its first)."""
+
+    id: str
+    question: str
+    expect_facts: tuple[tuple[str, ...], ...] = ()
+    expect_sources: tuple[str, ...] = ()
+    answerable: bool = True
+    filters: Filters = NO_FILTERS
+    turns: tuple[Turn, ...] = ()
+
+    def as_turns(self) -> tuple[Turn, ...]:
+        """The turns to ask: a single question is a conversation of one turn."""
+        if self.turns:
+            return self.turns
+        return (Turn(self.question, self.expect_facts, self.expect_sources, self.answerable, self.filters),)
+
+
+def set_error(code: str, detail: object = "") -> str:
+    return texts.EVAL_SET_ERRORS[code].format(detail=detail)
