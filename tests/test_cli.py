@@ -119,7 +119,7 @@ def test_chat_keeps_context_between_questions(env, capsys, monkeypatch):
     assert main(["chat"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Stel je vraag over werken in breder belang.")
-    assert "Gezocht op: En voor de zorg? (aanjager defensie)" in out
+    assert "Gezocht op: Wie was de aanjager voor de zorg?" in out
     assert "Patrick Schrooten" in out
     assert out.rstrip().endswith("Tot ziens.")
 

@@ -644,3 +644,120 @@ def test_eval_sector_option_filters_cases_without_their_own_filters(cli_env, mon
     capsys.readouterr()
     assert seen[0] == Filters(sector=("zorg",))
     assert seen[3] == Filters(sector=("onderwijs",))  # the case's own filter wins
+
+
+# -- conversations -------------------------------------------------------------------------------------
+
+CONVERSATION = """
+- id: zorgreserve-gesprek
+  turns:
+    - question: Wat is de Nationale Zorgreserve?
+      expect_sources: [zorgreserve]
+    - question: Hoeveel zorgreservisten zijn er ingeschreven?
+      expect_facts: [["3500", "3.500"]]
+    - question: Wat verdient een zorgreservist per uur?
+      answerable: false
+- id: nieuw-onderwerp
+  turns:
+    - question: Wie was de aanjager voor defensie?
+      expect_facts: [["Milou Grijpink"]]
+    - question: En voor de zorg?
+      expect_facts: [["Patrick Schrooten"]]
+    - question: Welke knop hoort bij laagdrempeligheid?
+      new_subject: true
+      filters: {soort: [knop]}
+- id: los
+  question: Wat doet een matcher?
+  expect_sources: [matcher]
+"""
+
+
+def test_a_conversation_case_has_turns_each_with_its_own_expectations():
+    cases = parse_cases(CONVERSATION, "gesprekken.yaml")
+    first, second, single = cases
+    assert [t.question for t in first.turns][1] == "Hoeveel zorgreservisten zijn er ingeschreven?"
+    assert first.turns[1].expect_facts == (("3500", "3.500"),) and first.turns[2].answerable is False
+    assert second.turns[2].new_subject and second.turns[2].filters == Filters(soort=("knop",))
+    assert single.turns == () and single.as_turns()[0].question == "Wat doet een matcher?"
+
+
+def test_a_conversation_in_csv_is_rows_with_the_same_id_and_a_turn_column():
+    text = (
+        "id,turn,question,expect_facts,answerable\n"
+        "g,1,Wat is de Nationale Zorgreserve?,,ja\n"
+        "g,2,Hoeveel doen daaraan mee?,3500|3.500,ja\n"
+        "los,,Wat doet een matcher?,,ja\n"
+    )
+    conversation, single = parse_cases(text, "gesprekken.csv", "csv")
+    assert [t.question for t in conversation.turns] == [
+        "Wat is de Nationale Zorgreserve?",
+        "Hoeveel doen daaraan mee?",
+    ]
+    assert conversation.turns[1].expect_facts == (("3500", "3.500"),) and not single.turns
+    with pytest.raises(QuestionSetError, match="1, 2, 3"):
+        parse_cases(text.replace("g,2,", "g,3,"), "gesprekken.csv", "csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "reason"),
+    [
+        ("- id: g\n  turns:\n    - question: A?\n    - question: B?\n      expect_fact: [[x]]\n", "g, beurt 2",
+         "onbekend veld 'expect_fact' in een beurt"),
+        ("- id: g\n  question: A?\n  turns:\n    - question: B?\n", "g", "een gesprek heeft alleen 'id' en 'turns'"),
+        ("- id: g\n  turns: []\n", "g", "'turns' moet een lijst van beurten zijn"),
+        ("- id: g\n  turns:\n    - question: A?\n    - expect_facts: [[x]]\n", "g, beurt 2",
+         "het veld 'question' ontbreekt"),
+        ("- id: g\n  turns:\n    - question: A?\n      new_subject: misschien\n", "g, beurt 1",
+         "new_subject moet true of false zijn"),
+    ],
+)  # fmt: skip
+def test_a_bad_conversation_names_the_case_and_the_turn(text, where, reason):
+    with pytest.raises(QuestionSetError) as caught:
+        parse_cases(text, "gesprekken.yaml")
+    assert caught.value.case == where and caught.value.reason.startswith(reason)
+
+
+def test_a_conversation_is_asked_turn_by_turn_and_scored_per_turn(tiny_assistant):
+    spy = Spy(tiny_assistant)
+    report = runner.run_cases(spy, parse_cases(CONVERSATION, "gesprekken.yaml"))
+    assert spy.history == [0, 1, 2, 0, 1, 2, 0]  # one conversation per case, growing turn by turn
+    ids = [c.id for c in report.cases]
+    assert ids == ["zorgreserve-gesprek/1", "zorgreserve-gesprek/2", "zorgreserve-gesprek/3",
+                   "nieuw-onderwerp/1", "nieuw-onderwerp/2", "nieuw-onderwerp/3", "los"]  # fmt: skip
+    by_id = {c.id: c for c in report.cases}
+    assert by_id["nieuw-onderwerp/2"].query == "Wie was de aanjager voor de zorg?"
+    assert "Patrick Schrooten" in by_id["nieuw-onderwerp/2"].answer
+    assert not by_id["nieuw-onderwerp/3"].carried  # a new subject searches on its own words
+    assert by_id["zorgreserve-gesprek/3"].refused
+    summary = report.summary
+    assert summary["conversations"] == 2 and summary["cases"] == 7
+    assert summary["topic_switch_carryover"] == 0.0
+    followups = [c for c in report.cases if c.turn > 1 and c.metrics.get("answer_fact_recall") is not None]
+    assert summary["followup_answer_fact_recall"] == pytest.approx(
+        sum(c.metrics["answer_fact_recall"] for c in followups) / len(followups)
+    )
+    passed = [
+        all(c.passed for c in report.cases if c.conversation == cid)
+        for cid in ("zorgreserve-gesprek", "nieuw-onderwerp")
+    ]
+    assert summary["conversation_pass_rate"] == pytest.approx(sum(passed) / 2)
+
+
+def test_eval_of_a_conversation_file_writes_the_follow_up_metrics(cli_env, tmp_path, capsys):
+    path, out = tmp_path / "gesprekken.yaml", tmp_path / "r.json"
+    path.write_text(CONVERSATION, encoding="utf-8")
+    md, html, csv_path = tmp_path / "r.md", tmp_path / "r.html", tmp_path / "r.csv"
+    assert main(["eval", str(path), "--json", str(out), "--markdown", str(md), "--html", str(html), "--csv",
+                 str(csv_path), "--fail-under", "topic_switch_carryover=0", "followup_answer_fact_recall=0.5"]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "2 gesprekken met samen 7 vragen" in printed and "followup_answer_fact_recall" in printed
+    summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
+    assert {"answer_fact_recall", "refusal_accuracy", "followup_answer_fact_recall", "conversation_pass_rate",
+            "topic_switch_carryover"} <= set(summary)  # fmt: skip
+    # every report shows what each turn was searched on
+    assert "| Wie was de aanjager voor de zorg? |" in md.read_text(encoding="utf-8")
+    assert "Gezocht op: Wie was de aanjager voor de zorg?" in html.read_text(encoding="utf-8")
+    assert "Wie was de aanjager voor de zorg?" in csv_path.read_text(encoding="utf-8")
+    # and a later run compares turn by turn
+    assert main(["eval", str(path), "--compare", str(out)]) == 0
+    assert "followup_answer_fact_recall:" in capsys.readouterr().out

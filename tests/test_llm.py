@@ -223,7 +223,7 @@ def test_a_failed_condense_falls_back_to_the_rule_based_query(assistant, failure
     conversation.add("Wat doet een matcher?", "")
     question = "En hoe zit dat bij de zorgreserve?"
     answer = with_model(assistant, ScriptedLLM([failure])).answer(question, conversation)
-    assert answer.query == conversation.query_for(question) != question
+    assert answer.query == assistant.follow_up(question, conversation).query != question
 
 
 def test_the_fake_backend_gives_a_grounded_demo_answer(assistant):

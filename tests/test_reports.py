@@ -83,12 +83,12 @@ def test_markdown_has_the_summary_and_a_row_per_question_with_html_and_pipes_neu
     row = next(line for line in text.splitlines() if line.startswith("| kwaad |"))
     assert "&lt;script&gt;" in row and "\\|" in row and EVIL not in text
     assert row.endswith(f"| {MISSING} |")
-    assert "| uurloon | geslaagd | Wat verdient een zorgreservist? | (geweigerd) Dat staat niet" in text
+    assert "| uurloon | geslaagd | Wat verdient een zorgreservist? |  | (geweigerd) Dat staat niet" in text
 
 
 def test_csv_has_dutch_headers_and_keeps_formulas_as_text():
     rows = list(csv.reader(io.StringIO(reports.to_csv(build_report()))))
-    assert rows[0][:5] == ["id", "Vraag", "Resultaat", "Geweigerd", "Beantwoordbaar"]
+    assert rows[0][:6] == ["id", "Vraag", "Gezocht op", "Resultaat", "Geweigerd", "Beantwoordbaar"]
     assert rows[0][-4:] == ["Redenen", "Geciteerde bronnen", "Opgehaalde bronnen", "Antwoord"]
     by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert by_id["omvang"]["answer_fact_recall"] == "1.0000"

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant import texts
+from assistant.answering import followup
 from assistant.answering.answer import Answer, DocLink, clean_question
 from assistant.answering.chat import Conversation
 from assistant.answering.composer import DEFAULT_COMPOSER, ComposerSettings
@@ -60,9 +61,9 @@ class Assistant:
         """Snapshots of the growing answer; the first already carries the sources, the last is complete."""
         started = time.perf_counter()
         question = clean_question(question, self.max_question_chars)
-        query = self._query(question, conversation)
-        retrieval = self.retriever.retrieve(query, filters)
-        plan = self._plan(question, query, retrieval)
+        query, asked, retrieval = self._query(question, conversation, filters)
+        retrieval = retrieval or self.retriever.retrieve(query, filters)
+        plan = self._plan(question, query, retrieval, asked)
         if plan.refused or self.llm is None:
             yield from self._reveal(plan, started)
             return
@@ -70,23 +71,44 @@ class Assistant:
 
     # -- steps -----------------------------------------------------------------------------------
 
-    def _query(self, question: str, conversation: Conversation | None) -> str:
+    def _query(
+        self, question: str, conversation: Conversation | None, filters: Filters | None
+    ) -> tuple[str, str, Retrieval | None]:
+        """The search query for the question in its conversation, the user's own question within it (when
+        the query adds the subject of earlier turns to it), and the retrieval when finding the query took
+        one."""
         if not conversation or not conversation.questions:
-            return question
+            return question, "", None
         if self.llm is not None:
             from assistant.answering.generation import condense_question
 
             try:
-                return condense_question(self.llm, conversation, question)
+                return condense_question(self.llm, conversation, question), "", None
             except LanguageModelError:
                 pass  # the rule-based query below is the fallback
-        return conversation.query_for(question)
+        resolution = self.follow_up(question, conversation)
+        if not resolution.unclear:
+            return resolution.query, resolution.asked, None
+        # whether it follows up cannot be told from its words: the query with the better evidence wins
+        carried = self.retriever.retrieve(resolution.query, filters)
+        alone = self.retriever.retrieve(resolution.alone, filters)
+        if self.planner.evidence(resolution.query, carried) > self.planner.evidence(resolution.alone, alone):
+            return resolution.query, resolution.asked, carried
+        return resolution.alone, "", alone
 
-    def _plan(self, question: str, query: str, retrieval: Retrieval) -> Answer:
+    def follow_up(self, question: str, conversation: Conversation) -> followup.Resolution:
+        """How the question reads after the conversation so far, without a language model."""
+        lexicon = self.planner.lexicon()
+        subject = followup.subject_of(
+            conversation.questions, conversation.queries, conversation.cited, lexicon
+        )
+        return followup.resolve(question, subject, lexicon)
+
+    def _plan(self, question: str, query: str, retrieval: Retrieval, asked: str = "") -> Answer:
         t0 = time.perf_counter()
         base = Answer(question=question, text="", retrieved=retrieval.hits, query=query,
                       timings_ms=dict(retrieval.timings_ms))  # fmt: skip
-        answer = self.planner.plan(question, query, retrieval, base).answer
+        answer = self.planner.plan(question, query, retrieval, base, asked).answer
         answer.timings_ms["plan_ms"] = (time.perf_counter() - t0) * 1000
         if answer.refused:
             return answer

@@ -1,59 +1,14 @@
-"""Conversation state and follow-up handling.
+"""Conversation state: what was asked, answered, searched on and cited, turn by turn.
 
-Without a language model, a follow-up ("En hoe zit dat bij Defensie?") becomes a standalone
-search query by carrying over the content words of the previous query. With a model, the
-`llm` module condenses history and question instead; this rule is then the fallback.
+How a follow-up becomes a search query is `assistant.answering.followup` (without a language model,
+or when the model fails); with a model, `generation.condense_question` condenses history and question.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-from assistant.core import dutch
-
-_OPENERS = re.compile(
-    r"^(en|maar|ook|dus|of|en wat|wat als|hoe zit|hoe gaat|geldt dat|is dat|kan dat|werkt dat|"
-    r"waarom dan|en als|wat nou als|hoe dan)\b",
-    re.I,
-)
-_BACK_REFERENCES = {
-    "dat", "dit", "die", "daar", "daarvan", "daarbij", "daarmee", "daarvoor", "hiervan", "hierbij",
-    "hiervoor", "hun", "zij", "ze", "het", "deze", "ervan", "erbij", "hetzelfde", "zo'n", "zulke",
-}  # fmt: skip
-MAX_CARRIED = 8
-SHORT = 4
-
-
-def is_follow_up(question: str) -> bool:
-    """A question that leans on the previous turn: starts like a follow-up, or is short and points back."""
-    text = question.strip()
-    folded = dutch.words(text)
-    if _OPENERS.match(text):
-        return True
-    return len(dutch.content_words(text)) <= SHORT and any(w in _BACK_REFERENCES for w in folded)
-
-
-def standalone_query(question: str, previous_query: str) -> str:
-    """The question plus the content words of the previous query it does not repeat."""
-    have = set(dutch.content_words(question))
-    carried: list[str] = []
-    for word in dutch.content_words(previous_query):
-        if word not in have and word not in carried:
-            carried.append(word)
-    if not carried:
-        return question
-    return f"{question.strip()} ({' '.join(carried[:MAX_CARRIED])})"
-
-
-def condense(questions: Sequence[str]) -> str:
-    """The standalone query for the last of a series of user questions."""
-    query = ""
-    for question in questions:
-        query = standalone_query(question, query) if query and is_follow_up(question) else question
-    return query
 
 
 @dataclass
@@ -70,9 +25,6 @@ class Conversation:
         self.answers.append(answer)
         self.queries.append(query or question)
         self.cited.append(tuple(cited))
-
-    def query_for(self, question: str) -> str:
-        return condense([*self.questions, question])
 
     def turns(self) -> list[tuple[str, str]]:
         return list(zip(self.questions, self.answers, strict=True))

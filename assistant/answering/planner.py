@@ -61,7 +61,17 @@ class Planner:
             lexicon=self.lexicon(),
         )
 
-    def plan(self, question: str, query: str, retrieval: Retrieval, base: Answer) -> Plan:
+    def evidence(self, query: str, retrieval: Retrieval) -> float:
+        """The score of the best usable sentence among the retrieved passages (0 when there is none)."""
+        sentences = self.retriever.store.sentences([h.chunk.id for h in retrieval.hits])
+        scored = composer.score_candidates(
+            query, retrieval.query_vector, retrieval.hits, sentences, self.settings
+        )
+        return next((c.score for c in scored if composer.usable(c.text)), 0.0)
+
+    def plan(self, question: str, query: str, retrieval: Retrieval, base: Answer, asked: str = "") -> Plan:
+        """`asked`: the part of the query that is the user's own question, when the query also carries the
+        subject of earlier turns; what the answer must hold (its focus) is read from that part only."""
         reading = read_question(query)
         hits = retrieval.hits
         t0 = time.perf_counter()
@@ -79,10 +89,11 @@ class Planner:
         if not candidates or evidence < self.refusal.min_evidence:
             return Plan(self.refused(base, hits), reading)
         lexicon = self.lexicon()
-        wanted = focus.focus_of(reading, lexicon, self.refusal.rare_idf)
-        kind = focus.contact_kind(reading.core) if reading.answer_type == "contact" else reading.answer_type
+        own = read_question(asked) if asked and asked != query else reading
+        wanted = focus.focus_of(own, lexicon, self.refusal.rare_idf)
+        kind = focus.contact_kind(own.core) if own.answer_type == "contact" else own.answer_type
         lead, signals, complete = self._lead(reading, wanted, kind, candidates, hits)
-        topic = lexicon.name_terms(terms(reading.core))
+        topic = lexicon.name_terms(terms(own.core))
         absent = self._absent(wanted, kind, candidates, topic)
         if absent is not None and (absent is candidates[0] or (kind and not complete)):
             # the best sentence, or the one near sentence about the asked kind, says it is not known

@@ -82,6 +82,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         except WibbError as error:
             print(texts.describe_error(error))
             continue
-        conversation.add(question, answer.text)
+        cited = tuple(dict.fromkeys(c.doc_id for c in answer.citations))
+        conversation.add(question, answer.text, query=answer.query, cited=cited)
     print(texts.CLI["chat_end"])
     return 0

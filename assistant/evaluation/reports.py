@@ -44,6 +44,10 @@ def _optional(name: str, report: EvalReport) -> bool:
 def overview(report: EvalReport) -> str:
     cases, passed = int(report.summary.get("cases", 0)), int(report.summary.get("passed", 0))
     percent = round(100 * passed / cases) if cases else 0
+    if "conversations" in report.summary:
+        conversations = int(report.summary["conversations"])
+        return L["overview_conversations"].format(conversations=conversations, cases=cases, passed=passed,
+                                                  percent=percent)  # fmt: skip
     return L["overview"].format(cases=cases, passed=passed, percent=percent)
 
 
@@ -72,6 +76,7 @@ def to_csv(report: EvalReport) -> str:
     header = [
         "id",
         L["question"],
+        L["query"],
         L["result"],
         L["refused_column"],
         L["answerable"],
@@ -91,7 +96,8 @@ def to_csv(report: EvalReport) -> str:
         flags.append(L["yes"] if case.answerable else L["no"])
         ids = [" ".join(case.cited_ids), " ".join(case.retrieved_ids)]
         reasons = safe_cell(" | ".join(case.reasons))
-        cells = [safe_cell(case.id), safe_cell(case.question), *flags, *values, f"{case.latency_ms:.1f}"]
+        cells = [safe_cell(case.id), safe_cell(case.question), safe_cell(case.query), *flags, *values,
+                 f"{case.latency_ms:.1f}"]  # fmt: skip
         writer.writerow([*cells, reasons, *ids, safe_cell(case.answer)])
     return out.getvalue()
 
@@ -121,14 +127,16 @@ def to_markdown(report: EvalReport) -> str:
         "",
         f"## {L['cases']}",
         "",
-        f"| {L['id']} | {L['result']} | {L['question']} | {L['answer']} | {L['reasons']} |",
-        "|---|---|---|---|---|",
+        f"| {L['id']} | {L['result']} | {L['question']} | {L['query']} | {L['answer']} | {L['reasons']} |",
+        "|---|---|---|---|---|---|",
     ]
     for case in report.cases:
         result = L["passed"] if case.passed else L["failed"]
         answer = f"({L['refused']}) {case.answer}" if case.refused else case.answer
         reasons = "<br>".join(_md(r) for r in case.reasons)
-        lines.append(f"| {_md(case.id)} | {result} | {_md(case.question)} | {_md(answer)} | {reasons} |")
+        query = _md(case.query) if case.query and case.query != case.question else ""
+        row = [_md(case.id), result, _md(case.question), query, _md(answer), reasons]
+        lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -35,6 +35,8 @@ PLAN_HEADINGS = {
     "checklist": "Waar je als organisatie aan moet denken:",
     "example": "Een voorbeeld uit de praktijk:",
 }
+# In a search query, before the words carried from the earlier question (answering.followup).
+EARLIER = "eerder:"
 # Before the first sentence of the answer to a yes/no question (reading.verdict).
 VERDICT = {"yes": "Ja: ", "no": "Nee: ", "depends": "Dat hangt ervan af: "}
 NEAREST_TOPICS = "Misschien heb je hier wel iets aan:"

@@ -90,6 +90,8 @@ EVAL_LABELS = {
     "question_set": "Vragenset",
     "summary": "Samenvatting",
     "overview": "{cases} vragen, {passed} geslaagd ({percent}%)",
+    "overview_conversations": "{conversations} gesprekken met samen {cases} vragen, {passed} geslaagd ({percent}%)",
+    "query": "Gezocht op",
     "metric": "Maat",
     "value": "Waarde",
     "meaning": "Betekenis",

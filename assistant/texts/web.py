@@ -103,7 +103,7 @@ WEB: dict[str, str] = {
 
 WEB_HEADERS = {
     "browse": ["Titel", "Soort", "Sectoren", "Peildatum", "Id"],
-    "eval": ["Id", "Vraag", "Geslaagd", "Reden", "Antwoord", "Opgehaald"],
+    "eval": ["Id", "Vraag", "Gezocht op", "Geslaagd", "Reden", "Antwoord", "Opgehaald"],
     "feedback": ["Nr", "Tijd", "Oordeel", "Vraag", "Toelichting", "Geciteerd"],
 }
 

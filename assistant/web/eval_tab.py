@@ -89,6 +89,7 @@ def case_rows(report: Any) -> list[list[str]]:
         rows.append([
             case.id,
             case.question,
+            case.query if case.query and case.query != case.question else "",  # a follow-up's own search
             W["yes"] if case.passed else W["no"],
             "; ".join(case.reasons),
             answer,

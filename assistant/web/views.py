@@ -51,7 +51,8 @@ def conversation_for(turns: Sequence[ChatTurn], history: Iterable[Any]) -> Conve
     never the rendered bubbles). Only an API caller without session state has just the history it sends
     (pairs or messages, as gradio_client does)."""
     if turns:
-        return Conversation([t.question for t in turns], [t.answer for t in turns])
+        return Conversation([t.question for t in turns], [t.answer for t in turns],
+                            [t.query or t.question for t in turns], [t.cited for t in turns])  # fmt: skip
     return from_messages(history)
 
 
