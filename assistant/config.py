@@ -133,6 +133,15 @@ class Settings(BaseSettings):
         "",
         description="Adres van een Chroma-server (bijv. http://127.0.0.1:8000); leeg = ingebouwde opslag in data_dir",
     )
+    chroma_token: SecretStr = Field(
+        SecretStr(""),
+        description="Token voor een Chroma-server met tokenauthenticatie (wordt nooit getoond)",
+    )
+    database_url: SecretStr = Field(
+        SecretStr(""),
+        description="Database voor feedback en toetsruns, bijv. postgresql://wibb:…@127.0.0.1:5432/wibb; "
+        "leeg = SQLite in data_dir (wordt nooit getoond)",
+    )
     collection: str = Field(
         "wibb", min_length=3, description="Voorvoegsel van de namen van de Chroma-collecties"
     )
@@ -151,7 +160,13 @@ class Settings(BaseSettings):
 
     @property
     def feedback_db(self) -> Path:
+        """The SQLite file of the default database (when WIBB_DATABASE_URL is not set)."""
         return self.data_dir / "feedback.sqlite3"
+
+    @property
+    def database(self) -> str:
+        """The database URL for feedback and test runs: WIBB_DATABASE_URL, or the SQLite file."""
+        return self.database_url.get_secret_value().strip() or f"sqlite:///{self.feedback_db.resolve()}"
 
 
 def describe(settings: BaseSettings, prefix: str = "") -> list[tuple[str, str, str]]:

@@ -52,6 +52,24 @@ class StoreUnavailableError(WibbError):
         self.reason = reason
 
 
+class DatabaseUnavailableError(WibbError):
+    """The database for feedback and test runs cannot be reached or written (server down, file locked)."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(f"database at {location} unavailable: {reason}")
+        self.location = location
+        self.reason = reason
+
+
+class StoreAuthError(WibbError):
+    """The Chroma server refused the token (WIBB_CHROMA_TOKEN missing or wrong)."""
+
+    def __init__(self, location: str, given: bool) -> None:
+        super().__init__(f"chroma server at {location} refused the {'given' if given else 'missing'} token")
+        self.location = location
+        self.given = given
+
+
 class EmbeddingModelError(WibbError):
     """The configured embedding model cannot be loaded (e.g. not available offline)."""
 

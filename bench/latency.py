@@ -59,6 +59,7 @@ def work_latency(data_dir: str, passes: int, chroma_url: str = "") -> dict[str, 
     started = time.perf_counter()
     settings = make_settings(data_dir=Path(data_dir), chroma_url=chroma_url)
     assistant = build_assistant(settings)
+    assistant.warm_up()  # as the web app does before its first question
     startup = time.perf_counter() - started
     cases = load_cases(QUESTIONS)
     samples = ask_all(assistant, cases, passes)

@@ -60,6 +60,18 @@ def main(out: Path = ROOT / "docs" / "screenshot.png") -> int:
             page.evaluate("window.scrollTo(0, 0)")
             page.wait_for_timeout(300)
             page.screenshot(path=str(out))
+            # The same question on a phone: the box in view, the answer from its first line.
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1,
+                                     is_mobile=True, has_touch=True)  # fmt: skip
+            phone.goto(f"http://127.0.0.1:{port}/")
+            small = phone.locator("#wibb-vraag textarea")
+            small.fill(QUESTION)
+            small.press("Enter")
+            phone.locator("#wibb-chat").get_by_text(f"{texts.SOURCES_HEADING} (").first.wait_for(
+                timeout=60_000
+            )
+            phone.wait_for_timeout(500)
+            phone.screenshot(path=str(out.with_name("screenshot-telefoon.png")))
             browser.close()
     finally:
         demo.close()

@@ -147,6 +147,34 @@ def test_dislikes_become_question_set_entries_that_load(store):
     assert cases[1].filters.sector == ("zorg",)
 
 
+def test_a_dislike_on_a_follow_up_is_exported_with_its_conversation(store):
+    from assistant.evaluation.questionset import parse_cases
+
+    earlier = ("Wat is de Nationale Zorgreserve?", "Hoeveel mensen doen daaraan mee?")
+    add(store, DISLIKE, question="En wie betaalt hun salaris?", context=earlier)
+    [entry] = store.entries()
+    assert entry.context == earlier
+    [case] = parse_cases(feedback.to_question_yaml([entry]), "feedback.yaml")
+    assert [t.question for t in case.turns] == [*earlier, "En wie betaalt hun salaris?"]
+
+
+def test_a_store_from_before_conversations_gets_the_context_column(tmp_path):
+    path = tmp_path / "oud.sqlite3"
+    with sqlite3.connect(path) as conn:  # the first round's table, without `context`
+        conn.execute(
+            "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, rating INTEGER "
+            "NOT NULL, comment TEXT NOT NULL DEFAULT '', question TEXT NOT NULL, answer TEXT NOT NULL, query TEXT "
+            "NOT NULL DEFAULT '', cited TEXT NOT NULL DEFAULT '[]', filters TEXT NOT NULL DEFAULT '{}', refused "
+            "INTEGER NOT NULL DEFAULT 0, session TEXT NOT NULL DEFAULT '')"
+        )
+        conn.execute(
+            "INSERT INTO feedback (created, rating, question, answer) VALUES ('2026-01-01', 1, 'Oud?', 'Ja.')"
+        )
+    old = FeedbackStore(path)
+    add(old, DISLIKE, question="Nieuw?", context=("Eerder?",))
+    assert [(e.question, e.context) for e in old.entries()] == [("Oud?", ()), ("Nieuw?", ("Eerder?",))]
+
+
 def test_cli_exports_csv_json_and_questions(tmp_path, capsys):
     data = tmp_path / "data"
     store = FeedbackStore(data / "feedback.sqlite3")

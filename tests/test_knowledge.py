@@ -189,4 +189,24 @@ def test_pdf_docx_and_html_go_through_llama_index_readers(tmp_path):
     assert "Dienjaar had 150 deelnemers" in texts["verslag.pdf"]
     assert "De matcher brengt vraag en aanbod samen" in texts["notitie.docx"]
     assert "3500 reservisten" in texts["pagina.html"]
-    assert [(p.path, p.code) for p in result.problems] == [("kapot.pdf", "unreadable")]
+    assert [(p.path, p.code) for p in result.problems] == [("kapot.pdf", "damaged")]
+
+
+def test_a_broken_pdf_gives_a_dutch_reason_and_no_library_warnings(tmp_path, capsys, caplog):
+    from assistant import texts
+
+    write(tmp_path, "kapot.pdf", b"%PDF-1.4 broken garbage")
+    write(tmp_path, "nep.pdf", b"not a pdf at all")
+    with caplog.at_level("WARNING"):
+        result = load_documents(tmp_path)
+    [first, second] = result.problems
+    assert (
+        texts.describe_problem(first)
+        == "kapot.pdf: het bestand is beschadigd of is geen echt PDF-bestand (overgeslagen)"
+    )
+    assert second.code == "damaged"
+    captured = capsys.readouterr()
+    assert "EOF marker" not in captured.err + captured.out
+    assert not [
+        r for r in caplog.records if r.name.startswith(("pypdf", "llama_index"))
+    ]  # nothing reached the root

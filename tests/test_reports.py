@@ -77,8 +77,8 @@ def test_markdown_has_the_summary_and_a_row_per_question_with_html_and_pipes_neu
         "# Toetsrapport WiBB-assistent\n\nVragenset: evals/vragen.yaml\n\n## Samenvatting\n"
     )
     assert (
-        "| latency_p95_ms | 76 ms | antwoordtijd in milliseconden waar 95% van de vragen onder blijft |"
-        in text
+        "| Antwoordtijd (95%) (latency_p95_ms) | 76 ms | antwoordtijd in milliseconden waar 95% van de vragen "
+        "onder blijft |" in text
     )
     row = next(line for line in text.splitlines() if line.startswith("| kwaad |"))
     assert "&lt;script&gt;" in row and "\\|" in row and EVIL not in text
@@ -148,7 +148,7 @@ def test_a_metric_no_case_applied_to_reads_niet_gemeten():
     assert rows["citation_precision"] is None and rows["refusal_accuracy"] == 1.0
     assert "faithfulness" not in rows  # only shown when a judge ran
     assert "  citation_precision     niet gemeten" in reports.terminal_summary(report)
-    assert "| citation_precision | niet gemeten |" in reports.to_markdown(report)
+    assert "| Juiste bronnen geciteerd (citation_precision) | niet gemeten |" in reports.to_markdown(report)
     assert "<td>hit@5</td><td class=num>niet gemeten</td>" in reports.to_html(report)
     assert scoring.number("hit@5", float("nan")) == scoring.number("hit@5", None) == "niet gemeten"
 

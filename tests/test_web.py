@@ -4,6 +4,7 @@ launched app through gradio_client."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -30,7 +31,7 @@ from assistant.web.app import WebApp
 from assistant.web.views import (
     ChatTurn,
     answer_messages,
-    cards_html,
+    card_text,
     check_login,
     conversation_for,
     document_markdown,
@@ -93,7 +94,7 @@ def test_answer_becomes_one_bubble_with_collapsible_sources_and_clickable_links(
     assert "peildatum 2024-06" in sources["content"]
     assert "> Er zijn 3500 zorgreservisten." in sources["content"]
     assert sources["options"] == [
-        {"label": "Knop: Knop 1: de matcher", "value": "doc:matcher"},
+        {"label": "Knop 1: de matcher", "value": "doc:matcher"},
         {"label": "Casus: Nationale Zorgreserve", "value": "doc:zorgreserve"},
     ]
     assert "Gezocht op" not in main["content"]
@@ -222,9 +223,11 @@ def test_source_line_links_only_safe_urls():
     )
 
 
-def test_cards_escape_titles_and_text():
-    shown = cards_html([chunk(titel=EVIL, text=EVIL, doc_id="x")])
-    assert "<script>" not in shown and "<img src" not in shown and "&lt;script&gt;" in shown
+def test_a_card_is_plain_text_that_the_button_shows_as_text():
+    # the card is the text of a button, which Gradio shows as text (the browser test checks nothing runs)
+    shown = card_text(chunk(titel=EVIL, text="Tekst.", doc_id="x"), "onderwijs")
+    assert shown.splitlines()[0] == EVIL and "x" not in shown.splitlines()[1:]
+    assert "(sectoroverstijgend" not in shown  # only a sectoroverstijgend text says why it is listed
 
 
 def test_login_settings_inline_several_or_from_a_file(tmp_path):
@@ -292,6 +295,46 @@ def test_filters_are_applied_and_remembered_for_feedback(web):
     assert set(turns[0].cited) <= {"techdocent"}
 
 
+def test_a_filtered_answer_says_which_filters_shaped_it(web):
+    *_, (messages, *_) = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?", sector=["defensie"],
+                             soort=["casus"])  # fmt: skip
+    assert "*Gezocht binnen: defensie, casus*" in messages[1]["content"]
+    *_, (plain, *_) = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")
+    assert "Gezocht binnen" not in plain[1]["content"]
+
+
+def test_an_app_others_can_reach_needs_a_login(tmp_path):
+    from assistant.errors import ConfigError
+    from assistant.web.server import check_exposure, is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("") and not is_loopback("wibb.example.org")
+    settings = fake_settings(tmp_path / "data")
+    check_exposure(settings, "127.0.0.1")  # only this computer: no login needed
+    with pytest.raises(ConfigError, match="WIBB_AUTH") as caught:
+        check_exposure(settings, "0.0.0.0")
+    assert caught.value.reason.startswith("De webapp luistert op 0.0.0.0")
+    guarded = settings.model_copy(update={"web": WebSettings(auth="anna:geheim")})
+    check_exposure(guarded, "0.0.0.0")
+
+
+def test_app_py_takes_the_options_of_wibb_serve(tmp_path):
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    shown = subprocess.run([sys.executable, str(root / "app.py"), "--help"], capture_output=True, text=True,
+                           timeout=60, cwd=tmp_path)  # fmt: skip
+    assert shown.returncode == 0 and "--host" in shown.stdout and "--port" in shown.stdout
+    assert shown.stdout.startswith("gebruik: python app.py")
+    env = {**os.environ, "WIBB_DATA_DIR": str(tmp_path / "data"), "WIBB_EMBED_BACKEND": "fake",
+           "WIBB_AUTH": ""}  # fmt: skip
+    refused = subprocess.run([sys.executable, str(root / "app.py"), "--host", "0.0.0.0", "--port", "1"],
+                             capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)  # fmt: skip
+    assert refused.returncode == 1
+    assert "Ongeldige instelling WIBB_AUTH: De webapp luistert op 0.0.0.0" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 def test_invalid_question_gets_a_dutch_message(web):
     [(messages, _, turns, _, _)] = ask(web, "   ")
     assert messages[-1]["content"] == "⚠️ " + texts.QUESTION_PROBLEMS["empty"]
@@ -303,7 +346,7 @@ def test_missing_index_says_to_run_ingest(tmp_path):
     [(messages, *_)] = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")
     assert "Voer eerst `python ingest.py` uit" in messages[-1]["content"]
     assert "Voer eerst `python ingest.py` uit" in web.status()
-    assert "python ingest.py" in web.browse()[0]
+    assert "python ingest.py" in web.browse()[3]
 
 
 def test_unreachable_language_model_falls_back_and_says_so(tmp_path, assistant):
@@ -409,14 +452,19 @@ def test_open_a_knop_from_an_answer(web):
 
 
 def test_browse_filters_by_sector_and_kind(web):
-    _, rows, choices, count = web.browse()
-    assert [r[-1] for r in rows] == ["matcher", "laagdrempeligheid", "techdocent", "zorgreserve"]
-    assert count == "4 casussen en knoppen"
-    _, rows, _, _ = web.browse("zorg", "casus")
-    assert [r[-1] for r in rows] == ["zorgreserve"]
-    _, rows, _, _ = web.browse("zorg", "knop")  # cross-sector knoppen apply to every sector
-    assert {r[-1] for r in rows} == {"matcher", "laagdrempeligheid"}
+    cards, rows, choices, count, ids = web.browse()
+    assert ids == ["matcher", "laagdrempeligheid", "techdocent", "zorgreserve"]
+    assert count == "4 casussen en knoppen" and len(cards) == len(rows) == 4
+    assert [len(r) for r in rows] == [4] * 4  # title, kind, sectors, peildatum: people never see ids
+    *_, ids = web.browse("zorg", "casus")
+    assert ids == ["zorgreserve"]
+    cards, _, _, _, ids = web.browse("zorg", "knop")  # cross-sector knoppen apply to every sector
+    assert set(ids) == {"matcher", "laagdrempeligheid"}
+    assert all("sectoroverstijgend: geldt ook voor zorg" in card for [card] in cards)  # and say why
+    *_, ids = web.browse("sectoroverstijgend", "")  # the same sector choices as the chat's filter
+    assert set(ids) == {"matcher", "laagdrempeligheid"}
     assert ("Casus: Nationale Zorgreserve", "zorgreserve") in choices
+    assert ("Knop 1: de matcher", "matcher") in choices  # the kind once, not "Knop: Knop 1: ..."
 
 
 def test_question_limited_to_one_case_or_sector(web):
@@ -531,7 +579,9 @@ def test_question_set_runs_with_progress_and_a_report(web, tmp_path):
     assert {Path(f).suffix for f in files} == {".html", ".md", ".json", ".csv"}
     [written] = [f for f in files if f.endswith(".json")]
     hit = json.loads(Path(written).read_text(encoding="utf-8"))["summary"]["hit@5"]
-    assert f"| hit@5 | {reports.number('hit@5', hit)} |" in summary  # the page shows the report's figures
+    assert (
+        f"| Juiste bron gevonden (hit@5) | {reports.number('hit@5', hit)} |" in summary
+    )  # the report's figures
 
 
 def test_a_conversation_set_runs_turn_by_turn_in_the_toetsen_tab(web, tmp_path):
@@ -579,7 +629,8 @@ def test_new_conversation_and_clear_stop_a_streaming_answer(web):
 
     demo = build_demo(web.assistant(), web.settings)
     answering = {i for i, fn in demo.fns.items() if fn.name == "respond"}
-    assert len(answering) == 2  # Enter and the send button
+    examples = sum(len(q) for q in texts.EXAMPLES.values())
+    assert len(answering) == 2 + examples  # Enter, the send button, and one click on an example
     resets = [fn for fn in demo.fns.values() if fn.name == "reset"]
     assert {event for fn in resets for _, event in fn.targets} == {"click", "clear"}
     for fn in resets:

@@ -49,6 +49,10 @@ class Assistant:
 
     # -- public API ------------------------------------------------------------------------------
 
+    def warm_up(self) -> None:
+        """Build what the first question would otherwise wait for: the knowledge base's words and names."""
+        self.planner.lexicon()
+
     def answer(
         self, question: str, conversation: Conversation | None = None, filters: Filters | None = None
     ) -> Answer:

@@ -46,7 +46,12 @@ def singulars(word: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    return [term(w) for w in dutch.content_words(text)]
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=16384)  # passages and sentences are read again for every question that finds them
+def _terms(text: str) -> tuple[str, ...]:
+    return tuple(term(w) for w in dutch.content_words(text))
 
 
 # Title words that name no document in particular.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from assistant import texts
 from assistant.cli.common import filters_from, load_settings
@@ -93,6 +94,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(labels["written"].format(path=path))
     if comparison is not None:
         print("\n" + comparing.comparison_markdown(comparison))
+    if not args.no_history:
+        keep_in_history(report, assistant, settings)
     misses = scoring.below_threshold(report.summary, thresholds)
     for name, value, limit in misses:
         shown = f"{limit:g} ms" if name.endswith("_ms") else f"{limit:g}".replace(".", ",")
@@ -103,3 +106,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if thresholds and not misses:
         print(labels["thresholds_ok"])
     return 1 if misses else 0
+
+
+def keep_in_history(report: Any, assistant: Any, settings: Any) -> None:
+    """The run into the shared history (Toetsen lists it); a database that is down only costs a warning."""
+    from assistant.errors import DatabaseUnavailableError
+    from assistant.evaluation.history import RunHistory, revision_of
+
+    try:
+        run_id = RunHistory(settings.database).save(
+            report, revision=revision_of(assistant), origin="wibb eval"
+        )
+    except DatabaseUnavailableError as error:
+        print(texts.describe_error(error), file=sys.stderr)
+        return
+    print(texts.EVAL_LABELS["history_saved"].format(id=run_id), file=sys.stderr)

@@ -62,15 +62,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback_export(args: argparse.Namespace) -> int:
+    from assistant.database.engine import safe_url
     from assistant.feedback import exports
     from assistant.feedback.store import DISLIKE, FeedbackStore
 
     settings = load_settings(args)
-    store = FeedbackStore(settings.feedback_db)
+    store = FeedbackStore(settings.database)
     entries = store.entries()
     messages = texts.FEEDBACK_CLI
     if not entries:
-        print(messages["none"].format(path=settings.feedback_db), file=sys.stderr)
+        print(messages["none"].format(path=safe_url(settings.database)), file=sys.stderr)
     if not (args.csv or args.json or args.as_questions):
         print(exports.to_json(entries))
         return 0

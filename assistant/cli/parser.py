@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="aantal opgehaalde bronnen voor de @k-maten: 1 tot 50 (standaard 5)",
     )
     p.add_argument("--compare", type=Path, metavar="OUD.json", help="vergelijk met een eerder JSON-rapport")
+    p.add_argument("--no-history", action="store_true", help="de run niet bewaren in de toetsgeschiedenis")
     p.add_argument("--judge", action="store_true", help="laat het taalmodel (WIBB_LLM) antwoorden beoordelen")
     _add_filters(p)
     p.set_defaults(handler=evaluate.cmd_eval)
@@ -93,8 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=manage.cmd_config)
 
     p = sub.add_parser("serve", help="de webapp starten")
-    p.add_argument("--host", help="adres (standaard 127.0.0.1)")
-    p.add_argument("--port", type=int, help="poort (standaard 7860)")
+    serve_arguments(p)
     p.set_defaults(handler=manage.cmd_serve)
 
     p = sub.add_parser("feedback", help="👍/👎 uit de webapp exporteren")
@@ -138,3 +138,17 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sector", action="append", choices=SECTOREN, help="alleen deze sector (herhaalbaar)")
     p.add_argument("--soort", action="append", choices=SOORTEN, help="alleen deze soort tekst (herhaalbaar)")
     p.add_argument("--doelgroep", action="append", choices=DOELGROEPEN, help="alleen voor deze doelgroep")
+
+
+def serve_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `wibb serve`, which `python app.py` takes too."""
+    p.add_argument("--host", help="adres (standaard 127.0.0.1; een ander adres vraagt om WIBB_AUTH)")
+    p.add_argument("--port", type=int, help="poort (standaard 7860)")
+
+
+def app_parser() -> argparse.ArgumentParser:
+    """`python app.py`: the same options as `wibb serve`."""
+    _dutch_argparse()
+    p = argparse.ArgumentParser(prog="python app.py", description="De webapp van de WiBB-assistent starten.")
+    serve_arguments(p)
+    return p

@@ -40,7 +40,15 @@ def _stemmer() -> Any:
 
 def fold(text: str) -> str:
     """Lowercase without accents: 'Één café' -> 'een cafe'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # nearly every text: nothing to decompose
+        return lowered
+    return _fold_rest(lowered)
+
+
+@lru_cache(maxsize=8192)
+def _fold_rest(lowered: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -60,12 +68,17 @@ def normalise_numbers(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens with numbers normalised; hyphenated words are kept whole and split."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)  # the same passages and sentences come back question after question
+def _words(text: str) -> tuple[str, ...]:
     tokens: list[str] = []
     for token in _TOKEN.findall(normalise_numbers(fold(text))):
         tokens.append(token)
         if "-" in token:
             tokens.extend(part for part in token.split("-") if part)
-    return tokens
+    return tuple(tokens)
 
 
 def content_words(text: str) -> list[str]:

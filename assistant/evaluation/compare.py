@@ -34,15 +34,19 @@ class Comparison:
 
 def compare(old: dict[str, Any], report: EvalReport, label: str = "") -> Comparison:
     """Per-metric deltas and the cases whose outcome flipped, against the JSON of an earlier run."""
-    if not isinstance(old, dict) or not isinstance(old.get("summary", {}), dict):
-        raise ValueError("not an evaluation report: expected {'summary': {...}, 'cases': [...]}")
-    old_summary = old.get("summary") or {}
-    old_cases = {
-        str(c.get("id")): bool(c.get("passed")) for c in old.get("cases") or [] if isinstance(c, dict)
-    }
-    names = [n for n in metric_names(report.k) if n in report.summary or n in old_summary]
-    deltas = [MetricDelta(n, _float(old_summary.get(n)), _float(report.summary.get(n))) for n in names]
-    new_cases = {c.id: c.passed for c in report.cases}
+    new = {"summary": report.summary, "cases": [{"id": c.id, "passed": c.passed} for c in report.cases]}
+    return compare_runs(old, new, report.k, label)
+
+
+def compare_runs(old: dict[str, Any], new: dict[str, Any], k: int = 5, label: str = "") -> Comparison:
+    """The same for two runs in the JSON shape of `wibb eval --json` (a file, or a run from the history)."""
+    for run in (old, new):
+        if not isinstance(run, dict) or not isinstance(run.get("summary", {}), dict):
+            raise ValueError("not an evaluation report: expected {'summary': {...}, 'cases': [...]}")
+    old_summary, new_summary = old.get("summary") or {}, new.get("summary") or {}
+    old_cases, new_cases = _outcomes(old), _outcomes(new)
+    names = [n for n in metric_names(k) if n in new_summary or n in old_summary]
+    deltas = [MetricDelta(n, _float(old_summary.get(n)), _float(new_summary.get(n))) for n in names]
     return Comparison(
         deltas=deltas,
         now_passing=[i for i, ok in new_cases.items() if ok and old_cases.get(i) is False],
@@ -51,6 +55,10 @@ def compare(old: dict[str, Any], report: EvalReport, label: str = "") -> Compari
         removed=[i for i in old_cases if i not in new_cases],
         label=label,
     )
+
+
+def _outcomes(run: dict[str, Any]) -> dict[str, bool]:
+    return {str(c.get("id")): bool(c.get("passed")) for c in run.get("cases") or [] if isinstance(c, dict)}
 
 
 def _float(value: Any) -> float | None:

@@ -48,7 +48,7 @@ def overview(report: EvalReport) -> str:
         conversations = int(report.summary["conversations"])
         return L["overview_conversations"].format(conversations=conversations, cases=cases, passed=passed,
                                                   percent=percent)  # fmt: skip
-    return L["overview"].format(cases=cases, passed=passed, percent=percent)
+    return L["overview_one" if cases == 1 else "overview"].format(cases=cases, passed=passed, percent=percent)
 
 
 # -- JSON and CSV (for machines; the CSV opens in a spreadsheet) ---------------------------------------
@@ -114,8 +114,15 @@ def summary_table(report: EvalReport) -> list[str]:
     """The metrics with their value and Dutch meaning as a Markdown table (reports and the Toetsen tab)."""
     lines = [f"| {L['metric']} | {L['value']} | {L['meaning']} |", "|---|---|---|"]
     return lines + [
-        f"| {name} | {number(name, value)} | {meaning} |" for name, value, meaning in summary_rows(report)
+        f"| {dutch_name(name, report.k)} ({name}) | {number(name, value)} | {meaning} |"
+        for name, value, meaning in summary_rows(report)
     ]
+
+
+def dutch_name(name: str, k: int = 5) -> str:
+    """The Dutch name of a metric for people ("Feiten in het antwoord" for answer_fact_recall)."""
+    names = {key.format(k=k): label for key, label in texts.EVAL_METRIC_NAMES.items()}
+    return names.get(name, name)
 
 
 def to_markdown(report: EvalReport) -> str:

@@ -28,15 +28,16 @@ def to_csv(entries: Sequence[FeedbackEntry]) -> str:
     for entry in entries:
         data = entry.as_dict()
         data["cited"] = " ".join(entry.cited)
+        data["context"] = " | ".join(entry.context)
         data["filters"] = json.dumps(entry.filters, ensure_ascii=False) if entry.filters else ""
         writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in (data[c] for c in COLUMNS)])
     return buffer.getvalue()
 
 
 def question_entry(entry: FeedbackEntry) -> dict[str, Any]:
-    """A question-set case (DESIGN.md format) for a 👎: the organiser fills in the expected facts."""
+    """A question-set case (DESIGN.md format) for a 👎: the organiser fills in the expected facts. A 👎 on a
+    follow-up becomes a conversation (`turns:`): the earlier questions first, so it is asked as it was."""
     case: dict[str, Any] = {
-        "id": f"feedback-{entry.id}-{_slug(entry.question)}",
         "question": entry.question,
         "expect_facts": [],
         "expect_sources": [],
@@ -47,7 +48,10 @@ def question_entry(entry: FeedbackEntry) -> dict[str, Any]:
     }
     if filters:
         case["filters"] = filters
-    return case
+    case_id = f"feedback-{entry.id}-{_slug(entry.question)}"
+    if entry.context:
+        return {"id": case_id, "turns": [*({"question": q} for q in entry.context), case]}
+    return {"id": case_id, **case}
 
 
 def to_question_yaml(entries: Sequence[FeedbackEntry]) -> str:

@@ -1,39 +1,25 @@
-"""👍/👎 on answers, stored in SQLite next to the index (exports: `assistant.feedback.exports`).
+"""👍/👎 on answers, in the shared database (`assistant.database`: SQLite in the data folder, or PostgreSQL
+with WIBB_DATABASE_URL); exports: `assistant.feedback.exports`.
 
-One connection per operation (Gradio runs handlers in a thread pool; sqlite3 connections must not
-cross threads), WAL mode and a busy timeout so concurrent sessions can write at the same time.
+Every operation is one short transaction, so any number of sessions and app instances can write at once
+without losing a row; a database that cannot be reached raises `DatabaseUnavailableError` (Dutch message).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.database.engine import engine_for, transaction
+
 LIKE, DISLIKE = 1, -1
 MAX_TEXT = 20_000  # an answer or comment longer than this is cut: the store is not a file dump
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created TEXT NOT NULL,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    comment TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    query TEXT NOT NULL DEFAULT '',
-    cited TEXT NOT NULL DEFAULT '[]',
-    filters TEXT NOT NULL DEFAULT '{}',
-    refused INTEGER NOT NULL DEFAULT 0,
-    session TEXT NOT NULL DEFAULT ''
-)
-"""
-COLUMNS = ("id", "created", "rating", "comment", "question", "answer", "query", "cited", "filters", "refused")
+COLUMNS = ("id", "created", "rating", "comment", "question", "answer", "query", "cited", "filters", "refused",
+           "context")  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +32,7 @@ class AnswerRecord:
     cited: tuple[str, ...] = ()
     filters: dict[str, list[str]] = field(default_factory=dict)
     refused: bool = False
+    context: tuple[str, ...] = ()  # the earlier questions of the conversation, oldest first
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,28 +60,17 @@ def now() -> str:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._ready = False
-        # Switching to WAL from several threads at once can fail with "database is locked" (no busy wait).
-        self._setup = threading.Lock()
+    """Feedback in the database of `target`: a database URL, or the path of a SQLite file."""
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            with self._setup:
-                if not self._ready:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    with closing(sqlite3.connect(self.path, timeout=30)) as conn:
-                        conn.execute("PRAGMA busy_timeout = 30000")
-                        conn.execute("PRAGMA journal_mode = WAL")
-                        conn.execute(_SCHEMA)
-                        conn.commit()
-                    self._ready = True
-        with closing(sqlite3.connect(self.path, timeout=30)) as conn:
-            conn.execute("PRAGMA busy_timeout = 30000")
-            with conn:  # one transaction: committed on success, rolled back on error
-                yield conn
+    def __init__(self, target: Path | str) -> None:
+        text = str(target)
+        self.url = text if "://" in text else f"sqlite:///{Path(text).resolve()}"
+        # the SQLite file (for messages, and to read nothing where nothing was stored yet)
+        self.path = Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
+
+    def ready(self) -> None:
+        """Create or migrate the tables now (otherwise the first operation does it)."""
+        engine_for(self.url)
 
     def add(
         self,
@@ -108,62 +84,63 @@ class FeedbackStore:
         refused: bool = False,
         comment: str = "",
         session: str = "",
+        context: Sequence[str] = (),
     ) -> int:
+        from assistant.database.schema import feedback
+
         _check_rating(rating)
-        with self._connect() as conn:
-            cursor = conn.execute(
-                "INSERT INTO feedback (created, rating, comment, question, answer, query, cited, filters, "
-                "refused, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    now(),
-                    rating,
-                    comment[:MAX_TEXT],
-                    question[:MAX_TEXT],
-                    answer[:MAX_TEXT],
-                    query[:MAX_TEXT],
-                    json.dumps(list(dict.fromkeys(cited)), ensure_ascii=False),
-                    json.dumps({k: list(v) for k, v in (filters or {}).items() if v}, ensure_ascii=False),
-                    int(refused),
-                    session,
-                ),
-            )
-            return int(cursor.lastrowid or 0)
+        row = {
+            "created": now(),
+            "rating": rating,
+            "comment": comment[:MAX_TEXT],
+            "question": question[:MAX_TEXT],
+            "answer": answer[:MAX_TEXT],
+            "query": query[:MAX_TEXT],
+            "cited": json.dumps(list(dict.fromkeys(cited)), ensure_ascii=False),
+            "filters": json.dumps({k: list(v) for k, v in (filters or {}).items() if v}, ensure_ascii=False),
+            "refused": int(refused),
+            "session": session,
+            "context": json.dumps([q[:MAX_TEXT] for q in context], ensure_ascii=False),
+        }
+        with transaction(self.url) as conn:
+            return int(conn.execute(feedback.insert().values(**row)).inserted_primary_key[0])
 
     def set_rating(self, entry_id: int, rating: int) -> bool:
+        from assistant.database.schema import feedback
+
         _check_rating(rating)
-        with self._connect() as conn:
-            return (
-                conn.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, entry_id)).rowcount == 1
-            )
+        with transaction(self.url) as conn:
+            update = feedback.update().where(feedback.c.id == entry_id).values(rating=rating)
+            return bool(conn.execute(update).rowcount == 1)
 
     def set_comment(self, entry_id: int, comment: str) -> bool:
-        with self._connect() as conn:
-            cursor = conn.execute(
-                "UPDATE feedback SET comment = ? WHERE id = ?", (comment[:MAX_TEXT], entry_id)
-            )
-            return cursor.rowcount == 1
+        from assistant.database.schema import feedback
+
+        with transaction(self.url) as conn:
+            update = feedback.update().where(feedback.c.id == entry_id).values(comment=comment[:MAX_TEXT])
+            return bool(conn.execute(update).rowcount == 1)
 
     def delete(self, entry_id: int) -> bool:
-        with self._connect() as conn:
-            return conn.execute("DELETE FROM feedback WHERE id = ?", (entry_id,)).rowcount == 1
+        from assistant.database.schema import feedback
+
+        with transaction(self.url) as conn:
+            return bool(conn.execute(feedback.delete().where(feedback.c.id == entry_id)).rowcount == 1)
 
     def entries(self, rating: int | None = None, ids: Sequence[int] | None = None) -> list[FeedbackEntry]:
         """Stored feedback, oldest first; optionally only 👍 or 👎, or only the given ids."""
-        if not self.path.exists():
-            return []
-        sql, args = "SELECT * FROM feedback", []
-        clauses = []
+        from sqlalchemy import select
+
+        from assistant.database.schema import feedback
+
+        if self.path is not None and not self.path.exists():
+            return []  # nothing stored yet: no empty database is created just to read it
+        query = select(feedback).order_by(feedback.c.id)
         if rating is not None:
-            clauses.append("rating = ?")
-            args.append(rating)
+            query = query.where(feedback.c.rating == rating)
         if ids is not None:
-            clauses.append(f"id IN ({','.join('?' * len(ids))})" if ids else "0")
-            args.extend(ids)
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        with self._connect() as conn:
-            conn.row_factory = sqlite3.Row
-            rows = conn.execute(sql + " ORDER BY id", args).fetchall()
+            query = query.where(feedback.c.id.in_(list(ids)))
+        with transaction(self.url) as conn:
+            rows = conn.execute(query).mappings().all()
         return [_entry(row) for row in rows]
 
 
@@ -172,7 +149,7 @@ def _check_rating(rating: int) -> None:
         raise ValueError(f"rating must be {LIKE} or {DISLIKE}, not {rating!r}")
 
 
-def _entry(row: sqlite3.Row) -> FeedbackEntry:
+def _entry(row: Any) -> FeedbackEntry:
     return FeedbackEntry(
         id=row["id"],
         created=row["created"],
@@ -185,4 +162,5 @@ def _entry(row: sqlite3.Row) -> FeedbackEntry:
         filters=json.loads(row["filters"] or "{}"),
         refused=bool(row["refused"]),
         session=row["session"],
+        context=tuple(json.loads(row["context"] or "[]")),
     )

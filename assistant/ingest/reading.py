@@ -5,12 +5,18 @@ naming the file and the field; the other files still load.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.core.documents import Document, LoadProblem
 from assistant.ingest.schema import FormatProblem, default_document, parse_markdown
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
 
 SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm")
 
@@ -95,24 +101,63 @@ def decode_text(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+# What the file readers log about a bad file ("EOF marker not found") is for the log, not for the user.
+_READER_LOGGERS = ("pypdf", "PyPDF2", "llama_index", "docx", "bs4")
+_KINDS = {".pdf": "PDF", ".docx": "Word", ".html": "HTML", ".htm": "HTML"}
+
+
+@contextmanager
+def _readers_to_the_log() -> Iterator[None]:
+    """The readers' warnings go to this module's log (debug), not to the terminal."""
+    loggers = [logging.getLogger(name) for name in _READER_LOGGERS]
+    saved = [(logger, logger.propagate, list(logger.handlers)) for logger in loggers]
+    forward = _Forward()
+    for logger in loggers:
+        logger.propagate = False
+        logger.handlers = [forward]
+    try:
+        yield
+    finally:
+        for logger, propagate, handlers in saved:
+            logger.propagate, logger.handlers = propagate, handlers
+
+
+class _Forward(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("%s: %s", record.name, record.getMessage())
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The error behind a retry wrapper (tenacity's RetryError says nothing itself)."""
+    attempt = getattr(exc, "last_attempt", None)
+    inner = attempt.exception() if attempt is not None and hasattr(attempt, "exception") else None
+    return inner or exc
+
+
 def read_with_llama_index(path: Path) -> str:
     suffix = path.suffix.lower()
     try:
-        if suffix == ".pdf":
-            from llama_index.readers.file import PDFReader
-
-            parts = PDFReader(return_full_document=True).load_data(file=path)
-        elif suffix == ".docx":
-            from llama_index.readers.file import DocxReader
-
-            parts = DocxReader().load_data(file=path)
-        else:
-            from llama_index.readers.file import HTMLTagReader
-
-            parts = HTMLTagReader(tag="body").load_data(file=path)
+        with _readers_to_the_log():
+            parts = _read_parts(path, suffix)
     except Exception as exc:  # readers raise anything from struct errors to KeyError on bad files
-        raise FormatProblem("unreadable", detail=type(exc).__name__) from exc
+        cause = _cause(exc)
+        log.debug("reading %s failed: %r", path, cause)
+        raise FormatProblem("damaged", detail=_KINDS.get(suffix, suffix.lstrip(".").upper())) from cause
     text = "\n\n".join(part.text for part in parts).strip()
     if not text:
         raise FormatProblem("no_text")
     return text
+
+
+def _read_parts(path: Path, suffix: str) -> list[Any]:
+    if suffix == ".pdf":
+        from llama_index.readers.file import PDFReader
+
+        return list(PDFReader(return_full_document=True).load_data(file=path))
+    if suffix == ".docx":
+        from llama_index.readers.file import DocxReader
+
+        return list(DocxReader().load_data(file=path))
+    from llama_index.readers.file import HTMLTagReader
+
+    return list(HTMLTagReader(tag="body").load_data(file=path))

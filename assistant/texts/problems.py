@@ -11,6 +11,7 @@ INGEST_PROBLEMS = {
     "too_large": "het bestand is te groot ({detail} MB)",
     "binary": "het bestand is geen tekst (binaire inhoud)",
     "unreadable": "het bestand kon niet worden gelezen ({detail})",
+    "damaged": "het bestand is beschadigd of is geen echt {detail}-bestand",
     "no_text": "er staat geen leesbare tekst in",
     "no_front_matter": "geen front matter gevonden; standaardgegevens gebruikt (soort achtergrond)",
     "front_matter_unclosed": "de front matter is niet afgesloten met een regel '---'",
@@ -98,6 +99,18 @@ def describe_error(error: BaseException) -> str:
         return (
             f"De map {error.folder} bestaat al en bevat andere bestanden; "
             "kies een lege of nieuwe map (een eerdere export mag wel worden overschreven)."
+        )
+    if isinstance(error, errors.DatabaseUnavailableError):
+        return (
+            f"De database voor feedback en toetsruns ({error.location}) is niet bereikbaar of niet te schrijven. "
+            "Wat al is opgeslagen, blijft bewaard. Controleer WIBB_DATABASE_URL en of de databaseserver draait "
+            "(of de datamap schrijfbaar is), en probeer het opnieuw."
+        )
+    if isinstance(error, errors.StoreAuthError):
+        what = "weigert het token in WIBB_CHROMA_TOKEN" if error.given else "vraagt om een token"
+        return (
+            f"De Chroma-server op {error.location} {what}. Zet in WIBB_CHROMA_TOKEN het token waarmee de "
+            "server is gestart (CHROMA_SERVER_AUTHN_CREDENTIALS)."
         )
     if isinstance(error, errors.ConfigError):
         return f"Ongeldige instelling {error.setting}: {error.reason}"

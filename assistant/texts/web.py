@@ -22,6 +22,11 @@ WEB: dict[str, str] = {
     "filter_sector": "Sector",
     "filter_soort": "Soort tekst",
     "filter_info": "Niets aangevinkt = de hele kennisbank.",
+    "filters_active": "Gezocht binnen: {filters}",
+    "filters_clear": "Filters wissen",
+    "question_label": "Je vraag",
+    "examples_label": "Voorbeeldvragen (één klik stelt de vraag)",
+    "badge_cross": "sectoroverstijgend: geldt ook voor {sector}",
     "status_llm": "Antwoorden worden geschreven door een taalmodel ({model}); "
     "de bronnen komen altijd uit de kennisbank.",
     "feedback_like": "Bedankt voor je 👍. Wil je nog iets toelichten? Dat mag, hoeft niet.",
@@ -64,6 +69,7 @@ WEB: dict[str, str] = {
     "ask": "Vraag",
     "scope_need_doc": "Open eerst een casus of knop.",
     "scope_need_sector": "Kies eerst een sector.",
+    "scope_need_question": "Typ eerst een vraag.",
     "eval_intro": "Test de antwoorden met een vragenset: kies de meegeleverde set of upload je eigen "
     "bestand. Per vraag zie je of hij geslaagd is en waarom.\n\n"
     "Formaat: een YAML-lijst of een CSV-bestand met de kolommen `id,question,expect_facts,expect_sources,"
@@ -79,7 +85,7 @@ WEB: dict[str, str] = {
     "auth_invalid": "verwacht 'gebruiker:wachtwoord' (meer dan één: scheid ze met komma's) "
     "of het pad van een bestand met op elke regel 'gebruiker:wachtwoord'",
     "eval_source": "Vragenset",
-    "eval_upload_choice": "Eigen bestand (upload hieronder)",
+    "eval_upload_choice": "Eigen bestand (geüpload)",
     "eval_file": "Eigen vragenset (YAML of CSV, maximaal {mb} MB)",
     "eval_run": "Start de toets",
     "eval_progress": "Vraag {done} van {total}",
@@ -88,6 +94,17 @@ WEB: dict[str, str] = {
     "eval_too_large": "Het bestand is te groot ({size} MB; maximaal {limit} MB).",
     "eval_bad_type": "Alleen YAML- (.yaml, .yml) en CSV-bestanden (.csv) kunnen worden gebruikt.",
     "eval_report": "Rapport downloaden",
+    "eval_only_failed": "Alleen niet geslaagde vragen",
+    "eval_case_pick": "Klik op een vraag in de tabel om alles ervan te zien.",
+    "eval_case_query": "Gezocht op",
+    "eval_case_expected": "Verwacht",
+    "eval_case_reasons": "Waarom niet geslaagd",
+    "eval_case_answer": "Antwoord",
+    "eval_case_passages": "Opgehaalde passages",
+    "eval_case_refused": "geweigerd",
+    "auth_needed_public": "De webapp luistert op {host}, dus ook voor anderen dan deze computer. Zet dan eerst "
+    "een login voor Toetsen en feedback met WIBB_AUTH=gebruiker:wachtwoord (of het pad van een bestand met "
+    "zulke regels), of start op 127.0.0.1.",
     "yes": "ja",
     "no": "nee",
     "feedback_heading": "Feedback van gebruikers",
@@ -102,7 +119,7 @@ WEB: dict[str, str] = {
 }
 
 WEB_HEADERS = {
-    "browse": ["Titel", "Soort", "Sectoren", "Peildatum", "Id"],
+    "browse": ["Titel", "Soort", "Sectoren", "Peildatum"],
     "eval": ["Id", "Vraag", "Gezocht op", "Geslaagd", "Reden", "Antwoord", "Opgehaald"],
     "feedback": ["Nr", "Tijd", "Oordeel", "Vraag", "Toelichting", "Geciteerd"],
 }

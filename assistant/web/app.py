@@ -14,7 +14,7 @@ from assistant.config import Settings
 from assistant.web.browse_tab import BrowseHandlers, build_browse_tab
 from assistant.web.chat_tab import ChatHandlers, build_chat_tab
 from assistant.web.eval_tab import build_eval_tab
-from assistant.web.server import configure_environment, launch_options
+from assistant.web.server import check_exposure, configure_environment, launch_options
 
 W = texts.WEB
 
@@ -36,10 +36,25 @@ def launch(
     A caller that passes its own `demo` has imported gradio already, so it configures the environment
     itself first (as app.py does); otherwise it is done here, before `build_demo` imports gradio.
     """
+    check_exposure(settings, host or settings.web.host)
     if demo is None:
         configure_environment(settings)
         demo = build_demo(None, settings, warm_up=True)
     return demo.launch(**launch_options(settings, host, port), prevent_thread_lock=not block, quiet=not block)
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None, *, demo: Any = None) -> int:
+    """`python app.py`: serve until stopped; a setting that forbids it is a Dutch message and exit 1."""
+    import sys
+
+    from assistant.errors import WibbError
+
+    try:
+        launch(settings, host, port, demo=demo)
+    except WibbError as error:
+        print(texts.describe_error(error), file=sys.stderr)
+        return 1
+    return 0
 
 
 def build_demo(assistant: Assistant | None, settings: Settings, *, warm_up: bool = False) -> Any:
@@ -50,7 +65,8 @@ def build_demo(assistant: Assistant | None, settings: Settings, *, warm_up: bool
     if warm_up and assistant is None:
         app.warm_up()
     with gr.Blocks(title=texts.APP_TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(f"# {texts.APP_TITLE}\n{texts.APP_SUBTITLE}")
+        gr.Markdown(f"# {texts.APP_TITLE}")
+        gr.Markdown(texts.APP_SUBTITLE, elem_classes="wibb-subtitle")
         status = gr.Markdown("", elem_id="wibb-status")
         with gr.Tabs():
             with gr.Tab(W["tab_chat"], id="chat"):

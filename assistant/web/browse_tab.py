@@ -7,7 +7,7 @@ from typing import Any
 from assistant import texts
 from assistant.core.documents import SECTOREN
 from assistant.web.session import Session, describe
-from assistant.web.views import browse, cards_html, doc_choices, filters_from, table_rows
+from assistant.web.views import browse, card_text, doc_choices, filters_from, table_rows
 
 W = texts.WEB
 
@@ -15,24 +15,24 @@ W = texts.WEB
 class BrowseHandlers(Session):
     def browse(
         self, sector: str = "", soort: str = ""
-    ) -> tuple[str, list[list[str]], list[tuple[str, str]], str]:
-        """(cards HTML, table rows, choices to open, count line) for the Casussen & knoppen tab."""
+    ) -> tuple[list[list[str]], list[list[str]], list[tuple[str, str]], str, list[str]]:
+        """(cards, table rows, choices to open, count line, the document id of each card and row)."""
         try:
             chosen = browse(self.assistant().retriever.documents(), sector or "", soort or "")
         except Exception as error:
-            return f"<p>{describe(error)}</p>", [], [], ""
-        return (
-            cards_html(chosen),
-            table_rows(chosen),
-            doc_choices(chosen),
-            W["browse_count"].format(n=len(chosen)),
-        )
+            return [], [], [], f"⚠️ {describe(error)}", []
+        line = W["browse_count"].format(n=len(chosen)) if chosen else W["browse_empty"]
+        cards = [[card_text(c, sector or "")] for c in chosen]
+        return cards, table_rows(chosen), doc_choices(chosen), line, [c.doc.id for c in chosen]
 
     def ask_scoped(self, question: str, scope: str, doc_id: str, sector: str) -> Iterator[str]:
         """A single question limited to one case/knop or to one sector, streamed as Markdown."""
         from assistant.answering.rendering import answer_markdown
 
         doc_id = str(doc_id or "")
+        if not str(question or "").strip():
+            yield W["scope_need_question"]
+            return
         if scope == "doc" and not doc_id:
             yield W["scope_need_doc"]
             return
@@ -54,22 +54,25 @@ class BrowseHandlers(Session):
 
 def build_browse_tab(gr: Any, app: BrowseHandlers, demo: Any) -> None:
     """The tab's layout and events."""
-    selected = gr.State("")
+    selected, shown_ids = gr.State(""), gr.State([])
     gr.Markdown(W["browse_intro"])
     with gr.Row():
         view = gr.Radio(
             [(W["view_cards"], "cards"), (W["view_table"], "table")], value="cards", label=W["browse_view"]
         )
-        sectors = [(W["all_sectors"], ""), *((s, s) for s in SECTOREN if s != "sectoroverstijgend")]
-        sector = gr.Dropdown(sectors, value="", label=W["browse_sector"])
+        # the same sectors as the chat's filter, sectoroverstijgend included
+        sector = gr.Dropdown(
+            [(W["all_sectors"], ""), *((s, s) for s in SECTOREN)], value="", label=W["browse_sector"]
+        )
         kinds = [(W["kind_all"], ""), (W["kind_only_casus"], "casus"), (W["kind_only_knop"], "knop")]
         kind = gr.Dropdown(kinds, value="", label=W["browse_kind"])
     count = gr.Markdown()
-    # Markdown, not gr.HTML: gr.HTML compiles its value as a JS template (needs eval, which the CSP forbids).
-    cards = gr.Markdown(elem_id="wibb-cards", sanitize_html=True)
+    # Each card is a button (its text shown as text, never as HTML): one click opens it below.
+    cards = gr.Column(elem_id="wibb-cards")
     table = gr.Dataframe(
-        headers=texts.WEB_HEADERS["browse"], type="array", interactive=False, visible=False, wrap=True
-    )
+        headers=texts.WEB_HEADERS["browse"], type="array", interactive=False, visible=False, wrap=True,
+        column_widths=["46%", "14%", "24%", "16%"],
+    )  # fmt: skip
     with gr.Row():
         with gr.Column(scale=3):
             pick = gr.Dropdown([], label=W["browse_open"], value=None, interactive=True)
@@ -83,27 +86,39 @@ def build_browse_tab(gr: Any, app: BrowseHandlers, demo: Any) -> None:
             answer = gr.Markdown()
 
     def refresh(sector_value: str, kind_value: str):
-        html, rows, choices, line = app.browse(sector_value, kind_value)
-        return html, rows, gr.update(choices=choices, value=None), line
+        _, rows, choices, line, ids = app.browse(sector_value, kind_value)
+        return rows, gr.update(choices=choices, value=None), line, ids
 
-    view.change(
-        lambda v: (gr.update(visible=v == "cards"), gr.update(visible=v == "table")), view, [cards, table],
-        api_visibility="private",
-    )  # fmt: skip
+    view.change(lambda v: gr.update(visible=v == "table"), view, table, api_visibility="private")
+    shown = [table, pick, count, shown_ids]
     for control in (sector, kind):
-        control.change(refresh, [sector, kind], [cards, table, pick, count], api_visibility="private")
-    demo.load(refresh, [sector, kind], [cards, table, pick, count], api_visibility="private")
+        control.change(refresh, [sector, kind], shown, api_visibility="private")
+    demo.load(refresh, [sector, kind], shown, api_visibility="private")
 
     def open_doc(doc_id: str) -> tuple[str, str]:
         return app.open_document(doc_id), doc_id or ""
 
     pick.input(open_doc, pick, [doc_text, selected], api_visibility="private")
 
-    def open_row(rows: list[list[Any]], data: gr.SelectData):
-        row = data.index[0] if isinstance(data.index, list | tuple) else data.index
-        doc_id = str(rows[row][-1]) if isinstance(row, int) and 0 <= row < len(rows) else ""
+    def open_at(position: Any, ids: list[str]):
+        doc_id = ids[position] if isinstance(position, int) and 0 <= position < len(ids) else ""
         return app.open_document(doc_id), doc_id, gr.update(value=doc_id or None)
 
-    table.select(open_row, table, [doc_text, selected, pick], api_visibility="private")
+    with cards:
+
+        @gr.render(inputs=[sector, kind, view])
+        def show_cards(sector_value: str, kind_value: str, view_value: str) -> None:
+            samples, _, _, _, ids = app.browse(sector_value, kind_value)
+            with gr.Row(elem_classes="wibb-cards", visible=view_value == "cards"):
+                for [card], doc_id in zip(samples, ids, strict=True):
+                    button = gr.Button(card, elem_classes="wibb-card", variant="secondary")
+                    button.click(lambda d=doc_id: (app.open_document(d), d, gr.update(value=d)), None,
+                                 [doc_text, selected, pick], api_visibility="private")  # fmt: skip
+
+    def open_row(ids: list[str], data: gr.SelectData):
+        row = data.index[0] if isinstance(data.index, list | tuple) else data.index
+        return open_at(row, ids)
+
+    table.select(open_row, shown_ids, [doc_text, selected, pick], api_visibility="private")
     for trigger in (ask.click, question.submit):
         trigger(app.ask_scoped, [question, scope, selected, sector], answer, api_visibility="private")

@@ -15,6 +15,7 @@ from assistant.web.views import (
     answer_messages,
     conversation_for,
     doc_choices,
+    doc_id_from_option,
     error_messages,
     filters_dict,
     filters_from,
@@ -43,7 +44,8 @@ class ChatHandlers(Session):
         filters = filters_from(sector, soort)
         shown = [*history, user_message(question)]
         conversation = conversation_for(turns, history)  # before this question joins the turns
-        turns.append(ChatTurn(question=question, answer="", filters=filters_dict(filters)))
+        earlier = tuple(t.question for t in turns)  # a 👎 on a follow-up is exported with its conversation
+        turns.append(ChatTurn(question=question, answer="", filters=filters_dict(filters), context=earlier))
         try:
             links: list[str] | None = None
             docs: list[tuple[str, str]] = []
@@ -60,7 +62,7 @@ class ChatHandlers(Session):
                         refused=answer.refused,
                         docs=tuple(found),
                     )
-                yield shown + answer_messages(answer), "", turns, session, docs
+                yield shown + answer_messages(answer, filters), "", turns, session, docs
         except Exception as error:
             turns[-1] = replace(turns[-1], answer=describe(error))
             yield shown + error_messages(turns[-1].answer), "", turns, session, self._docs_in(turns)
@@ -120,26 +122,34 @@ def build_chat_tab(gr: Any, app: ChatHandlers) -> None:
     turns, session, comment_target = gr.State([]), gr.State(""), gr.State(None)
     with gr.Row():
         with gr.Column(scale=3):
+            # No autoscroll: a new answer is shown from its first line (the page script scrolls the new
+            # question to the top of the chat), not from its end.
             chatbot = gr.Chatbot(
                 label=W["chat_label"], height=560, buttons=["copy"], latex_delimiters=[], allow_tags=False,
-                sanitize_html=True, placeholder=W["chat_empty"], elem_id="wibb-chat",
+                sanitize_html=True, placeholder=W["chat_empty"], elem_id="wibb-chat", autoscroll=False,
             )  # fmt: skip
             with gr.Row():
                 box = gr.Textbox(
-                    placeholder=W["placeholder"], show_label=False, scale=8, lines=1, elem_id="wibb-vraag"
-                )
+                    label=W["question_label"], placeholder=W["placeholder"], show_label=False, scale=8,
+                    lines=1, elem_id="wibb-vraag",
+                )  # fmt: skip
                 send = gr.Button(W["send"], variant="primary", scale=1, min_width=100)
                 new = gr.Button(W["new_chat"], scale=1, min_width=150)
             with gr.Group(visible=False) as feedback_group:
                 thanks = gr.Markdown()
                 comment = gr.Textbox(label=W["comment_label"], placeholder=W["comment_placeholder"], lines=2)
                 comment_send = gr.Button(W["comment_send"], size="sm")
+            gr.Markdown(f"**{W['examples_label']}**")
+            examples: list[tuple[Any, str]] = []
             for label, questions in texts.EXAMPLES.items():
-                gr.Examples([[q] for q in questions], inputs=[box], label=label)
+                with gr.Row(elem_classes="wibb-examples"):
+                    gr.Markdown(label, elem_classes="wibb-examples-label")
+                    examples += [(gr.Button(q, size="sm", variant="secondary"), q) for q in questions]
         with gr.Column(scale=2):
             with gr.Accordion(W["filters"], open=True):
                 sector = gr.CheckboxGroup(list(SECTOREN), label=W["filter_sector"], info=W["filter_info"])
                 soort = gr.CheckboxGroup(list(SOORTEN), label=W["filter_soort"])
+                clear_filters = gr.Button(W["filters_clear"], size="sm")
             gr.Markdown(f"### {W['doc_panel']}")
             docs = gr.Dropdown([], label=W["doc_pick"], value=None, interactive=True)
             doc_text = gr.Markdown(W["doc_none"], elem_id="wibb-doc")
@@ -158,6 +168,13 @@ def build_chat_tab(gr: Any, app: ChatHandlers) -> None:
         box.submit(respond, inputs, outputs, api_name="chat"),
         send.click(respond, inputs, outputs, api_visibility="private"),
     ]
+    for button, question in examples:  # one click asks the example
+        answering.append(
+            button.click(lambda q=question: q, None, box, api_visibility="private").then(
+                respond, inputs, outputs, api_visibility="private"
+            )
+        )
+    clear_filters.click(lambda: ([], []), None, [sector, soort], api_visibility="private")
 
     def rate(history: list[Any], state: list[Any], sid: str, data: gr.LikeData):
         new_state, message, entry_id = app.rate(history, state, sid, data.index, data.liked)
@@ -175,16 +192,19 @@ def build_chat_tab(gr: Any, app: ChatHandlers) -> None:
     )  # fmt: skip
     comment_send.click(app.comment, [comment, comment_target], thanks, api_visibility="private")
 
-    def reset() -> tuple[list[Any], list[Any], Any, Any, str]:
-        return [], [], gr.update(choices=[], value=None), gr.update(visible=False), W["doc_none"]
+    def reset() -> tuple[list[Any], list[Any], Any, Any, str, list[str], list[str]]:
+        # a new conversation starts without filters too: nothing of the old one acts unseen
+        return [], [], gr.update(choices=[], value=None), gr.update(visible=False), W["doc_none"], [], []
 
     # A running answer is stopped, or its next snapshot would bring the old conversation back.
-    cleared = [chatbot, turns, docs, feedback_group, doc_text]
+    cleared = [chatbot, turns, docs, feedback_group, doc_text, sector, soort]
     new.click(reset, None, cleared, api_visibility="private", cancels=answering)
     chatbot.clear(reset, None, cleared, api_visibility="private", cancels=answering)
 
     def open_option(data: gr.SelectData) -> tuple[str, Any]:
-        return app.open_document(str(data.value)), gr.update(value=None)
+        doc_id = doc_id_from_option(data.value)
+        return app.open_document(str(data.value)), gr.update(value=doc_id or None)  # the dropdown in step
 
+    # The full text opens where the reader is: the page script brings the panel into view.
     chatbot.option_select(open_option, None, [doc_text, docs], api_visibility="private")
     docs.input(app.open_document, docs, doc_text, api_name="document")

@@ -6,8 +6,7 @@ from memory with the safe parsers of `assistant.evaluation.questionset`; files a
 the data folder, under names chosen here.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Gradio reads the gr.SelectData hint of `open_case` at runtime.
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -82,9 +81,15 @@ def summary_markdown(report: Any) -> str:
     return "\n".join([f"**{reports.overview(report)}**", "", *reports.summary_table(report)])
 
 
-def case_rows(report: Any) -> list[list[str]]:
+def ordered_cases(report: Any, only_failed: bool = False) -> list[Any]:
+    """The cases as the tab lists them: the ones that did not pass first (or only those)."""
+    failed = [c for c in report.cases if not c.passed]
+    return failed if only_failed else failed + [c for c in report.cases if c.passed]
+
+
+def case_rows(report: Any, only_failed: bool = False) -> list[list[str]]:
     rows = []
-    for case in report.cases:
+    for case in ordered_cases(report, only_failed):
         answer = case.answer if len(case.answer) <= ANSWER_CHARS else case.answer[: ANSWER_CHARS - 1] + "…"
         rows.append([
             case.id,
@@ -96,6 +101,32 @@ def case_rows(report: Any) -> list[list[str]]:
             ", ".join(dict.fromkeys(case.retrieved_ids)),
         ])  # fmt: skip
     return rows
+
+
+def case_markdown(case: Any) -> str:
+    """Everything of one case, for the organiser who clicked its row: question, search, expectations,
+    result and reasons, the whole answer and the passages that were retrieved (all text escaped)."""
+    from assistant.answering.rendering import escape
+
+    lines = [f"### {escape(case.question)}", f"*{escape(case.id)}*"]
+    if case.query and case.query != case.question:
+        lines.append(f"**{W['eval_case_query']}:** {escape(case.query)}")
+    expected = [" / ".join(f) for f in case.expect_facts]
+    if expected or case.expect_sources:
+        facts = "; ".join(expected + [f"bron {s}" for s in case.expect_sources])
+        lines.append(f"**{W['eval_case_expected']}:** {escape(facts)}")
+    lines.append(f"**{texts.EVAL_LABELS['passed' if case.passed else 'failed']}**")
+    if case.reasons:
+        lines.append(f"**{W['eval_case_reasons']}:**")
+        lines += [f"- {escape(reason)}" for reason in case.reasons]
+    refused = f" ({W['eval_case_refused']})" if case.refused else ""
+    lines.append(f"**{W['eval_case_answer']}{refused}:**\n\n{escape(case.answer)}")
+    if case.passages:
+        lines.append(f"**{W['eval_case_passages']}:**")
+        for hit in case.passages:
+            heading = f" – {' > '.join(hit.chunk.heading)}" if hit.chunk.heading else ""
+            lines.append(f"{hit.rank}. **{escape(hit.chunk.doc.titel + heading)}**: {escape(hit.chunk.text)}")
+    return "\n\n".join(lines)
 
 
 def write_report(app: Session, report: Any) -> list[str]:
@@ -124,22 +155,35 @@ def run_eval(
     progress: Callable[[int, int], None] | None = None,
     sets: dict[str, Path] | None = None,
 ) -> tuple[str, list[list[str]], list[str]]:
-    """(summary Markdown, per-question rows, report files)."""
+    """(summary Markdown, per-question rows with the failures first, report files)."""
+    summary, report, files = run_report(app, choice, upload, authed, progress, sets)
+    return summary, case_rows(report) if report is not None else [], files
+
+
+def run_report(
+    app: Session,
+    choice: str,
+    upload: str | None,
+    authed: bool,
+    progress: Callable[[int, int], None] | None = None,
+    sets: dict[str, Path] | None = None,
+) -> tuple[str, Any, list[str]]:
+    """(summary Markdown, the report or None, report files)."""
     from assistant.evaluation.runner import run_cases
 
     if not app.allowed(authed):
-        return W["login_required"], [], []
+        return W["login_required"], None, []
     try:
         cases, name = read_cases(app, choice, upload, shipped_sets() if sets is None else sets)
     except QuestionSetError as error:
-        return set_problem(error), [], []
+        return set_problem(error), None, []
     try:
         report = run_cases(
             app.assistant(), cases, k=app.settings.retrieval.top_k, progress=progress, source=name
         )
-        return summary_markdown(report), case_rows(report), write_report(app, report)
+        return summary_markdown(report), report, write_report(app, report)
     except Exception as error:
-        return f"⚠️ {describe(error)}", [], []
+        return f"⚠️ {describe(error)}", None, []
 
 
 # -- feedback -----------------------------------------------------------------------------------------
@@ -218,23 +262,28 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
         with gr.Row():
             choices = set_choices(sets)
             choice = gr.Dropdown(choices, value=choices[0][1], label=W["eval_source"])
+            # No file_types: Gradio would refuse other files with an English message; check_upload says
+            # it in Dutch, and nothing runs until a usable set is chosen.
             upload = gr.File(
-                label=W["eval_file"].format(mb=megabytes(app.settings.web.max_upload_mb)),
-                file_types=[".yaml", ".yml", ".csv"], type="filepath",
-            )  # fmt: skip
+                label=W["eval_file"].format(mb=megabytes(app.settings.web.max_upload_mb)), type="filepath"
+            )
         run = gr.Button(W["eval_run"], variant="primary")
         summary = gr.Markdown()
+        only_failed = gr.Checkbox(label=W["eval_only_failed"], value=False)
         cases = gr.Dataframe(
-            headers=texts.WEB_HEADERS["eval"], type="array", interactive=False, wrap=True,
-            column_widths=["13%", "22%", "7%", "22%", "24%", "12%"],
+            headers=texts.WEB_HEADERS["eval"], type="array", interactive=False, wrap=True, max_height=520,
+            column_widths=["11%", "18%", "14%", "7%", "20%", "20%", "10%"],
         )  # fmt: skip
+        case_detail = gr.Markdown(W["eval_case_pick"], elem_id="wibb-case")
+        last_report = gr.State(None)
         report = gr.File(label=W["eval_report"], file_count="multiple", interactive=False)
         gr.Markdown(f"### {W['feedback_heading']}")
         counts = gr.Markdown()
         refresh = gr.Button(W["feedback_refresh"], size="sm")
         feedback_table = gr.Dataframe(
-            headers=texts.WEB_HEADERS["feedback"], type="array", interactive=False, wrap=True
-        )
+            headers=texts.WEB_HEADERS["feedback"], type="array", interactive=False, wrap=True,
+            column_widths=["6%", "14%", "9%", "33%", "24%", "14%"],
+        )  # fmt: skip
         with gr.Row():
             dislikes = gr.Dropdown([], multiselect=True, label=W["feedback_pick"])
             to_questions = gr.Button(W["feedback_to_questions"])
@@ -253,7 +302,9 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
                 (done, total), desc=W["eval_progress"].format(done=done, total=total), unit=W["eval_unit"]
             )
 
-        return run_eval(app, picked, uploaded, state, step)
+        text, result, written = run_report(app, picked, uploaded, state, step)
+        rows = case_rows(result) if result is not None else []
+        return text, rows, written, result, W["eval_case_pick"]
 
     def overview(state: bool):
         line, rows, picks = feedback_overview(app, state)
@@ -271,7 +322,24 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
             return gr.update(value=UPLOAD), set_problem(error)
 
     upload.upload(uploaded, upload, [choice, summary], api_visibility="private")
-    run.click(run_set, [choice, upload, authed], [summary, cases, report], api_name="toets")
+    run.click(run_set, [choice, upload, authed], [summary, cases, report, last_report, case_detail],
+              api_name="toets")  # fmt: skip
+
+    def filtered(result: Any, failed_only: bool):
+        return case_rows(result, failed_only) if result is not None else []
+
+    only_failed.change(filtered, [last_report, only_failed], cases, api_visibility="private")
+
+    def open_case(result: Any, failed_only: bool, data: gr.SelectData):
+        row = data.index[0] if isinstance(data.index, list | tuple) else data.index
+        shown = ordered_cases(result, failed_only) if result is not None else []
+        return (
+            case_markdown(shown[row])
+            if isinstance(row, int) and 0 <= row < len(shown)
+            else W["eval_case_pick"]
+        )
+
+    cases.select(open_case, [last_report, only_failed], case_detail, api_visibility="private")
     for trigger in (refresh.click, tab.select):
         trigger(overview, authed, [counts, feedback_table, dislikes], api_visibility="private")
     export.click(lambda s: export_feedback(app, s), authed, [files_message, files], api_visibility="private")

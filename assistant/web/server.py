@@ -13,12 +13,57 @@ from assistant import texts
 from assistant.config import Settings
 
 CSS = """
-.wibb-cards {display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px;}
-.wibb-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;}
-.wibb-card h4 {margin: 4px 0;} .wibb-card p {font-size: 0.9em; margin: 4px 0;}
-.wibb-card-meta, .wibb-card-id {font-size: 0.8em; color: var(--body-text-color-subdued);}
+.wibb-cards {display: grid !important; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
+  gap: 12px;}
+.wibb-card {white-space: pre-line !important; text-align: left !important;
+  justify-content: flex-start !important; align-items: flex-start !important; font-weight: normal !important;
+  min-height: 8em; padding: 10px 12px !important;}
+.wibb-card::first-line {font-weight: bold;}
 #wibb-status:empty {display: none;}
+.wibb-examples {align-items: center; gap: 6px; flex-wrap: wrap;}
+.wibb-examples-label {flex: 0 0 100%; font-size: 0.85em; color: var(--body-text-color-subdued);}
+.wibb-examples button {flex: 0 1 auto !important; min-width: 0 !important; white-space: normal;}
+/* A phone: the question box in view without scrolling, under a shorter chat. */
+@media (max-width: 640px) {
+  #wibb-chat {height: 46vh !important; max-height: 46vh !important; min-height: 0 !important;}
+  .wibb-subtitle {display: none;}
+  h1 {font-size: 1.3em !important; margin: 0 !important;}
+}
 """
+# Runs in the page head (an inline script: the CSP forbids the eval Gradio uses for `js=` options).
+# A new question scrolls to the top of the chat, so its answer is read from its first line; a full text
+# opened with a click comes into view; the controls Gradio leaves unnamed get a Dutch name.
+PAGE_SCRIPT = b"""<script>(function(){
+var lastUser=null, clicked=0, shown={};
+function follow(){
+  var chat=document.querySelector('#wibb-chat'); if(!chat) return;
+  var users=chat.querySelectorAll('.message-row.user-row, .user-row');
+  var newest=users[users.length-1];
+  if(newest && newest!==lastUser){ lastUser=newest; newest.scrollIntoView({block:'start'}); }
+}
+function reveal(){
+  ['#wibb-doc','#wibb-browse-doc'].forEach(function(id){
+    var el=document.querySelector(id); if(!el) return;
+    var text=el.textContent;
+    var changed=shown[id]!==undefined && text!==shown[id];
+    if(changed && Date.now()-clicked<5000){ el.scrollIntoView({block:'start'}); }
+    shown[id]=text;
+  });
+}
+function name(){
+  var box=document.querySelector('#wibb-vraag textarea');
+  if(box && !box.getAttribute('aria-label')) box.setAttribute('aria-label', '@QUESTION@');
+  document.querySelectorAll('#wibb-chat button').forEach(function(b){
+    if(b.getAttribute('aria-label')) return;
+    var text=(b.textContent||'').trim();
+    b.setAttribute('aria-label', text || 'Knop');
+  });
+}
+document.addEventListener('click', function(){ clicked=Date.now(); }, true);
+function start(){ new MutationObserver(function(){ follow(); reveal(); name(); })
+  .observe(document.body,{childList:true,subtree:true,characterData:true}); }
+if(document.readyState==='loading'){ document.addEventListener('DOMContentLoaded', start); } else { start(); }
+})();</script>""".replace(b"@QUESTION@", texts.WEB["question_label"].encode())
 # Everything the page may load comes from this server; inline scripts are Gradio's own bootstrap.
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -32,6 +77,27 @@ DUTCH = (
     b"Object.defineProperty(p,'languages',{get:function(){return ['nl','nl-NL']},configurable:true});"
     b"}catch(e){}})();</script>"
 )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this computer can reach the address."""
+    import ipaddress
+
+    if host.strip().lower() in ("localhost", ""):
+        return host.strip() != ""  # "" listens on every address
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: reachable from elsewhere
+
+
+def check_exposure(settings: Settings, host: str) -> None:
+    """The feedback of every user and the Toetsen tab are only for organisers: an app that others can reach
+    needs a login (WIBB_AUTH); without one it does not start."""
+    from assistant.errors import ConfigError
+
+    if not is_loopback(host) and not settings.web.auth.get_secret_value().strip():
+        raise ConfigError("WIBB_AUTH", texts.WEB["auth_needed_public"].format(host=host))
 
 
 def configure_environment(settings: Settings) -> None:
@@ -87,7 +153,7 @@ def dutch_page(page: bytes) -> bytes:
     page = page.replace(b'<html\n\tlang="en"', b'<html\n\tlang="nl"', 1).replace(
         b'lang="en"', b'lang="nl"', 1
     )
-    return page.replace(b"<head>", b"<head>" + DUTCH, 1)
+    return page.replace(b"<head>", b"<head>" + DUTCH + PAGE_SCRIPT, 1)
 
 
 def launch_options(settings: Settings, host: str | None = None, port: int | None = None) -> dict[str, Any]:

@@ -17,15 +17,16 @@ from pathlib import Path
 from assistant import texts
 from assistant.answering.assistant import Assistant
 from assistant.config import Settings
-from assistant.errors import WibbError
+from assistant.errors import DatabaseUnavailableError, WibbError
 from assistant.feedback.store import FeedbackStore
 from assistant.web.views import check_login, doc_id_from_option, document_markdown, parse_auth
 
 log = logging.getLogger(__name__)
 W = texts.WEB
 LOGIN_DELAY_S = 1.0  # slows down password guessing through the UI or the API
-# The feedback database and the export folder live in the data folder: locked, read-only or full.
-STORAGE_ERRORS = (sqlite3.Error, OSError)
+# The feedback database (the data folder's SQLite, or a database server) and the export folder: locked,
+# read-only, full, or a server that went away.
+STORAGE_ERRORS = (DatabaseUnavailableError, sqlite3.Error, OSError)
 
 
 def describe(error: BaseException) -> str:
@@ -37,8 +38,11 @@ def describe(error: BaseException) -> str:
 def describe_storage(error: BaseException, data_dir: Path) -> str:
     """A failing feedback store or export folder, in Dutch with what to do about it."""
     log.warning("feedback store or export folder failed: %s", error)
-    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error).lower():
+    locked = "locked" in str(getattr(error, "reason", error)).lower()
+    if isinstance(error, sqlite3.OperationalError | DatabaseUnavailableError) and locked:
         return f"⚠️ {W['storage_busy']}"
+    if isinstance(error, DatabaseUnavailableError) and not error.location.startswith("sqlite"):
+        return f"⚠️ {texts.describe_error(error)}"  # a database server: name it, not the data folder
     return f"⚠️ {W['storage_failed'].format(folder=data_dir)}"
 
 
@@ -47,7 +51,7 @@ class Session:
         self.settings = settings
         self._assistant = assistant
         self._lock = threading.Lock()
-        self.feedback = FeedbackStore(settings.feedback_db)
+        self.feedback = FeedbackStore(settings.database)
         self.users = parse_auth(settings.web.auth.get_secret_value())
 
     # -- the shared assistant ------------------------------------------------------------------------
@@ -68,7 +72,7 @@ class Session:
         def run() -> None:
             try:
                 started = time.perf_counter()
-                self.assistant()
+                self.assistant().warm_up()
                 log.info("assistant ready in %.1f s", time.perf_counter() - started)
             except Exception as error:  # shown to the user by `status` on page load
                 log.warning("assistant not available: %s", error)

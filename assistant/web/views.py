@@ -8,7 +8,6 @@ links are only made for http(s) URLs.
 from __future__ import annotations
 
 import hmac
-import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -56,13 +55,17 @@ def conversation_for(turns: Sequence[ChatTurn], history: Iterable[Any]) -> Conve
     return from_messages(history)
 
 
-def answer_messages(answer: Answer) -> list[Message]:
-    """One bubble: the answer, then a collapsible "Bronnen" block; knoppen/cases as clickable options."""
+def answer_messages(answer: Answer, filters: Filters | None = None) -> list[Message]:
+    """One bubble: the answer, then a collapsible "Bronnen" block; knoppen/cases as clickable options.
+    The filters that shaped the answer are named above it, so that they never act unseen."""
     body = answer_markdown(answer, with_sources=False)
     if not answer.text:
         body = f"*{texts.WEB['pending']}*\n{body}"
     if answer.query and answer.query != answer.question:
         body = f"*{escape(texts.SEARCHED_FOR.format(query=answer.query))}*\n\n{body}"
+    if filters is not None and (filters.sector or filters.soort):
+        shown = ", ".join((*filters.sector, *filters.soort))
+        body = f"*{escape(texts.WEB['filters_active'].format(filters=shown))}*\n\n{body}"
     options = doc_options(answer)
     if options and answer.complete:
         body += f"\n\n{texts.WEB['open_hint']}"
@@ -87,9 +90,14 @@ def doc_options(answer: Answer) -> list[dict[str, str]]:
     links: list[DocLink] = [*answer.knoppen, *answer.cases, *(answer.nearest if answer.refused else ())]
     seen: dict[str, dict[str, str]] = {}
     for link in links:
-        kind = KINDS.get(link.soort, texts.WEB["kind_other"])
-        seen.setdefault(link.id, {"label": f"{kind}: {link.titel}", "value": DOC_PREFIX + link.id})
+        seen.setdefault(link.id, {"label": doc_label(link.soort, link.titel), "value": DOC_PREFIX + link.id})
     return list(seen.values())
+
+
+def doc_label(soort: str, titel: str) -> str:
+    """ "Casus: Nationale Zorgreserve"; a title that already says what it is keeps it once ("Knop 2: ...")."""
+    kind = KINDS.get(soort, texts.WEB["kind_other"])
+    return titel if titel.lower().startswith(kind.lower()) else f"{kind}: {titel}"
 
 
 def doc_id_from_option(value: Any) -> str:
@@ -144,31 +152,30 @@ def browse(
 
 
 def table_rows(chunks: Sequence[Chunk]) -> list[list[str]]:
+    """Title, kind, sectors, peildatum: what a user reads (the document id stays out of sight)."""
     return [
-        [c.doc.titel, KINDS.get(c.doc.soort, c.doc.soort), ", ".join(c.doc.sector), c.doc.peildatum, c.doc.id]
+        [c.doc.titel, KINDS.get(c.doc.soort, c.doc.soort), ", ".join(c.doc.sector), c.doc.peildatum]
         for c in chunks
     ]
 
 
-def cards_html(chunks: Sequence[Chunk]) -> str:
-    if not chunks:
-        return f"<p>{html.escape(texts.WEB['browse_empty'])}</p>"
-    cards = []
-    for c in chunks:
-        doc = c.doc
-        meta = " · ".join(
-            p for p in (KINDS.get(doc.soort, doc.soort), ", ".join(doc.sector), doc.peildatum) if p
-        )
-        snippet = _snippet(c.text)
-        cards.append(
-            '<div class="wibb-card">'
-            f'<div class="wibb-card-meta">{html.escape(meta)}</div>'
-            f"<h4>{html.escape(doc.titel)}</h4>"
-            f"<p>{html.escape(snippet)}</p>"
-            f'<div class="wibb-card-id">{html.escape(doc.id)}</div>'
-            "</div>"
-        )
-    return f'<div class="wibb-cards">{"".join(cards)}</div>'
+def badge(chunk: Chunk, sector: str) -> str:
+    """Why an item is listed under a sector it does not name: it is sectoroverstijgend."""
+    if sector and "sectoroverstijgend" in chunk.doc.sector and sector not in chunk.doc.sector:
+        return texts.WEB["badge_cross"].format(sector=sector)
+    return ""
+
+
+def card_text(chunk: Chunk, sector: str = "") -> str:
+    """One card of the Casussen & knoppen tab, as plain text (shown as text, never as HTML): title, kind
+    and sectors, why it is listed, the start of the text."""
+    doc = chunk.doc
+    meta = " · ".join(p for p in (KINDS.get(doc.soort, doc.soort), ", ".join(doc.sector), doc.peildatum) if p)
+    lines = [doc.titel, meta]
+    if note := badge(chunk, sector):
+        lines.append(f"({note})")
+    lines.append(_snippet(chunk.text))
+    return "\n".join(lines)
 
 
 def _snippet(text: str) -> str:
@@ -204,7 +211,7 @@ def document_markdown(chunks: Sequence[Chunk]) -> str:
 
 
 def doc_choices(chunks: Iterable[Chunk]) -> list[tuple[str, str]]:
-    return [(f"{KINDS.get(c.doc.soort, c.doc.soort)}: {c.doc.titel}", c.doc.id) for c in chunks]
+    return [(doc_label(c.doc.soort, c.doc.titel), c.doc.id) for c in chunks]
 
 
 # -- login ------------------------------------------------------------------------------------------
