@@ -42,14 +42,19 @@ browser: ## Install Debian's chromium for the browser test (never downloads a br
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+postgresql: ## Install Debian's PostgreSQL server for the shared-state tests (they start their own on 127.0.0.1)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
 index: install ## Build or refresh the index from knowledge/ (only changed files are embedded)
 	$(BIN)/python ingest.py
 
 run: index ## Install, build the index if needed and start the app on http://127.0.0.1:7860
 	$(BIN)/python app.py
 
-test: install-dev browser ## Install and run all tests (offline)
-	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
+test: install-dev browser postgresql ## Install and run all tests (offline)
+	REQUIRE_BROWSER=1 REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q
 
 lint: install-dev ## ruff, mypy, the layer contract (import-linter), dependencies (deptry), dead code (vulture)
 	$(BIN)/ruff check assistant tests bench docs *.py
@@ -84,4 +89,4 @@ eval-gate: index ## CI gate: both parts of the question set and of the conversat
 bench: install-dev index ## Benchmarks (not tests): writes bench/RESULTS.md
 	$(BIN)/python bench/run.py
 
-.PHONY: help install install-dev browser index run test lint eval eval-gate bench
+.PHONY: help install install-dev browser postgresql index run test lint eval eval-gate bench

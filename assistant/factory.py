@@ -10,7 +10,8 @@ from assistant.store.chroma import VectorStore
 
 
 def build_store(settings: Settings) -> VectorStore:
-    return VectorStore(settings.data_dir, settings.chroma_url, settings.collection)
+    token = settings.chroma_token.get_secret_value().strip()
+    return VectorStore(settings.data_dir, settings.chroma_url, settings.collection, token=token)
 
 
 def build_assistant(settings: Settings, embedder: Embedder | None = None) -> Assistant:

@@ -524,7 +524,7 @@ def cli_env(tiny_index, monkeypatch):
 
     class FixedLatency:
         def __init__(self, inner):
-            self.inner, self.min_evidence = inner, inner.min_evidence
+            self.inner, self.min_evidence, self.retriever = inner, inner.min_evidence, inner.retriever
 
         def answer(self, *args, **kwargs):
             return replace(self.inner.answer(*args, **kwargs), latency_ms=20.0)
@@ -761,3 +761,21 @@ def test_eval_of_a_conversation_file_writes_the_follow_up_metrics(cli_env, tmp_p
     # and a later run compares turn by turn
     assert main(["eval", str(path), "--compare", str(out)]) == 0
     assert "followup_answer_fact_recall:" in capsys.readouterr().out
+
+
+def test_every_eval_run_is_kept_in_the_history_unless_asked_not_to(cli_env, tiny_index, capsys):
+    from assistant.evaluation.compare import compare_runs
+    from assistant.evaluation.history import RunHistory
+
+    history = RunHistory(tiny_index.database)
+    earlier = {run.id for run in history.runs()}  # other tests may have run `wibb eval` on this index
+    assert main(["eval", str(DATA / "vragen.yaml")]) == 0
+    assert "bewaard in de toetsgeschiedenis" in capsys.readouterr().err
+    assert main(["eval", str(DATA / "vragen.yaml"), "--no-history"]) == 0
+    [run] = [run for run in history.runs() if run.id not in earlier]
+    assert (run.source, run.origin, run.cases, run.passed) == (str(DATA / "vragen.yaml"), "wibb eval", 9, 8)
+    assert run.revision and run.summary["answer_fact_recall"] == pytest.approx(5 / 6)
+    stored = history.load(run.id)
+    assert stored is not None and len(stored["cases"]) == 9
+    assert compare_runs(stored, stored).now_failing == []  # the same run: nothing flipped
+    assert history.load(run.id + 100) is None

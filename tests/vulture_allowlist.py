@@ -17,3 +17,13 @@ documents_removed
 chunks_added
 chunks_unchanged
 chunks_removed
+app_parser  # app.py: `python app.py` takes the options of `wibb serve`
+serve  # app.py: serves until stopped, a setting that forbids it is a Dutch message
+run_eval  # the Toetsen run as table rows in one call (tests/test_web.py drives the tab through it)
+forget  # tests/test_shared_state.py: a fresh engine after the database server restarted
+_sqlite  # SQLAlchemy "connect" event listener (database/engine.py)
+show_cards  # @gr.render: Gradio calls it whenever the sector, kind or view changes
+down_revision  # Alembic reads these module attributes of every migration (database/migrations/versions)
+branch_labels
+depends_on
+downgrade

@@ -9,6 +9,7 @@ its password; nothing that was stored before is touched.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,14 @@ from assistant.errors import DatabaseUnavailableError
 _ENGINES: dict[str, Any] = {}
 _LOCK = threading.Lock()
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x57494242  # "WIBB": the advisory lock every instance takes while it migrates
+
+
+def now() -> str:
+    """The time a row is written, in UTC, as ISO text (the same in every database)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def safe_url(url: str) -> str:
@@ -83,15 +92,26 @@ def upgrade(engine: Any) -> None:
     """Alembic to the latest revision (a store from before Alembic is adopted, not recreated)."""
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    except Exception as error:
-        raise unavailable(engine, error) from error
+    for attempt in range(3):
+        try:
+            with engine.begin() as connection:
+                if engine.dialect.name == "postgresql":  # instances starting together migrate one at a time
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            return
+        except DBAPIError as error:
+            failed = unavailable(engine, error)
+            if isinstance(failed, DatabaseUnavailableError) and "locked" not in failed.reason.lower():
+                raise failed from error
+            if attempt == 2:  # another instance kept migrating (SQLite has no advisory lock): give up
+                raise failed from error
+            time.sleep(0.5 * (attempt + 1))
 
 
 def unavailable(engine: Any, error: BaseException) -> BaseException:

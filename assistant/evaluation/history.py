@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.database.engine import transaction
+from assistant.database.engine import now, transaction
 from assistant.evaluation.scoring import EvalReport
 
 
@@ -30,7 +30,6 @@ class RunHistory:
     def save(self, report: EvalReport, *, revision: str = "", origin: str = "") -> int:
         """Store the run (its summary and every case) in one transaction; returns its id."""
         from assistant.database.schema import eval_cases, eval_runs
-        from assistant.feedback.store import now
 
         with transaction(self.url) as conn:
             run = conn.execute(

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.database.engine import engine_for, transaction
+from assistant.database.engine import now, transaction
 
 LIKE, DISLIKE = 1, -1
 MAX_TEXT = 20_000  # an answer or comment longer than this is cut: the store is not a file dump
@@ -55,10 +54,6 @@ def record_fields(record: AnswerRecord) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(AnswerRecord)}
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class FeedbackStore:
     """Feedback in the database of `target`: a database URL, or the path of a SQLite file."""
 
@@ -67,10 +62,6 @@ class FeedbackStore:
         self.url = text if "://" in text else f"sqlite:///{Path(text).resolve()}"
         # the SQLite file (for messages, and to read nothing where nothing was stored yet)
         self.path = Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
-
-    def ready(self) -> None:
-        """Create or migrate the tables now (otherwise the first operation does it)."""
-        engine_for(self.url)
 
     def add(
         self,

@@ -17,8 +17,14 @@ import numpy as np
 from assistant.core.documents import Chunk, Sentence
 from assistant.core.filters import Filters
 from assistant.core.identity import EmbedderIdentity
-from assistant.errors import IndexMismatchError, IndexMissingError, IndexOutdatedError, StoreUnavailableError
-from assistant.store.client import forget_local_system, make_client, server_url
+from assistant.errors import (
+    IndexMismatchError,
+    IndexMissingError,
+    IndexOutdatedError,
+    StoreAuthError,
+    StoreUnavailableError,
+)
+from assistant.store.client import forget_local_system, is_auth_error, make_client, server_url
 from assistant.store.records import chunk_from_record, chunk_metadata, where
 
 # 2: sentences carry their position (read by chunk id, not by ids rebuilt from counts)
@@ -31,12 +37,13 @@ class VectorStore:
     and `<name>_meta` (the revision of the last ingest that changed something)."""
 
     def __init__(
-        self, data_dir: Path, chroma_url: str = "", name: str = "wibb", timeout: float = 30.0
+        self, data_dir: Path, chroma_url: str = "", name: str = "wibb", timeout: float = 30.0, token: str = ""
     ) -> None:
         chroma_url = server_url(chroma_url)
         self.location = chroma_url or str(data_dir / "chroma")
-        self._args = (data_dir, chroma_url, name, timeout)
-        self._client = make_client(data_dir, chroma_url, timeout)
+        self._args = (data_dir, chroma_url, name, timeout, token)
+        self._token = token
+        self._client = make_client(data_dir, chroma_url, timeout, token)
         self._names = (f"{name}_chunks", f"{name}_sentences", f"{name}_meta")
         self._collections: list[Any] = []
         self._identity: EmbedderIdentity | None = None
@@ -61,9 +68,11 @@ class VectorStore:
     def _guard(self, action: str, call: Any) -> Any:
         try:
             return call()
-        except (IndexMismatchError, IndexMissingError, IndexOutdatedError):
+        except (IndexMismatchError, IndexMissingError, IndexOutdatedError, StoreAuthError):
             raise
         except Exception as exc:
+            if is_auth_error(exc):
+                raise StoreAuthError(self.location, given=bool(self._token)) from exc
             # Another process rebuilt the index: the collections exist again under new ids. Reopen once.
             if _is_not_found(exc) and self._collections and self._reopen():
                 try:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from assistant.errors import ConfigError, StoreUnavailableError
+from assistant.errors import ConfigError, StoreAuthError, StoreUnavailableError
 
 
 def forget_local_system(path: str, *, stop: bool) -> None:
@@ -47,11 +47,19 @@ def _set_http_timeout(client: Any, seconds: float) -> None:
         session.timeout = httpx.Timeout(seconds)
 
 
-def make_client(data_dir: Path, chroma_url: str, timeout: float = 30.0) -> Any:
+TOKEN_PROVIDER = "chromadb.auth.token_authn.TokenAuthClientProvider"
+
+
+def make_client(data_dir: Path, chroma_url: str, timeout: float = 30.0, token: str = "") -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    chroma_settings = ChromaSettings(
+        anonymized_telemetry=False,
+        allow_reset=True,
+        chroma_client_auth_provider=TOKEN_PROVIDER if token else None,
+        chroma_client_auth_credentials=token or None,
+    )
     url = urlparse(chroma_url)
     if chroma_url and (url.scheme not in ("http", "https") or not url.hostname):
         raise ConfigError("chroma_url", f"{chroma_url!r} is not an http(s) URL such as http://127.0.0.1:8000")
@@ -69,6 +77,15 @@ def make_client(data_dir: Path, chroma_url: str, timeout: float = 30.0) -> Any:
         data_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
     except Exception as exc:  # chromadb raises ValueError, ConnectionError, sqlite errors, Rust panics
+        if is_auth_error(exc):
+            raise StoreAuthError(chroma_url, given=bool(token)) from exc
         raise StoreUnavailableError(
             chroma_url or str(data_dir / "chroma"), f"{type(exc).__name__}: {exc}"
         ) from exc
+
+
+def is_auth_error(error: BaseException) -> bool:
+    """The server refused the request for its credentials (a missing or wrong WIBB_CHROMA_TOKEN)."""
+    from chromadb.errors import ChromaAuthError
+
+    return isinstance(error, ChromaAuthError) or "Forbidden" in str(error) or "Unauthorized" in str(error)

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant import texts
 from assistant.errors import QuestionSetError
+from assistant.evaluation.history import revision_of
 from assistant.feedback.exports import to_csv, to_json, to_question_yaml
 from assistant.feedback.store import DISLIKE, LIKE
 from assistant.web.session import STORAGE_ERRORS, Session, describe, describe_storage
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 UPLOAD = "upload"
 ANSWER_CHARS = 400
+HISTORY_METRICS = ("answer_fact_recall", "refusal_accuracy", "refusal_recall", "false_refusal_rate")
 
 
 def shipped_sets(root: Path = ROOT) -> dict[str, Path]:
@@ -178,12 +180,61 @@ def run_report(
     except QuestionSetError as error:
         return set_problem(error), None, []
     try:
-        report = run_cases(
-            app.assistant(), cases, k=app.settings.retrieval.top_k, progress=progress, source=name
-        )
-        return summary_markdown(report), report, write_report(app, report)
+        assistant = app.assistant()
+        report = run_cases(assistant, cases, k=app.settings.retrieval.top_k, progress=progress, source=name)
+        files = write_report(app, report)
     except Exception as error:
         return f"⚠️ {describe(error)}", None, []
+    text = summary_markdown(report)
+    try:  # into the shared history: every instance's Toetsen tab lists it
+        app.history.save(report, revision=revision_of(assistant), origin="toetsen")
+    except STORAGE_ERRORS as error:
+        text += "\n\n" + describe_storage(error, app.settings.data_dir)
+    return text, report, files
+
+
+# -- earlier runs ------------------------------------------------------------------------------------
+
+
+def runs_overview(app: Session, authed: bool) -> tuple[str, list[list[Any]], list[tuple[str, int]]]:
+    """(message, table rows, choices) of the earlier runs, newest first, from every app instance."""
+    from assistant.evaluation.reports import dutch_name
+    from assistant.evaluation.scoring import number
+
+    if not app.allowed(authed):
+        return W["login_required"], [], []
+    try:
+        runs = app.history.runs()
+    except STORAGE_ERRORS as error:
+        return describe_storage(error, app.settings.data_dir), [], []
+    rows, choices = [], []
+    for run in runs:
+        figures = [number(m, run.summary.get(m)) for m in HISTORY_METRICS]
+        when = local_time(run.created)
+        rows.append(
+            [run.id, when, run.source, run.revision[:12], run.origin, f"{run.passed} / {run.cases}", *figures]
+        )
+        choices.append((W["runs_choice"].format(id=run.id, when=when, source=run.source), run.id))
+    heads = ", ".join(dutch_name(m) for m in HISTORY_METRICS)
+    return (W["runs_count"].format(n=len(runs), metrics=heads) if runs else W["runs_none"]), rows, choices
+
+
+def compare_two(app: Session, old_id: Any, new_id: Any, authed: bool) -> str:
+    """Which cases flipped between two stored runs, with the metric deltas (as `wibb eval --compare`)."""
+    from assistant.evaluation.compare import compare_runs, comparison_markdown
+
+    if not app.allowed(authed):
+        return W["login_required"]
+    if old_id in (None, "") or new_id in (None, ""):
+        return W["runs_pick_two"]
+    try:
+        old, new = app.history.load(int(old_id)), app.history.load(int(new_id))
+    except STORAGE_ERRORS as error:
+        return describe_storage(error, app.settings.data_dir)
+    if old is None or new is None:
+        return W["runs_missing"]
+    label = W["runs_choice"].format(id=old_id, when=local_time(old["created"]), source=old["source"])
+    return comparison_markdown(compare_runs(old, new, app.settings.retrieval.top_k, label))
 
 
 # -- feedback -----------------------------------------------------------------------------------------
@@ -276,6 +327,16 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
         )  # fmt: skip
         case_detail = gr.Markdown(W["eval_case_pick"], elem_id="wibb-case")
         last_report = gr.State(None)
+        gr.Markdown(f"### {W['runs_heading']}")
+        runs_line = gr.Markdown()
+        runs_table = gr.Dataframe(
+            headers=texts.WEB_HEADERS["runs"], type="array", interactive=False, wrap=True, max_height=320
+        )
+        with gr.Row():
+            run_old = gr.Dropdown([], label=W["runs_old"])
+            run_new = gr.Dropdown([], label=W["runs_new"])
+            compare = gr.Button(W["runs_compare"])
+        comparison = gr.Markdown()
         report = gr.File(label=W["eval_report"], file_count="multiple", interactive=False)
         gr.Markdown(f"### {W['feedback_heading']}")
         counts = gr.Markdown()
@@ -290,6 +351,12 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
             export = gr.Button(W["feedback_export"])
         files_message = gr.Markdown()
         files = gr.File(label=W["feedback_files"], file_count="multiple", interactive=False)
+
+    def earlier(state: bool):
+        line, rows, picks = runs_overview(app, state)
+        return line, rows, gr.update(choices=picks), gr.update(choices=picks)
+
+    listed = [runs_line, runs_table, run_old, run_new]
 
     def do_login(name: str, secret: str, state: bool):
         ok, message = app.login(name, secret)
@@ -312,7 +379,7 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
 
     login.click(
         do_login, [user, password, authed], [authed, login_message, login_box, content, password]
-    ).then(overview, authed, [counts, feedback_table, dislikes])
+    ).then(overview, authed, [counts, feedback_table, dislikes]).then(earlier, authed, listed)
 
     def uploaded(path: str | None):
         try:
@@ -322,8 +389,12 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
             return gr.update(value=UPLOAD), set_problem(error)
 
     upload.upload(uploaded, upload, [choice, summary], api_visibility="private")
+
     run.click(run_set, [choice, upload, authed], [summary, cases, report, last_report, case_detail],
-              api_name="toets")  # fmt: skip
+              api_name="toets").then(earlier, authed, listed, api_visibility="private")  # fmt: skip
+    tab.select(earlier, authed, listed, api_visibility="private")
+    compare.click(lambda a, b, s: compare_two(app, a, b, s), [run_old, run_new, authed], comparison,
+                  api_visibility="private")  # fmt: skip
 
     def filtered(result: Any, failed_only: bool):
         return case_rows(result, failed_only) if result is not None else []

@@ -18,6 +18,7 @@ from assistant import texts
 from assistant.answering.assistant import Assistant
 from assistant.config import Settings
 from assistant.errors import DatabaseUnavailableError, WibbError
+from assistant.evaluation.history import RunHistory
 from assistant.feedback.store import FeedbackStore
 from assistant.web.views import check_login, doc_id_from_option, document_markdown, parse_auth
 
@@ -52,6 +53,7 @@ class Session:
         self._assistant = assistant
         self._lock = threading.Lock()
         self.feedback = FeedbackStore(settings.database)
+        self.history = RunHistory(settings.database)
         self.users = parse_auth(settings.web.auth.get_secret_value())
 
     # -- the shared assistant ------------------------------------------------------------------------
