@@ -14,7 +14,7 @@ from assistant.answering.assistant import Assistant
 from assistant.cli import main
 from assistant.core.filters import Filters
 from assistant.errors import InvalidQuestionError, LanguageModelError, QuestionSetError
-from assistant.evaluation import runner, scoring
+from assistant.evaluation import gate, runner, scoring
 from assistant.evaluation.questionset import Case, load_cases, parse_cases
 from assistant.evaluation.scoring import Observation, score_case
 
@@ -345,15 +345,15 @@ def test_summary_averages_where_a_metric_applies_and_takes_latency_percentiles()
 
 
 def test_thresholds_parse_and_latency_is_a_maximum():
-    thresholds = scoring.parse_thresholds(["hit@5=0.9", "latency_p95_ms=300", "answer_fact_recall=0,85"])
+    thresholds = gate.parse_thresholds(["hit@5=0.9", "latency_p95_ms=300", "answer_fact_recall=0,85"])
     assert thresholds == {"hit@5": 0.9, "latency_p95_ms": 300.0, "answer_fact_recall": 0.85}
     summary = {"hit@5": 0.95, "latency_p95_ms": 310.0, "answer_fact_recall": 0.80}
-    assert scoring.below_threshold(summary, thresholds) == [
+    assert gate.below_threshold(summary, thresholds) == [
         ("latency_p95_ms", 310.0, 300.0), ("answer_fact_recall", 0.80, 0.85)
     ]  # fmt: skip
     for bad in (["hit@10=0.9"], ["hit@5"], ["hit@5=veel"]):
         with pytest.raises(ValueError, match="Ongeldige drempel"):
-            scoring.parse_thresholds(bad)
+            gate.parse_thresholds(bad)
 
 
 # -- running ------------------------------------------------------------------------------------------------

@@ -264,7 +264,7 @@ def test_a_run_of_one_instance_is_listed_and_compared_in_the_other(two_instances
     from gradio_client import Client
 
     from assistant.web.app import WebApp
-    from assistant.web.eval_tab import compare_two, runs_overview
+    from assistant.web.records import compare_two, runs_overview
 
     (first, _), settings = two_instances
     client = Client(first, verbose=False)

@@ -26,6 +26,7 @@ from assistant.errors import ConfigError, LanguageModelError, QuestionSetError
 from assistant.evaluation import reports
 from assistant.feedback.store import DISLIKE, LIKE
 from assistant.web import eval_tab as webeval
+from assistant.web import records
 from assistant.web import session as webapp
 from assistant.web.app import WebApp
 from assistant.web.views import (
@@ -426,9 +427,9 @@ def test_feedback_that_cannot_be_stored_says_what_to_do(web):
     failed = "⚠️ " + W["storage_failed"].format(folder=web.settings.data_dir)
     assert web.rate(messages, turns, session, 1, True) == (turns, failed, None)
     assert web.comment("Het cijfer is oud", 1) == failed
-    assert webeval.feedback_overview(web, False) == (failed, [], [])
-    assert webeval.export_feedback(web, False) == (failed, [])
-    assert webeval.dislikes_to_questions(web, [], False) == (failed, [])
+    assert records.feedback_overview(web, False) == (failed, [], [])
+    assert records.export_feedback(web, False) == (failed, [])
+    assert records.dislikes_to_questions(web, [], False) == (failed, [])
 
 
 def test_a_locked_feedback_database_asks_to_try_again(web, monkeypatch):
@@ -495,13 +496,13 @@ def test_organiser_handlers_need_a_login_when_one_is_configured(tmp_path, assist
     settings = fake_settings(tmp_path / "web", web=WebSettings(auth=SecretStr("anna:geheim")))
     web = WebApp(settings, assistant)
     assert web.login_required
-    assert webeval.feedback_overview(web, False)[0] == W["login_required"]
-    assert webeval.export_feedback(web, False) == (W["login_required"], [])
-    assert webeval.dislikes_to_questions(web, [], False) == (W["login_required"], [])
+    assert records.feedback_overview(web, False)[0] == W["login_required"]
+    assert records.export_feedback(web, False) == (W["login_required"], [])
+    assert records.dislikes_to_questions(web, [], False) == (W["login_required"], [])
     assert webeval.run_eval(web, "vragen.yaml", None, False)[0] == W["login_required"]
     assert web.login("anna", "fout") == (False, W["login_failed"])
     assert web.login("anna", "geheim") == (True, W["login_ok"])
-    assert webeval.feedback_overview(web, True)[0] == W["feedback_counts"].format(likes=0, dislikes=0)
+    assert records.feedback_overview(web, True)[0] == W["feedback_counts"].format(likes=0, dislikes=0)
 
 
 def test_uploads_are_checked_for_type_and_size(web, tmp_path):
@@ -528,14 +529,14 @@ def test_dislikes_become_a_question_set_download_inside_the_data_folder(web):
         rating=DISLIKE, question="Wat kost het?", answer="Dat staat niet in de kennisbank."
     )
     web.feedback.add(rating=LIKE, question="Goed", answer="Ja.")
-    line, rows, choices = webeval.feedback_overview(web, False)
+    line, rows, choices = records.feedback_overview(web, False)
     assert line == W["feedback_counts"].format(likes=1, dislikes=1)
     assert [r[2] for r in rows] == ["👍", "👎"]
     assert choices == [(f"{first}: Wat kost het?", first)]
-    _, [path] = webeval.dislikes_to_questions(web, [first], False)
+    _, [path] = records.dislikes_to_questions(web, [first], False)
     assert Path(path).parent == web.settings.data_dir / "exports"
     assert "Wat kost het?" in Path(path).read_text(encoding="utf-8")
-    message, files = webeval.export_feedback(web, False)
+    message, files = records.export_feedback(web, False)
     assert message == W["feedback_exported"].format(n=2)
     assert [Path(f).suffix for f in files] == [".csv", ".json"]
     assert all(Path(f).parent == web.settings.data_dir / "exports" for f in files)
@@ -555,12 +556,12 @@ def test_feedback_times_are_shown_in_local_time(web, monkeypatch):
     monkeypatch.setenv("TZ", "Europe/Amsterdam")
     time.tzset()
     try:
-        assert webeval.local_time("2024-06-01T10:00:00+00:00") == "2024-06-01 12:00"
-        assert webeval.local_time("2024-01-15T23:30:00+00:00") == "2024-01-16 00:30"
+        assert records.local_time("2024-06-01T10:00:00+00:00") == "2024-06-01 12:00"
+        assert records.local_time("2024-01-15T23:30:00+00:00") == "2024-01-16 00:30"
     finally:
         monkeypatch.undo()
         time.tzset()
-    assert webeval.local_time("onbekend") == "onbekend"
+    assert records.local_time("onbekend") == "onbekend"
 
 
 def test_question_set_runs_with_progress_and_a_report(web, tmp_path):

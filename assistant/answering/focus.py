@@ -284,3 +284,11 @@ def missing_words(focus: Focus, texts: Sequence[str]) -> list[str]:
     seen = set(terms(" ".join(texts)))
     missing = [t for t in (*focus.unknown, *focus.rare) if not mentions(seen, t)]
     return [focus.words.get(t, t) for t in missing]
+
+
+def share_missing(wanted: Focus, texts: Sequence[str]) -> float:
+    """The share of the question's rare words that none of these texts mentions."""
+    if not wanted.rare:
+        return 0.0
+    seen = set(terms(" ".join(texts)))
+    return sum(not mentions(seen, t) for t in wanted.rare) / len(wanted.rare)

@@ -20,10 +20,9 @@ import re
 from dataclasses import dataclass
 
 from assistant import texts
-from assistant.answering.lexicon import Lexicon, similar, terms
+from assistant.answering.lexicon import Lexicon, phrase_for, short_title, terms
 from assistant.answering.reading import question_sentence
 from assistant.core import dutch
-from assistant.core.documents import DocumentMeta
 
 _OPENER = re.compile(
     r"^(?:en|maar|ook|dus|of|en wat|wat als|en als|wat nou als|hoe zit|hoe gaat|geldt dat|is dat|kan dat"
@@ -107,14 +106,14 @@ def subject_of(
             break
     core = _without_introduction(question_sentence(query))
     named = lexicon.named(terms(core))
-    phrase = _phrase_for(core, named[0], lexicon) if named else ""
+    phrase = phrase_for(core, named[0], lexicon) if named else ""
     documents = {d.id for d in named}
     soort = named[0].soort if named else ""
     if not named and cited and len(set(cited[-1])) == 1:  # an answer from one document is about it
         documents = set(cited[-1])
         first = next((d.doc for d in lexicon.documents if d.doc.id == cited[-1][0]), None)
         if first is not None and first.soort in ENTITIES:
-            phrase, soort = _short_title(first), first.soort
+            phrase, soort = short_title(first), first.soort
     return Subject(phrase, frozenset(documents), soort, core, introduction)
 
 
@@ -260,45 +259,3 @@ def _without_conjunction(question: str) -> str:
 
 def _without_introduction(sentence: str) -> str:
     return _INTRODUCTION.sub("", sentence).strip() or sentence
-
-
-def _phrase_for(text: str, doc: DocumentMeta, lexicon: Lexicon) -> str:
-    """The words of `text` that name the document, with the article before them ("de Nationale
-    Zorgreserve")."""
-    words = re.findall(r"[\w'+&-]+", text)
-    keys = {k for entry in lexicon.documents if entry.doc.id == doc.id for key in entry.keys for k in key}
-    marks = [
-        i for i, w in enumerate(words) if any(similar(t, k, compounds=False) for t in terms(w) for k in keys)
-    ]
-    if not marks:
-        return ""
-    title = set(terms(doc.titel))
-
-    def in_title(word: str) -> bool:
-        return bool(set(terms(word)) & title) or word.lower() in ("je", "de", "van", "en")
-
-    runs: list[list[int]] = []  # mentions with only title words between them
-    for i in marks:
-        if runs and all(in_title(w) for w in words[runs[-1][-1] + 1 : i]):
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    best = max(runs, key=len)
-    start, end = best[0], best[-1]
-
-    while start > 0 and in_title(words[start - 1]) and words[start - 1].lower() not in ("de", "het", "een"):
-        start -= 1  # "Werken buiten je zorgbubbel": the title's own words around its distinctive one
-    while end + 1 < len(words) and in_title(words[end + 1]) and any(terms(words[end + 1])):
-        end += 1
-    if start > 0 and words[start - 1].lower() in ("de", "het", "een"):
-        start -= 1
-    return " ".join(w.strip("'\"") for w in words[start : end + 1])
-
-
-def _short_title(doc: DocumentMeta) -> str:
-    """A document's name as a phrase: the title before a colon or parenthesis."""
-    title = doc.titel.strip("\"'")
-    head, _, rest = title.partition(":")
-    if rest and re.fullmatch(r"(?:knop|beer|deel|vraag)\s*\d+", head.strip(), re.I):
-        return rest.strip()  # "Knop 1: de matcher" is about the matcher
-    return re.split(r"[:(,]", title)[0].strip() or title

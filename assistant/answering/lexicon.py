@@ -192,3 +192,48 @@ class Lexicon:
                 hits.append((best, entry.doc))
         hits.sort(key=lambda pair: -pair[0])
         return [doc for _, doc in hits]
+
+
+# -- naming a document in a follow-up question --------------------------------------------------------
+
+
+def phrase_for(text: str, doc: DocumentMeta, lexicon: Lexicon) -> str:
+    """The words of `text` that name the document, with the article before them ("de Nationale
+    Zorgreserve")."""
+    words = re.findall(r"[\w'+&-]+", text)
+    keys = {k for entry in lexicon.documents if entry.doc.id == doc.id for key in entry.keys for k in key}
+    marks = [
+        i for i, w in enumerate(words) if any(similar(t, k, compounds=False) for t in terms(w) for k in keys)
+    ]
+    if not marks:
+        return ""
+    title = set(terms(doc.titel))
+
+    def in_title(word: str) -> bool:
+        return bool(set(terms(word)) & title) or word.lower() in ("je", "de", "van", "en")
+
+    runs: list[list[int]] = []  # mentions with only title words between them
+    for i in marks:
+        if runs and all(in_title(w) for w in words[runs[-1][-1] + 1 : i]):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    best = max(runs, key=len)
+    start, end = best[0], best[-1]
+
+    while start > 0 and in_title(words[start - 1]) and words[start - 1].lower() not in ("de", "het", "een"):
+        start -= 1  # "Werken buiten je zorgbubbel": the title's own words around its distinctive one
+    while end + 1 < len(words) and in_title(words[end + 1]) and any(terms(words[end + 1])):
+        end += 1
+    if start > 0 and words[start - 1].lower() in ("de", "het", "een"):
+        start -= 1
+    return " ".join(w.strip("'\"") for w in words[start : end + 1])
+
+
+def short_title(doc: DocumentMeta) -> str:
+    """A document's name as a phrase: the title before a colon or parenthesis."""
+    title = doc.titel.strip("\"'")
+    head, _, rest = title.partition(":")
+    if rest and re.fullmatch(r"(?:knop|beer|deel|vraag)\s*\d+", head.strip(), re.I):
+        return rest.strip()  # "Knop 1: de matcher" is about the matcher
+    return re.split(r"[:(,]", title)[0].strip() or title

@@ -165,7 +165,7 @@ class Planner:
             years_missing=bool(wanted.years) and not any(k.years for k in checks),
             names_missing=bool(wanted.names) and not any(k.names for k in checks),
             unknown=len([u for u in wanted.unknown if len(u) >= 5]),
-            rare_missing=_share_missing(wanted, top_texts),
+            rare_missing=focus.share_missing(wanted, top_texts),
             missing=tuple(focus.missing_words(wanted, passages)),
             kind=kind,
             sentence_gap=sentence_gap,
@@ -285,13 +285,6 @@ class Planner:
 def _terms_of(hit: Hit, text: str) -> set[str]:
     """The terms of a text with its document's title and section heading (they carry its subject)."""
     return set(terms(f"{hit.chunk.doc.titel} {hit.chunk.heading_path} {text}"))
-
-
-def _share_missing(wanted: focus.Focus, top_texts: Sequence[str]) -> float:
-    if not wanted.rare:
-        return 0.0
-    seen = set(terms(" ".join(top_texts)))
-    return sum(not focus.mentions(seen, t) for t in wanted.rare) / len(wanted.rare)
 
 
 def _merge(first: Sequence[Hit], then: Sequence[Hit]) -> tuple[Hit, ...]:

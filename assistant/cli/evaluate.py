@@ -21,12 +21,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from assistant.evaluation import compare as comparing
-    from assistant.evaluation import questionset, reports, runner, scoring
+    from assistant.evaluation import gate, questionset, reports, runner, scoring
     from assistant.factory import build_assistant
 
     labels = texts.EVAL_LABELS
     try:
-        thresholds = scoring.parse_thresholds(args.fail_under, args.k)
+        thresholds = gate.parse_thresholds(args.fail_under, args.k)
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
@@ -96,7 +96,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("\n" + comparing.comparison_markdown(comparison))
     if not args.no_history:
         keep_in_history(report, assistant, settings)
-    misses = scoring.below_threshold(report.summary, thresholds)
+    misses = gate.below_threshold(report.summary, thresholds)
     for name, value, limit in misses:
         shown = f"{limit:g} ms" if name.endswith("_ms") else f"{limit:g}".replace(".", ",")
         maximum = name.endswith("_ms") or name in scoring.LOWER_IS_BETTER

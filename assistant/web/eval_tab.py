@@ -1,4 +1,4 @@
-"""The Toetsen tab: run a question set, show and download the report, see and export feedback.
+"""The Toetsen tab: run a question set, show and download the report; earlier runs and feedback (`records`).
 
 Only for organisers: every handler checks the session's login (when `WIBB_AUTH` is set) itself,
 because Gradio endpoints can be called without the page. Uploads are size-checked and parsed
@@ -8,23 +8,26 @@ the data folder, under names chosen here.
 
 # No `from __future__ import annotations`: Gradio reads the gr.SelectData hint of `open_case` at runtime.
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from assistant import texts
 from assistant.errors import QuestionSetError
 from assistant.evaluation.history import revision_of
-from assistant.feedback.exports import to_csv, to_json, to_question_yaml
-from assistant.feedback.store import DISLIKE, LIKE
+from assistant.web.eval_views import case_markdown, case_rows, ordered_cases, summary_markdown
+from assistant.web.records import (
+    compare_two,
+    dislikes_to_questions,
+    export_feedback,
+    feedback_overview,
+    runs_overview,
+)
 from assistant.web.session import STORAGE_ERRORS, Session, describe, describe_storage
 
 W = texts.WEB
 ROOT = Path(__file__).resolve().parents[2]
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 UPLOAD = "upload"
-ANSWER_CHARS = 400
-HISTORY_METRICS = ("answer_fact_recall", "refusal_accuracy", "refusal_recall", "false_refusal_rate")
 
 
 def shipped_sets(root: Path = ROOT) -> dict[str, Path]:
@@ -74,61 +77,6 @@ def check_upload(app: Session, upload: str | None) -> tuple[Path, str]:
 def set_problem(error: QuestionSetError) -> str:
     """Why a question set cannot be used, naming the file when there is one (no upload has none)."""
     return f"⚠️ {describe(error) if error.source else error.reason}"
-
-
-def summary_markdown(report: Any) -> str:
-    """The overview line and the metrics with their Dutch meaning, as in the report files."""
-    from assistant.evaluation import reports
-
-    return "\n".join([f"**{reports.overview(report)}**", "", *reports.summary_table(report)])
-
-
-def ordered_cases(report: Any, only_failed: bool = False) -> list[Any]:
-    """The cases as the tab lists them: the ones that did not pass first (or only those)."""
-    failed = [c for c in report.cases if not c.passed]
-    return failed if only_failed else failed + [c for c in report.cases if c.passed]
-
-
-def case_rows(report: Any, only_failed: bool = False) -> list[list[str]]:
-    rows = []
-    for case in ordered_cases(report, only_failed):
-        answer = case.answer if len(case.answer) <= ANSWER_CHARS else case.answer[: ANSWER_CHARS - 1] + "…"
-        rows.append([
-            case.id,
-            case.question,
-            case.query if case.query and case.query != case.question else "",  # a follow-up's own search
-            W["yes"] if case.passed else W["no"],
-            "; ".join(case.reasons),
-            answer,
-            ", ".join(dict.fromkeys(case.retrieved_ids)),
-        ])  # fmt: skip
-    return rows
-
-
-def case_markdown(case: Any) -> str:
-    """Everything of one case, for the organiser who clicked its row: question, search, expectations,
-    result and reasons, the whole answer and the passages that were retrieved (all text escaped)."""
-    from assistant.answering.rendering import escape
-
-    lines = [f"### {escape(case.question)}", f"*{escape(case.id)}*"]
-    if case.query and case.query != case.question:
-        lines.append(f"**{W['eval_case_query']}:** {escape(case.query)}")
-    expected = [" / ".join(f) for f in case.expect_facts]
-    if expected or case.expect_sources:
-        facts = "; ".join(expected + [f"bron {s}" for s in case.expect_sources])
-        lines.append(f"**{W['eval_case_expected']}:** {escape(facts)}")
-    lines.append(f"**{texts.EVAL_LABELS['passed' if case.passed else 'failed']}**")
-    if case.reasons:
-        lines.append(f"**{W['eval_case_reasons']}:**")
-        lines += [f"- {escape(reason)}" for reason in case.reasons]
-    refused = f" ({W['eval_case_refused']})" if case.refused else ""
-    lines.append(f"**{W['eval_case_answer']}{refused}:**\n\n{escape(case.answer)}")
-    if case.passages:
-        lines.append(f"**{W['eval_case_passages']}:**")
-        for hit in case.passages:
-            heading = f" – {' > '.join(hit.chunk.heading)}" if hit.chunk.heading else ""
-            lines.append(f"{hit.rank}. **{escape(hit.chunk.doc.titel + heading)}**: {escape(hit.chunk.text)}")
-    return "\n\n".join(lines)
 
 
 def write_report(app: Session, report: Any) -> list[str]:
@@ -191,110 +139,6 @@ def run_report(
     except STORAGE_ERRORS as error:
         text += "\n\n" + describe_storage(error, app.settings.data_dir)
     return text, report, files
-
-
-# -- earlier runs ------------------------------------------------------------------------------------
-
-
-def runs_overview(app: Session, authed: bool) -> tuple[str, list[list[Any]], list[tuple[str, int]]]:
-    """(message, table rows, choices) of the earlier runs, newest first, from every app instance."""
-    from assistant.evaluation.reports import dutch_name
-    from assistant.evaluation.scoring import number
-
-    if not app.allowed(authed):
-        return W["login_required"], [], []
-    try:
-        runs = app.history.runs()
-    except STORAGE_ERRORS as error:
-        return describe_storage(error, app.settings.data_dir), [], []
-    rows, choices = [], []
-    for run in runs:
-        figures = [number(m, run.summary.get(m)) for m in HISTORY_METRICS]
-        when = local_time(run.created)
-        rows.append(
-            [run.id, when, run.source, run.revision[:12], run.origin, f"{run.passed} / {run.cases}", *figures]
-        )
-        choices.append((W["runs_choice"].format(id=run.id, when=when, source=run.source), run.id))
-    heads = ", ".join(dutch_name(m) for m in HISTORY_METRICS)
-    return (W["runs_count"].format(n=len(runs), metrics=heads) if runs else W["runs_none"]), rows, choices
-
-
-def compare_two(app: Session, old_id: Any, new_id: Any, authed: bool) -> str:
-    """Which cases flipped between two stored runs, with the metric deltas (as `wibb eval --compare`)."""
-    from assistant.evaluation.compare import compare_runs, comparison_markdown
-
-    if not app.allowed(authed):
-        return W["login_required"]
-    if old_id in (None, "") or new_id in (None, ""):
-        return W["runs_pick_two"]
-    try:
-        old, new = app.history.load(int(old_id)), app.history.load(int(new_id))
-    except STORAGE_ERRORS as error:
-        return describe_storage(error, app.settings.data_dir)
-    if old is None or new is None:
-        return W["runs_missing"]
-    label = W["runs_choice"].format(id=old_id, when=local_time(old["created"]), source=old["source"])
-    return comparison_markdown(compare_runs(old, new, app.settings.retrieval.top_k, label))
-
-
-# -- feedback -----------------------------------------------------------------------------------------
-
-
-def local_time(created: str) -> str:
-    """A stored UTC time ('2024-06-01T10:00:00+00:00') as the server's local time, to the minute."""
-    try:
-        return datetime.fromisoformat(created).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return created
-
-
-def feedback_overview(app: Session, authed: bool) -> tuple[str, list[list[Any]], list[tuple[str, int]]]:
-    """(counts, table rows, 👎 choices) for the organisers."""
-    if not app.allowed(authed):
-        return W["login_required"], [], []
-    try:
-        entries = app.feedback.entries()
-    except STORAGE_ERRORS as error:
-        return describe_storage(error, app.settings.data_dir), [], []
-    likes = sum(e.rating == LIKE for e in entries)
-    rows = [
-        [e.id, local_time(e.created), "👍" if e.rating == LIKE else "👎", e.question, e.comment,
-         ", ".join(e.cited)]
-        for e in reversed(entries)
-    ]  # fmt: skip
-    dislikes = [(f"{e.id}: {e.question[:80]}", e.id) for e in reversed(entries) if e.rating == DISLIKE]
-    return W["feedback_counts"].format(likes=likes, dislikes=len(entries) - likes), rows, dislikes
-
-
-def export_feedback(app: Session, authed: bool) -> tuple[str, list[str]]:
-    """(message, [CSV file, JSON file]) with all feedback."""
-    if not app.allowed(authed):
-        return W["login_required"], []
-    try:
-        entries = app.feedback.entries()
-        csv_path = app.export_path("feedback", ".csv")
-        csv_path.write_text(to_csv(entries), encoding="utf-8")
-        json_path = csv_path.with_suffix(".json")
-        json_path.write_text(to_json(entries), encoding="utf-8")
-    except STORAGE_ERRORS as error:
-        return describe_storage(error, app.settings.data_dir), []
-    return W["feedback_exported"].format(n=len(entries)), [str(csv_path), str(json_path)]
-
-
-def dislikes_to_questions(app: Session, ids: list[Any] | None, authed: bool) -> tuple[str, list[str]]:
-    """A question-set YAML from the chosen 👎 (all when none chosen), ready for `wibb eval`."""
-    if not app.allowed(authed):
-        return W["login_required"], []
-    chosen = [int(i) for i in ids or [] if str(i).isdigit()]
-    try:
-        entries = app.feedback.entries(rating=DISLIKE, ids=chosen or None)
-        if not entries:
-            return W["feedback_none"], []
-        path = app.export_path("toetsvragen-uit-feedback", ".yaml")
-        path.write_text(to_question_yaml(entries), encoding="utf-8")
-    except STORAGE_ERRORS as error:
-        return describe_storage(error, app.settings.data_dir), []
-    return texts.FEEDBACK_CLI["questions_written"].format(n=len(entries), path=path.name), [str(path)]
 
 
 def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
