@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from assistant.answering.lexicon import Lexicon, similar, term, terms
 from assistant.answering.reading import Reading
 from assistant.core import dutch
+from assistant.core.places import PLACES
 
 _MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
 # "een" is mostly the article and "alle"/"geen" rarely a count: they are left out
@@ -109,23 +110,15 @@ _FILLER = set(terms(
     "daarmee daarvan daarover ernaast klopt noem vertellen uiteindelijk zo'n zulke welk allemaal ongeveer "
     "zomaar gewoon eigen ander andere elke iedere ergens iets"
 ))  # fmt: skip
-# Dutch provinces, regions and larger towns: general knowledge, so that a place in lower case still counts
-# as a name the answer must be about.
-PLACES = frozenset(re.findall(r"\S+", (
-    "groningen friesland fryslan drenthe overijssel flevoland gelderland utrecht noord-holland "
-    "zuid-holland zeeland noord-brabant brabant limburg twente achterhoek randstad veluwe betuwe "
-    "west-brabant oost-brabant zuid-limburg noord-limburg limburg-noord midden-limburg kennemerland gooi "
-    "amsterdam rotterdam den-haag haag eindhoven tilburg almere breda nijmegen arnhem haarlem enschede "
-    "apeldoorn amersfoort zaanstad den-bosch 's-hertogenbosch zwolle leiden maastricht dordrecht "
-    "zoetermeer deventer delft venlo heerlen leeuwarden alkmaar emmen helmond ede ermelo hengelo "
-    "roermond gouda hilversum wageningen assen lelystad middelburg vlissingen sittard oss schiedam "
-    "vlaardingen purmerend hoorn den-helder harderwijk doetinchem zutphen almelo kampen meppel hoogeveen "
-    "heerenveen sneek drachten terneuzen goes bergen-op-zoom roosendaal waalwijk veenendaal nieuwegein "
-    "houten zeist woerden alphen capelle spijkenisse katwijk noordwijk velsen ijmuiden weert kerkrade"
-)))  # fmt: skip
 _UNITS = {"dagen", "uren", "weken", "maanden", "jaren", "keer", "procent", "euro", "geld", "lesuren", "tijd"}
 _MARKUP = re.compile(r"<script.*?</script>|<[^>]*>", re.I | re.S)  # pasted HTML is not what is asked
 QUALIFIER_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_COUNTED = re.compile(r"\bhoe ?veel\s+(?:van de\s+|van\s+)?([a-z][\w'-]+)")
+# the role a person question asks for ("wie is de voorzitter", "hoe heet de videograaf"): like what
+# "hoeveel" counts, the answer sentence must name it
+_ROLE = re.compile(
+    r"^(?:en )?(?:wie (?:is|was|zijn)|hoe heet|hoe heten|wat is de naam van) (?:de|het) ([a-z][\w'-]+)"
+)
 
 
 @dataclass(frozen=True)
@@ -138,7 +131,7 @@ class Focus:
     rare: tuple[str, ...]  # terms
     unknown: tuple[str, ...]  # terms
     words: dict[str, str]  # term -> the word as the user wrote it (for the refusal sentence)
-    counted: str = ""  # what "hoeveel ..." counts ("partnerorganisaties"), as a term
+    counted: str = ""  # what "hoeveel ..." counts ("partnerorganisaties") or the role asked for, as a term
     subject: str = ""  # what "wat is ..." asks to define ("opzegtermijn"), as a term
     content: tuple[tuple[str, float], ...] = ()  # every content term of the question with its idf
 
@@ -166,11 +159,16 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     unknown = tuple(t for t in content if not lexicon.known(t))
     rare = tuple(t for t in content if t not in unknown and lexicon.idf(t) >= rare_idf)
     counted = ""
-    after = re.search(r"\bhoe ?veel\s+(?:van de\s+|van\s+)?([a-z][\w'-]+)", sentence)
+    after = re.search(r"\bhoe ?veel\s+(?:van de\s+|van\s+)?([a-z][\w'-]+)", sentence) or _ROLE.search(
+        sentence
+    )
     if after:
         head = term(after.group(1))
         if head not in _FILLER and head not in _UNITS and len(head) > 3 and not re.match(_NUMBER_WORDS, head):
             counted = head
+    # a month with a year ("in januari 2023") is as much a qualifier as the year itself
+    for month, year in re.findall(rf"\b({_MONTHS})\s+((?:19|20)\d{{2}})\b", sentence):
+        years = tuple(f"{month} {year}" if y == year else y for y in years)
     subject = ""
     defined = re.search(
         r"^(?:en\s+)?wat (?:is|zijn|was|waren|betekent|houdt) (?:de|het|een)?\s*([a-z][\w'-]+)", sentence
@@ -273,7 +271,7 @@ def check(focus: Focus, answer_kind: str, sentence: str, passage: str, heading: 
     counted = not focus.counted or mentions(sentence_terms, focus.counted)
     return Check(
         kind=holds_kind(answer_kind, sentence) and counted,
-        years=all(year in sentence or year in heading for year in focus.years),
+        years=all(year in f"{heading} {sentence}".lower() for year in focus.years),
         names=names_ok,
         rare=covered,
     )

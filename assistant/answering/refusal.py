@@ -55,8 +55,8 @@ class RefusalModel:
 
     min_evidence: float
     route_margin: float = 0.1  # a person's or organisation's route needs a little less similarity
-    bias: float = -2.8924
-    weights: tuple[float, ...] = (3.5106, 1.5865, -0.6946, 0.4732, -0.7366, 0.1259, 3.037, 2.512, -0.2829)
+    bias: float = -2.9594
+    weights: tuple[float, ...] = (3.553, 1.7064, -0.6782, 0.511, -0.7028, -0.0133, 3.1144, 2.5812, -0.4279)
     rare_idf: float = 3.0  # a word in fewer than ~1 in 20 passages is rare
     cutoff: float = 0.66
 

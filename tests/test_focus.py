@@ -1,0 +1,45 @@
+"""The focus of a question: what the answer sentence must hold beyond being near the question."""
+
+from __future__ import annotations
+
+from assistant.answering import focus
+from assistant.answering.lexicon import Lexicon, terms
+from assistant.answering.reading import read_question
+
+TEXTS = [
+    "Stichting Extra ZorgSamen voert de Nationale Zorgreserve uit.",
+    "In november 2023 telde de Nationale Zorgreserve bijna 3700 zorgreservisten.",
+    "Tijdens bijeenkomst 1 legde een videograaf het gesprek vast, samen met Buro Beeldkracht.",
+    "De voorzitter van de stichting is Anna de Vries.",
+]
+LEXICON = Lexicon.build((), [terms(t) for t in TEXTS])
+
+
+def focus_of(question: str) -> focus.Focus:
+    return focus.focus_of(read_question(question), LEXICON, rare_idf=3.0)
+
+
+def holds(question: str, sentence: str) -> focus.Check:
+    reading = read_question(question)
+    return focus.check(focus_of(question), reading.answer_type, sentence, sentence, "")
+
+
+def test_a_person_question_asks_for_the_role_it_names():
+    assert focus_of("Wie is de voorzitter van Stichting Extra ZorgSamen?").counted == "voorzitter"
+    assert focus_of("hoe heet de videograaf die de eerste bijeenkomst filmde").counted == "videograaf"
+    assert focus_of("Wie was de aanjager vanuit de zorg?").counted == "aanjager"
+    assert focus_of("Wie voert de Nationale Zorgreserve uit?").counted == ""  # no role: any organisation
+
+
+def test_a_sentence_with_a_name_but_not_the_asked_role_does_not_answer():
+    question = "Wie is de voorzitter van Stichting Extra ZorgSamen?"
+    assert not holds(question, TEXTS[0]).kind  # names the foundation, not its chair
+    assert holds(question, TEXTS[3]).kind
+
+
+def test_a_month_with_its_year_is_a_qualifier_of_its_own():
+    question = "hoeveel zorgreservisten telde de nationale zorgreserve in januari 2023"
+    assert focus_of(question).years == ("januari 2023",)
+    assert not holds(question, TEXTS[1]).years  # november 2023 is not januari 2023
+    assert holds(question, "In Januari 2023 waren er 3000 zorgreservisten.").years  # capital at the start
+    assert focus_of("Hoeveel zorgreservisten waren er in 2023?").years == ("2023",)
