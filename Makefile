@@ -69,14 +69,14 @@ eval: index ## Run the public question set and write evals/report.*
 
 # Just under the measured values (evals/README.md, "CI gate"): a regression on either part fails CI.
 # false_refusal_rate, redundancy and latency are maxima; the others minima.
-EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.885 refusal_accuracy=0.895 refusal_recall=0.67 \
+EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.885 refusal_accuracy=0.90 refusal_recall=0.70 \
 	false_refusal_rate=0.04 redundancy=0.01 hit@5=0.99 mrr@5=0.945 citation_precision=0.92 latency_p95_ms=300
-HELD_OUT_GATE := context_fact_recall@5=0.915 answer_fact_recall=0.795 refusal_accuracy=0.865 refusal_recall=0.51 \
+HELD_OUT_GATE := context_fact_recall@5=0.915 answer_fact_recall=0.795 refusal_accuracy=0.875 refusal_recall=0.56 \
 	false_refusal_rate=0.03 redundancy=0.02 hit@5=0.98 mrr@5=0.93 citation_precision=0.89 latency_p95_ms=300
 
 # The conversations (issue 14): follow-up turns, and no old subject carried into a new one.
-CONVERSATION_GATE := answer_fact_recall=0.74 followup_answer_fact_recall=0.67 refusal_accuracy=0.90 \
-	conversation_pass_rate=0.40 topic_switch_carryover=0 latency_p95_ms=300
+CONVERSATION_GATE := answer_fact_recall=0.725 followup_answer_fact_recall=0.645 refusal_accuracy=0.89 \
+	conversation_pass_rate=0.375 topic_switch_carryover=0 latency_p95_ms=300
 HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.765 followup_answer_fact_recall=0.75 refusal_accuracy=0.94 \
 	conversation_pass_rate=0.35 topic_switch_carryover=0 latency_p95_ms=300
 

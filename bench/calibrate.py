@@ -58,6 +58,8 @@ NAMES = (
     "absence",
     "sentence_gap",
     "passage_gap",
+    "count_apart",
+    "members_missing",
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering import focus
+from assistant.answering import focus, kinds
 from assistant.answering.lexicon import Lexicon, terms
 from assistant.answering.reading import read_question
 
@@ -43,3 +43,26 @@ def test_a_month_with_its_year_is_a_qualifier_of_its_own():
     assert not holds(question, TEXTS[1]).years  # november 2023 is not januari 2023
     assert holds(question, "In Januari 2023 waren er 3000 zorgreservisten.").years  # capital at the start
     assert focus_of("Hoeveel zorgreservisten waren er in 2023?").years == ("2023",)
+
+
+def test_a_date_asked_to_the_day_needs_a_day_and_a_month():
+    assert kinds.asked_kind("date", "op welke datum precies was de eerste bijeenkomst") == "day"
+    assert kinds.asked_kind("date", "wanneer was de eerste bijeenkomst") == "date"
+    assert kinds.asked_kind("contact", "wat is het telefoonnummer van de nsvp") == "phone"
+    assert not kinds.holds_kind("day", "Bijeenkomst 1 was in het najaar van 2023.")
+    assert kinds.holds_kind("day", "Bijeenkomst 3 was op 5 maart 2024.")
+
+
+def test_a_count_stands_next_to_what_is_counted():
+    question = "hoeveel engineers van tmc doen mee aan tmc hybrid teaching"
+    hours = "Een engineer van TMC begeleidt zo'n 6 uur per week eerstejaarsstudenten."
+    assert not holds(question, hours).near  # six hours, not six engineers
+    assert holds(question, "Bij TMC doen 25 engineers mee.").near
+    # a number that reads as a year is a count when it stands before what is counted
+    assert holds("hoeveel zorgreservisten wilde het kabinet", "Het kabinet wilde 2000 zorgreservisten.").kind
+
+
+def test_a_question_about_the_members_of_a_set_names_that_set():
+    assert focus_of("Hoe heten de vier activiteitenpakketten van de Nationale Zorgreserve?").members
+    assert focus_of("Wat waren de andere drie criteria om Koploper te worden?").members == "criteria"
+    assert focus_of("Wat is de Nationale Zorgreserve?").members == ""

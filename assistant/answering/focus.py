@@ -14,90 +14,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answering.lexicon import Lexicon, similar, term, terms
+from assistant.answering.kinds import (
+    KIND_WORDS,
+    MONTHS,
+    NUMBER_WORDS,
+    counts,
+    holds_kind,
+    is_absence_statement,
+)
+from assistant.answering.lexicon import Lexicon, mentions, term, terms
 from assistant.answering.reading import Reading
 from assistant.core import dutch
 from assistant.core.places import PLACES
-
-_MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-# "een" is mostly the article and "alle"/"geen" rarely a count: they are left out
-_NUMBER_WORDS = (
-    "twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|honderd"
-    "|duizend|helft|derde|kwart|tientallen|honderden|duizenden|enkele|dubbel"
-)
-# What an answer of each kind looks like (over the original text; case matters for names).
-INSTANCE = {
-    "phone": re.compile(r"\b0\d{1,3}[- ]?\d{2,3}[ ]?\d{2,}\b|\b0\d{2,3}-\d{6,7}\b|\b0\d{9}\b"),
-    "mail": re.compile(r"@"),
-    "address": re.compile(
-        r"\b\d{4} ?[A-Z]{2}\b|\b[A-Z][a-z]+(?:straat|kade|weg|laan|plein|singel|gracht|park|dreef)\s*\d+"
-        r"|\bPostbus\s*\d+"
-    ),
-    "contact": re.compile(
-        r"\b0\d{1,3}[- ]?\d{2,3}[ ]?\d{2,}\b|@|\bwww\.|https?://|\b\d{4} ?[A-Z]{2}\b"
-        r"|\b[A-Z][a-z]+(?:straat|kade|weg|laan|plein|singel|gracht|park|dreef)\s*\d+|\bformulier\b|\bwebsite\b"
-    ),
-    "amount": re.compile(
-        r"€|\beuro\b|\bmiljoen\b|\bmiljard\b|\bkostprijs\b|\bkosteloos\b|\bgratis\b|\bgeen kosten\b"
-        r"|\bsalarisschaal\b|\b\d+[.,]?\d* per (?:uur|maand|jaar)\b",
-        re.I,
-    ),
-    "date": re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{_MONTHS})\b", re.I),
-    "duration": re.compile(
-        rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS})\s*(?:tot\s+\d+\s*)?(?:uur|uren|dagen|dag|weken|week|maanden"
-        r"|maand|jaar|jaren|lesuren|schooljaar)\b|\bhalf jaar\b|\bdagdeel\b|\bdeeltijd\b|\bvoltijd\w*\b",
-        re.I,
-    ),
-    # a count: not a year, not the number of a meeting, knop or article
-    "number": re.compile(
-        rf"(?<!bijeenkomst )(?<!knop )(?<!deel )(?<!artikel )(?<!vraag )(?<!fase )(?<!film )(?<!beer )"
-        rf"\b(?!(?:19|20)\d{{2}}\b)\d+(?:[.,]\d+)?\b(?!\s+(?:{_MONTHS})\b)(?![:/]\d)|\b(?:{_NUMBER_WORDS})\b|\bprocent\b|%",
-        re.I,
-    ),
-    "person": re.compile(r"\b[A-Z][a-zé]+(?:[- ](?:van|de|der|den|ter|ten|van de|van der|[A-Z][a-zé-]+))+\b"),
-    "organisation": re.compile(r"\b[A-Z][A-Za-z&+]{1,}(?:[ -][A-Z][A-Za-z&+]+)*\b"),
-    "place": re.compile(r"\b(?:in|te|bij|naar)\s+[A-Z][a-z]+"),
-}
-_ABSENCE = re.compile(
-    r"\bniet (openbaar |publiek )?(gevonden|bekend|beschikbaar|terug te vinden|opgenomen|te vinden)\b"
-    r"|\bontbreekt\b|\bgeen (openbare )?(informatie|gegevens|cijfers)\b|\bonbekend\b"
-    r"|\bstaat niet in de (beschikbare )?bronnen\b|\bniet (als tekst )?in deze kennisbank\b",
-    re.I,
-)
-
-
-def is_absence_statement(sentence: str) -> bool:
-    """A knowledge sentence saying that something is not known or not available."""
-    return bool(_ABSENCE.search(sentence))
-
-
-# Which contact detail a question asks for.
-_CONTACT = [
-    ("phone", re.compile(r"\b(?:telefoon\w*|bellen|bel)\b")),
-    ("mail", re.compile(r"\be-?mail\w*|\bmailen\b")),
-    ("address", re.compile(r"\b(?:adres|postadres|bezoekadres|gevestigd|waar zit\w*)\b")),
-]
-# The word an absence statement uses for each kind ("het aantal deelnemers ... is niet bekend").
-KIND_WORDS = {
-    "number": re.compile(r"\baantal\w*|\bhoeveel\b|\bcijfers?\b", re.I),
-    "amount": re.compile(
-        r"\bkost\w*|\bbedrag\w*|\b\w*tarie\w*|\bsalaris\w*|\bprijs\w*|\b\w*loon\w*|\bgeld\b|\bverdien\w*",
-        re.I,
-    ),
-    "date": re.compile(r"\bdatum\w*|\bwanneer\b|\bdata\b|\bjaar\b", re.I),
-    "duration": re.compile(r"\bduur\b|\blengte\b|\bhoe lang\b", re.I),
-    "contact": re.compile(r"\bcontact\w*|\badres\w*|\btelefoon\w*|\be-?mail\w*", re.I),
-    "person": re.compile(r"\bnaam\b|\bnamen\b|\bwie\b|\bbeheert\b", re.I),
-    "organisation": re.compile(r"\borganisatie\w*|\bbeheert\b", re.I),
-    "place": re.compile(r"\blocatie\w*|\bplaats\b|\bwaar\b", re.I),
-}
-
-
-def contact_kind(question: str) -> str:
-    """The contact detail asked: phone, mail or address ("contact" when the question does not say)."""
-    folded = dutch.fold(question)
-    return next((kind for kind, pattern in _CONTACT if pattern.search(folded)), "contact")
-
 
 # Question words that are not what the question is about.
 _FILLER = set(terms(
@@ -134,6 +62,7 @@ class Focus:
     counted: str = ""  # what "hoeveel ..." counts ("partnerorganisaties") or the role asked for, as a term
     subject: str = ""  # what "wat is ..." asks to define ("opzegtermijn"), as a term
     content: tuple[tuple[str, float], ...] = ()  # every content term of the question with its idf
+    members: str = ""  # the set whose members the question asks ("de vier activiteitenpakketten"), a term
 
 
 def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
@@ -164,10 +93,10 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     )
     if after:
         head = term(after.group(1))
-        if head not in _FILLER and head not in _UNITS and len(head) > 3 and not re.match(_NUMBER_WORDS, head):
+        if head not in _FILLER and head not in _UNITS and len(head) > 3 and not re.match(NUMBER_WORDS, head):
             counted = head
     # a month with a year ("in januari 2023") is as much a qualifier as the year itself
-    for month, year in re.findall(rf"\b({_MONTHS})\s+((?:19|20)\d{{2}})\b", sentence):
+    for month, year in re.findall(rf"\b({MONTHS})\s+((?:19|20)\d{{2}})\b", sentence):
         years = tuple(f"{month} {year}" if y == year else y for y in years)
     subject = ""
     defined = re.search(
@@ -178,7 +107,15 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
         if head not in _FILLER and len(head) > 3:
             subject = head
     weighted = tuple((t, lexicon.idf(t)) for t in content)
-    return Focus(years, names, rare, unknown, written, counted, subject, weighted)
+    members = _MEMBERS.search(sentence)
+    member = term(members.group(1)) if members else ""
+    return Focus(years, names, rare, unknown, written, counted, subject, weighted, member)
+
+
+# a set by its size: "de vier activiteitenpakketten", "de andere drie criteria"
+_MEMBERS = re.compile(
+    rf"\b(?:de|het|die|andere)\s+(?:andere\s+)?(?:{NUMBER_WORDS}|\d+)\s+([a-z][\w'-]{{3,}})"
+)
 
 
 _VERB_FORM = re.compile(r"^(?:ge\w{3,}[dt]|\w{3,}(?:te|ten|de|den))$")  # a past tense or participle
@@ -210,12 +147,6 @@ def _original_sentence(question: str, core: str) -> str:
     return question[start : start + len(core)] if start >= 0 else question
 
 
-def holds_kind(kind: str, text: str) -> bool:
-    """Whether the text gives an answer of this kind (a sentence saying it is not known gives none)."""
-    pattern = INSTANCE.get(kind)
-    return pattern is None or (pattern.search(text) is not None and not is_absence_statement(text))
-
-
 def absence_about(focus: Focus, kind: str, sentence: str, topic: set[str]) -> bool:
     """An absence statement about the detail the question asks: for a question after a kind of answer, it
     names that kind ("het aantal deelnemers", "de kosten"); otherwise it names most of the question's rare
@@ -231,23 +162,6 @@ def absence_about(focus: Focus, kind: str, sentence: str, topic: set[str]) -> bo
     return bool(asked) and found * 2 >= len(asked)
 
 
-def mentions(text_terms: set[str], wanted: str) -> bool:
-    """Whether a text (its terms) mentions the wanted term, as `lexicon.similar` judges it."""
-    if wanted in text_terms:
-        return True
-    n = len(wanted)
-    for t in text_terms:
-        # cheap rejects first: `similar` needs a shared start or end (7+ letters) or a near-equal length
-        if len(t) < 7 and n < 7:
-            continue
-        if abs(len(t) - n) > 2 and not (t.startswith(wanted) or t.endswith(wanted) or wanted.startswith(t)
-                                        or wanted.endswith(t)):  # fmt: skip
-            continue
-        if similar(wanted, t):
-            return True
-    return False
-
-
 @dataclass(frozen=True)
 class Check:
     """How well one sentence (with its passage) answers the focus."""
@@ -256,6 +170,7 @@ class Check:
     years: bool  # every year of the question is in the sentence
     names: bool  # every name of the question is in the sentence's passage
     rare: float  # share of the question's rare terms in the sentence or its heading
+    near: bool = True  # a number stands next to what "hoeveel" counts ("3700 zorgreservisten")
 
 
 def check(focus: Focus, answer_kind: str, sentence: str, passage: str, heading: str) -> Check:
@@ -269,11 +184,15 @@ def check(focus: Focus, answer_kind: str, sentence: str, passage: str, heading: 
     rare = [t for t in focus.rare]
     covered = sum(mentions(sentence_terms, t) for t in rare) / len(rare) if rare else 1.0
     counted = not focus.counted or mentions(sentence_terms, focus.counted)
+    counted_number = bool(focus.counted) and answer_kind == "number"
     return Check(
-        kind=holds_kind(answer_kind, sentence) and counted,
+        # "2000 zorgreservisten" is a count, although 2000 reads as a year anywhere else
+        kind=(holds_kind(answer_kind, sentence) and counted)
+        or (counted_number and counts(sentence, focus.counted)),
         years=all(year in f"{heading} {sentence}".lower() for year in focus.years),
         names=names_ok,
         rare=covered,
+        near=not counted_number or counts(sentence, focus.counted),
     )
 
 

@@ -194,6 +194,23 @@ class Lexicon:
         return [doc for _, doc in hits]
 
 
+def mentions(text_terms: set[str], wanted: str) -> bool:
+    """Whether a text (its terms) mentions the wanted term, as `lexicon.similar` judges it."""
+    if wanted in text_terms:
+        return True
+    n = len(wanted)
+    for t in text_terms:
+        # cheap rejects first: `similar` needs a shared start or end (7+ letters) or a near-equal length
+        if len(t) < 7 and n < 7:
+            continue
+        if abs(len(t) - n) > 2 and not (t.startswith(wanted) or t.endswith(wanted) or wanted.startswith(t)
+                                        or wanted.endswith(t)):  # fmt: skip
+            continue
+        if similar(wanted, t):
+            return True
+    return False
+
+
 # -- naming a document in a follow-up question --------------------------------------------------------
 
 

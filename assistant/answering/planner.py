@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant import texts
-from assistant.answering import composer, focus, plans
+from assistant.answering import composer, focus, kinds, plans
 from assistant.answering.answer import Answer
 from assistant.answering.composer import Candidate, ComposerSettings, Composition
-from assistant.answering.lexicon import Lexicon, singulars, terms
+from assistant.answering.lexicon import Lexicon, mentions, singulars, terms
 from assistant.answering.reading import Reading, read_question, verdict
 from assistant.answering.refusal import RefusalModel, Signals, nearest_documents, refusal_sentence
 from assistant.core import dutch
@@ -91,7 +91,7 @@ class Planner:
         lexicon = self.lexicon()
         own = read_question(asked) if asked and asked != query else reading
         wanted = focus.focus_of(own, lexicon, self.refusal.rare_idf)
-        kind = focus.contact_kind(own.core) if own.answer_type == "contact" else own.answer_type
+        kind = kinds.asked_kind(own.answer_type, own.core)
         lead, signals, complete = self._lead(reading, wanted, kind, candidates, hits)
         topic = lexicon.name_terms(terms(own.core))
         absent = self._absent(wanted, kind, candidates, topic)
@@ -136,7 +136,7 @@ class Planner:
             fitting = [
                 (c, k)
                 for c, k in fitting
-                if focus.mentions(set(terms(f"{c.hit.chunk.heading_path} {c.text}")), wanted.subject)
+                if mentions(set(terms(f"{c.hit.chunk.heading_path} {c.text}")), wanted.subject)
             ]
         complete = [c for c, _ in fitting]
 
@@ -168,6 +168,8 @@ class Planner:
             rare_missing=focus.share_missing(wanted, top_texts),
             missing=tuple(focus.missing_words(wanted, passages)),
             kind=kind,
+            count_apart=bool(fitting) and not any(k.near for _, k in fitting),
+            members_missing=bool(wanted.members) and not any(_lists(c, wanted.members) for c in pool),
             sentence_gap=sentence_gap,
             passage_gap=passage_gap,
         )
@@ -199,7 +201,7 @@ class Planner:
             )
             if listed is not None:
                 return composer.compose_sections([(s.heading, s.items) for s in listed.sections])
-            items = self._list_items(lead, candidates) or self._section_items(reading, lead, query, retrieval)
+            items = plans.list_items(lead, candidates) or self._section_items(reading, lead, query, retrieval)
             if items:
                 return composer.compose_sections([("", items)])
         if reading.intent == "comparison":
@@ -212,20 +214,6 @@ class Planner:
             opening = texts.VERDICT[verdict(reading.question, lead.text)]
             return composer.compose(chosen, lead=True, opening=opening)
         return composer.compose(chosen, lead=bool(reading.answer_type))
-
-    def _list_items(self, lead: Candidate, candidates: Sequence[Candidate]) -> list[Candidate]:
-        """When the best sentence is an item of a bulleted list, the list's items in reading order."""
-        chunk = lead.hit.chunk
-        if sum(line.lstrip().startswith("- ") for line in chunk.text.splitlines()) < 3:
-            return []
-        same = sorted((c for c in candidates if c.hit.chunk.id == chunk.id), key=lambda c: c.position)
-        items: list[Candidate] = []
-        for candidate in same:
-            if len(items) < plans.MAX_ITEMS and not any(
-                composer.same_fact(candidate.text, i.text) for i in items
-            ):
-                items.append(candidate)
-        return items if len(items) >= 2 else []
 
     def _section_items(
         self, reading: Reading, lead: Candidate, query: str, retrieval: Retrieval
@@ -250,16 +238,13 @@ class Planner:
         items: list[Candidate] = []
         for hit in hits:
             found = [t for t in sentences.get(hit.chunk.id, []) if composer.usable(t[0])]
-            if (
-                found
-            ):  # the heading names the item ("Beer 1: personeel niet kunnen missen"), the sentence explains
-                text, vector = found[0]
-                labelled = (
-                    f"{hit.chunk.heading[-1]}: {text[0].lower()}{text[1:]}"
-                    if text[:2].isupper() is False
-                    else text
-                )
-                items.append(Candidate(labelled, hit, 0, lead.score, lead.cosine, 0.0, vector))
+            if not found:
+                continue
+            # the heading names the item ("Beer 1: personeel niet kunnen missen"), the sentence explains
+            text, vector = found[0]
+            label = hit.chunk.heading[-1]
+            labelled = text if text[:2].isupper() else f"{label}: {text[0].lower()}{text[1:]}"
+            items.append(Candidate(labelled, hit, 0, lead.score, lead.cosine, 0.0, vector))
         return items
 
     # -- answers -----------------------------------------------------------------------------------------
@@ -280,6 +265,12 @@ class Planner:
             base, text=text, parts=(text,), citations=citations, refused=True, refusal=why,
             nearest=nearest_documents(hits),
         )  # fmt: skip
+
+
+def _lists(candidate: Candidate, members: str) -> bool:
+    """Whether a sentence lists the members of the set the question names."""
+    named = mentions(_terms_of(candidate.hit, candidate.text), members)
+    return named and composer.enumerates(candidate.text) >= 0.5
 
 
 def _terms_of(hit: Hit, text: str) -> set[str]:

@@ -23,7 +23,7 @@ import numpy as np
 from assistant import texts
 from assistant.answering import composer
 from assistant.answering.composer import Candidate, ComposerSettings
-from assistant.answering.focus import is_absence_statement
+from assistant.answering.kinds import is_absence_statement
 from assistant.answering.lexicon import Lexicon, terms
 from assistant.answering.reading import Reading
 from assistant.core.documents import CROSS_SECTOR, Chunk, DocumentMeta
@@ -281,3 +281,16 @@ def comparison(reading: Reading, candidates: Sequence[Candidate]) -> list[Candid
         if naming and naming[0] not in lines:
             lines.append(naming[0])
     return lines
+
+
+def list_items(lead: Candidate, candidates: Sequence[Candidate]) -> list[Candidate]:
+    """When the best sentence is an item of a bulleted list, the list's items in reading order."""
+    chunk = lead.hit.chunk
+    if sum(line.lstrip().startswith("- ") for line in chunk.text.splitlines()) < 3:
+        return []
+    same = sorted((c for c in candidates if c.hit.chunk.id == chunk.id), key=lambda c: c.position)
+    items: list[Candidate] = []
+    for candidate in same:
+        if len(items) < MAX_ITEMS and not any(composer.same_fact(candidate.text, i.text) for i in items):
+            items.append(candidate)
+    return items if len(items) >= 2 else []

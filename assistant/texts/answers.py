@@ -23,6 +23,7 @@ MISSING_KIND = {
     "mail": "Een e-mailadres{about} staat niet in de kennisbank van Werken in Breder Belang.",
     "address": "Een adres{about} staat niet in de kennisbank van Werken in Breder Belang.",
     "date": "Die datum{about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "day": "De precieze datum{about} staat niet in de kennisbank van Werken in Breder Belang.",
     "duration": "Hoe lang dat duurt{about}, staat niet in de kennisbank van Werken in Breder Belang.",
     "number": "Dat aantal{about} staat niet in de kennisbank van Werken in Breder Belang.",
     "person": "Die naam{about} staat niet in de kennisbank van Werken in Breder Belang.",
