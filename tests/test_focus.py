@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from assistant import texts
 from assistant.answering import focus, kinds
 from assistant.answering.lexicon import Lexicon, terms
 from assistant.answering.reading import read_question
+from assistant.answering.refusal import Signals, refusal_sentence
 
 TEXTS = [
     "Stichting Extra ZorgSamen voert de Nationale Zorgreserve uit.",
@@ -66,3 +68,11 @@ def test_a_question_about_the_members_of_a_set_names_that_set():
     assert focus_of("Hoe heten de vier activiteitenpakketten van de Nationale Zorgreserve?").members
     assert focus_of("Wat waren de andere drie criteria om Koploper te worden?").members == "criteria"
     assert focus_of("Wat is de Nationale Zorgreserve?").members == ""
+
+
+def test_a_refusal_about_a_set_says_that_its_members_are_not_listed():
+    question = "Hoe heten de vier activiteitenpakketten precies?"
+    signals = Signals(evidence=1.0, kind_missing=False, years_missing=False, names_missing=False, unknown=0,
+                      rare_missing=0.0, members_missing=True)  # fmt: skip
+    sentence = refusal_sentence(read_question(question), focus_of(question), signals, ())
+    assert sentence == texts.MISSING["members"].format(what="activiteitenpakketten", about="")

@@ -48,6 +48,11 @@ _ROLE = re.compile(
     r"^(?:en )?(?:wie (?:is|was|zijn)|hoe heet|hoe heten|wat is de naam van) (?:de|het) ([a-z][\w'-]+)"
 )
 
+# a set by its size: "de vier activiteitenpakketten", "de andere drie criteria"
+_MEMBERS = re.compile(
+    rf"\b(?:de|het|die|andere)\s+(?:andere\s+)?(?:{NUMBER_WORDS}|\d+)\s+([a-z][\w'-]{{3,}})"
+)
+
 
 @dataclass(frozen=True)
 class Focus:
@@ -88,9 +93,7 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     unknown = tuple(t for t in content if not lexicon.known(t))
     rare = tuple(t for t in content if t not in unknown and lexicon.idf(t) >= rare_idf)
     counted = ""
-    after = re.search(r"\bhoe ?veel\s+(?:van de\s+|van\s+)?([a-z][\w'-]+)", sentence) or _ROLE.search(
-        sentence
-    )
+    after = _COUNTED.search(sentence) or _ROLE.search(sentence)
     if after:
         head = term(after.group(1))
         if head not in _FILLER and head not in _UNITS and len(head) > 3 and not re.match(NUMBER_WORDS, head):
@@ -110,12 +113,6 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     members = _MEMBERS.search(sentence)
     member = term(members.group(1)) if members else ""
     return Focus(years, names, rare, unknown, written, counted, subject, weighted, member)
-
-
-# a set by its size: "de vier activiteitenpakketten", "de andere drie criteria"
-_MEMBERS = re.compile(
-    rf"\b(?:de|het|die|andere)\s+(?:andere\s+)?(?:{NUMBER_WORDS}|\d+)\s+([a-z][\w'-]{{3,}})"
-)
 
 
 _VERB_FORM = re.compile(r"^(?:ge\w{3,}[dt]|\w{3,}(?:te|ten|de|den))$")  # a past tense or participle

@@ -96,25 +96,10 @@ def asked_kind(answer_type: str, question: str) -> str:
     return answer_type
 
 
-_UNIT_WORDS = {
-    "uur",
-    "uren",
-    "dag",
-    "dagen",
-    "week",
-    "weken",
-    "maand",
-    "maanden",
-    "jaar",
-    "jaren",
-    "euro",
-    "keer",
-    "dagdelen",
-    "dagdeel",
-    "lesuren",
-    "procent",
-    "%",
-}
+# words after a number that make it hours, days or money rather than a count of something
+_UNIT_WORDS = frozenset(re.findall(r"\S+", (
+    "uur uren dag dagen dagdeel dagdelen week weken maand maanden jaar jaren lesuren euro keer procent %"
+)))  # fmt: skip
 
 
 def holds_kind(kind: str, text: str) -> bool:

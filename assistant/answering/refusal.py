@@ -103,13 +103,16 @@ def refusal_sentence(reading: Reading, wanted: Focus, s: Signals, named: Sequenc
     about = texts.MISSING["about"].format(title=named[0].titel.strip("\"'")) if named else ""
     if s.kind_missing and s.kind in _DETAILS:
         return texts.MISSING_KIND[s.kind].format(about=about)
+    if s.members_missing and wanted.members:
+        what = wanted.words.get(wanted.members, wanted.members)
+        return texts.MISSING["members"].format(what=what, about=about)
     if s.years_missing and wanted.years:
         return texts.MISSING["year"].format(year=", ".join(wanted.years), about=about)
     unknown = [wanted.words.get(t, t) for t in wanted.unknown]
     words = [w for w in s.missing if w in unknown] or list(s.missing)
     if words:
         return texts.MISSING["term"].format(what=max(words, key=len))
-    if s.kind_missing and s.kind in texts.MISSING_KIND:
+    if (s.kind_missing or s.count_apart) and s.kind in texts.MISSING_KIND:
         return texts.MISSING_KIND[s.kind].format(about=about)
     if s.names_missing and wanted.names:
         return texts.MISSING["term"].format(what=wanted.names[0])

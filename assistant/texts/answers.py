@@ -14,6 +14,7 @@ REFUSAL_TAIL = "Daar kan ik dus geen betrouwbaar antwoord op geven."
 MISSING = {
     "term": "Over {what} staat niets in de kennisbank van Werken in Breder Belang.",
     "year": "Cijfers of feiten over {year}{about} staan niet in de kennisbank van Werken in Breder Belang.",
+    "members": "Een opsomming van de {what}{about} staat niet in de kennisbank van Werken in Breder Belang.",
     "about": " bij '{title}'",
 }
 MISSING_KIND = {
