@@ -86,18 +86,24 @@ def main(argv: list[str] | None = None) -> int:
             "command": results["command"],
             "at": datetime.now().isoformat(timespec="minutes"),
         }
+        save(results, merge=bool(args.only) or section != sections[-1])  # a later crash keeps this section
     results["finished"] = datetime.now().isoformat(timespec="seconds")
+    results = save(results, merge=bool(args.only))
+    args.out.write_text(report.markdown(results))
+    log(f"wrote {args.out} and {CACHE / 'results.json'}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
 
+
+def save(results: dict[str, Any], merge: bool) -> dict[str, Any]:
+    """Write the raw figures; with `merge`, over the other sections of the last run of the same mode."""
     raw = CACHE / "results.json"
-    if args.only and raw.exists():  # keep the other sections of the last run of the same mode
+    if merge and raw.exists():
         previous = json.loads(raw.read_text())
         if previous.get("mode") == results["mode"]:
             results = {**previous, **results, "load": {**previous.get("load", {}), **results["load"]}}
     raw.write_text(json.dumps(results, indent=1, default=float))
-    args.out.write_text(report.markdown(results))
-    log(f"wrote {args.out} and {raw}")
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return results
 
 
 if __name__ == "__main__":

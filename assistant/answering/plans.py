@@ -33,6 +33,7 @@ Sentences = Callable[[Sequence[str]], dict[str, list[tuple[str, np.ndarray]]]]
 MAX_CASES = 3
 MAX_RULES = 2
 MAX_ITEMS = 6
+MAX_SCORED = 24  # casussen scored per route (the knowledge base has 11)
 # Regels for everyone who combines two jobs, whatever the sector.
 TWO_JOBS = (
     "nevenwerkzaamheden",
@@ -184,6 +185,8 @@ def options(reading: Reading, hits: Sequence[Hit], library: Library, question: s
     fit = {d.id: (d.id not in named, -_fits(d, target), -_fits(d, sectors), -_focus(d, target or sectors))
            for d in fitting}  # fmt: skip
     order = {h.chunk.doc.id: i for i, h in reversed(list(enumerate(hits)))}
+    # only the first by fit and search are scored by their sentences: a large corpus is not read whole
+    fitting = sorted(fitting, key=lambda d: (fit[d.id], order.get(d.id, len(hits))))[:MAX_SCORED]
     best = _best_scores(fitting, library, question, vector, settings)
     fitting = sorted(fitting, key=lambda d: (fit[d.id], order.get(d.id, len(hits)), -best.get(d.id, 0.0)))
     # the rules of the sector the person wants to work in, and those for two jobs that the search found

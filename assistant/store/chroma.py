@@ -248,18 +248,18 @@ class VectorStore:
 
     def sentences(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
         """Sentence texts and vectors per chunk, in reading order."""
-        if not chunk_ids:
-            return {}
-        got = self._guard(
-            "read sentences",
-            lambda: self._sentences.get(
-                where={"chunk_id": {"$in": list(chunk_ids)}}, include=["documents", "embeddings", "metadatas"]
-            ),
-        )
-        rows = sorted(
-            zip(got["metadatas"], got["documents"], got["embeddings"], strict=True),
-            key=lambda row: (str(row[0]["chunk_id"]), int(row[0]["position"])),
-        )
+        ids = list(dict.fromkeys(chunk_ids))
+        rows: list[tuple[Any, Any, Any]] = []
+        for start in range(0, len(ids), _BATCH):  # SQLite caps the variables of one query
+            batch = ids[start : start + _BATCH]
+            got = self._guard(
+                "read sentences",
+                lambda batch=batch: self._sentences.get(
+                    where={"chunk_id": {"$in": batch}}, include=["documents", "embeddings", "metadatas"]
+                ),
+            )
+            rows += zip(got["metadatas"], got["documents"], got["embeddings"], strict=True)
+        rows.sort(key=lambda row: (str(row[0]["chunk_id"]), int(row[0]["position"])))
         result: dict[str, list[tuple[str, np.ndarray]]] = {}
         for meta, text, vector in rows:
             result.setdefault(str(meta["chunk_id"]), []).append((text, np.asarray(vector, dtype=np.float32)))
