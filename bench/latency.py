@@ -15,7 +15,7 @@ from typing import Any
 from measure import ROOT, percentiles_over_repeats
 
 QUESTIONS = ROOT / "evals" / "vragen.yaml"
-PARTS = ("embed_ms", "dense_ms", "bm25_ms", "sentence_search_ms", "fusion_ms", "sentences_ms", "compose_ms")
+PARTS = ("embed_ms", "dense_ms", "bm25_ms", "sentence_search_ms", "fusion_ms", "sentences_ms", "plan_ms")
 
 
 def ask_all(assistant: Any, cases: list[Any], passes: int) -> dict[str, list[list[float]]]:
@@ -29,7 +29,7 @@ def ask_all(assistant: Any, cases: list[Any], passes: int) -> dict[str, list[lis
             answer = assistant.answer(case.question, None, case.filters)
             t = answer.timings_ms
             for name in PARTS:
-                if name in t:  # compose_ms is absent when the assistant refuses
+                if name in t:
                     current[name].append(t[name])
             current["retrieval_ms"].append(
                 sum(

@@ -21,7 +21,7 @@ PART_LABELS = {
     "sentence_search_ms": "sentence search (Chroma)",
     "fusion_ms": "fusion (RRF)",
     "sentences_ms": "sentences: fetch + score",
-    "compose_ms": "composition",
+    "plan_ms": "answer plan: reading, focus, refusal, composition (includes the sentences step)",
     "retrieval_ms": "retrieval (embedding + dense + BM25 + sentences + fusion)",
     "total_ms": "whole question (`Answer.latency_ms`)",
 }

@@ -93,7 +93,7 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     unknown = tuple(t for t in content if not lexicon.known(t))
     rare = tuple(t for t in content if t not in unknown and lexicon.idf(t) >= rare_idf)
     counted = ""
-    after = _COUNTED.search(sentence) or _ROLE.search(sentence)
+    after = _COUNTED.search(sentence) or (_ROLE.search(sentence) if reading.answer_type == "person" else None)
     if after:
         head = term(after.group(1))
         if head not in _FILLER and head not in _UNITS and len(head) > 3 and not re.match(NUMBER_WORDS, head):

@@ -171,27 +171,35 @@ class Lexicon:
     def name_terms(self, question_terms: Sequence[str]) -> set[str]:
         """The question's terms that are part of a document's name (they say what the question is about,
         not which detail it asks)."""
-        named = {d.id for d in self.named(question_terms)}
-        keys = {k for entry in self.documents if entry.doc.id in named for key in entry.keys for k in key}
+        keys = {k for entry in self._named(question_terms) for key in entry.keys for k in key}
         return {q for q in question_terms if any(similar(q, k, compounds=False) for k in keys)}
 
     def named(self, question_terms: Sequence[str]) -> list[DocumentMeta]:
         """The documents whose name the question uses, most specific first: all distinctive words of a
         name, or a long and rare one of them ("zorgreservist" names the Nationale Zorgreserve)."""
-        hits: list[tuple[float, DocumentMeta]] = []
+        return [entry.doc for entry in self._named(question_terms)]
+
+    def _named(self, question_terms: Sequence[str]) -> list[NamedDocument]:
+        hits: list[tuple[float, NamedDocument]] = []
+        scores: dict[tuple[frozenset[str], ...], float] = {}  # documents with the same name score once
         # only documents with a name word that starts like a word of the question (names match on starts)
         near = sorted({n for q in question_terms for n in self._names_by_prefix.get(q[:3], ())})
         for entry in (self.documents[n] for n in near):
-            best = 0.0
-            for key in entry.keys:
-                found = [k for k in key if any(similar(k, q, compounds=False) for q in question_terms)]
-                telling = [k for k in found if len(k) >= MIN_PREFIX and self.idf(k) >= RARE_NAME]
-                if found and (len(found) == len(key) or telling):
-                    best = max(best, sum(self.idf(k) for k in found))
-            if best:
-                hits.append((best, entry.doc))
+            if entry.keys not in scores:
+                scores[entry.keys] = self._name_score(entry.keys, question_terms)
+            if scores[entry.keys]:
+                hits.append((scores[entry.keys], entry))
         hits.sort(key=lambda pair: -pair[0])
-        return [doc for _, doc in hits]
+        return [entry for _, entry in hits]
+
+    def _name_score(self, keys: tuple[frozenset[str], ...], question_terms: Sequence[str]) -> float:
+        best = 0.0
+        for key in keys:
+            found = [k for k in key if any(similar(k, q, compounds=False) for q in question_terms)]
+            telling = [k for k in found if len(k) >= MIN_PREFIX and self.idf(k) >= RARE_NAME]
+            if found and (len(found) == len(key) or telling):
+                best = max(best, sum(self.idf(k) for k in found))
+        return best
 
 
 def mentions(text_terms: set[str], wanted: str) -> bool:

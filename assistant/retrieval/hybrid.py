@@ -37,6 +37,7 @@ class Corpus:
     bm25: BM25Index
     first: dict[str, Chunk]
     revision: str
+    by_doc: dict[str, tuple[Chunk, ...]] = field(default_factory=dict)  # every document's chunks, in order
     masks: dict[Filters, np.ndarray] = field(default_factory=dict)
 
     @classmethod
@@ -45,15 +46,17 @@ class Corpus:
         order = tuple(sorted(store.all_chunks(), key=lambda c: (c.doc.id, c.position)))
         # Every answer looks titles up here (knoppen, cases): a scan of all chunks per call was 80% of
         # a question's time at 100k chunks (bench/README.md).
-        first: dict[str, Chunk] = {}
+        # The answer plans read whole documents the same way (`document_chunks`).
+        grouped: dict[str, list[Chunk]] = {}
         for chunk in order:
-            first.setdefault(chunk.doc.id, chunk)
+            grouped.setdefault(chunk.doc.id, []).append(chunk)
         return cls(
             order=order,
             chunks={c.id: c for c in order},
             bm25=BM25Index(list(order)),
-            first=first,
+            first={doc_id: chunks[0] for doc_id, chunks in grouped.items()},
             revision=revision,
+            by_doc={doc_id: tuple(chunks) for doc_id, chunks in grouped.items()},
         )
 
     def mask(self, filters: Filters) -> np.ndarray:
@@ -104,7 +107,7 @@ class HybridRetriever:
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         """All chunks of one document in reading order (to show the full text)."""
-        return [c for c in self._corpus.order if c.doc.id == doc_id]
+        return list(self._corpus.by_doc.get(doc_id, ()))
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None) -> Retrieval:
         self.refresh()
