@@ -181,15 +181,16 @@ def check(focus: Focus, answer_kind: str, sentence: str, passage: str, heading: 
     rare = [t for t in focus.rare]
     covered = sum(mentions(sentence_terms, t) for t in rare) / len(rare) if rare else 1.0
     counted = not focus.counted or mentions(sentence_terms, focus.counted)
-    counted_number = bool(focus.counted) and answer_kind == "number"
+    # a number next to what "hoeveel" counts (True when the question counts nothing)
+    near = not focus.counted or answer_kind != "number" or counts(sentence, focus.counted)
     return Check(
         # "2000 zorgreservisten" is a count, although 2000 reads as a year anywhere else
         kind=(holds_kind(answer_kind, sentence) and counted)
-        or (counted_number and counts(sentence, focus.counted)),
+        or (bool(focus.counted) and answer_kind == "number" and near),
         years=all(year in f"{heading} {sentence}".lower() for year in focus.years),
         names=names_ok,
         rare=covered,
-        near=not counted_number or counts(sentence, focus.counted),
+        near=near,
     )
 
 
