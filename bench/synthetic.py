@@ -47,7 +47,7 @@ def sentence_pool(knowledge_data_dir: Path) -> Pool:
     texts_file, vectors_file = CACHE / f"pool-{key}.json", CACHE / f"pool-{key}.npy"
     if texts_file.exists() and vectors_file.exists():
         return Pool(json.loads(texts_file.read_text()), np.load(vectors_file), chunks, identity, key)
-    by_chunk = store.sentences([c.id for c in chunks])
+    by_chunk = store.sentences(chunks)
     texts = [text for c in chunks for text, _ in by_chunk.get(c.id, [])]
     vectors = np.vstack([vector for c in chunks for _, vector in by_chunk.get(c.id, [])]).astype(np.float32)
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ def synthetic_batches(
 ) -> Iterator[tuple[list, np.ndarray, list, np.ndarray]]:
     """(chunks, chunk vectors, sentence records, sentence vectors) in batches of `batch` chunks."""
 
-    from assistant.ingest.chunking import sentences_of
+    from assistant.core.documents import sentences_of
 
     rng = np.random.default_rng(seed)
     for start in range(0, size, batch):

@@ -117,7 +117,11 @@ class Lexicon:
     df: Counter[str] = field(default_factory=Counter)
     units: int = 0  # the number of texts df counts over
     _by_prefix: dict[str, list[str]] = field(default_factory=dict)
-    _names_by_prefix: dict[str, list[int]] = field(default_factory=dict)  # term prefix -> documents
+    # name keys by the start of their terms, and the documents that carry each key: at 100k chunks many
+    # documents share a name, and a key is scored once per question rather than once per document
+    _keys_by_prefix: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    _docs_by_key: dict[frozenset[str], list[int]] = field(default_factory=dict)
+    _memo: dict[tuple[str, ...], list[NamedDocument]] = field(default_factory=dict)  # recent questions
 
     @classmethod
     def build(cls, docs: Iterable[DocumentMeta], texts: Iterable[Sequence[str]]) -> Lexicon:
@@ -138,11 +142,15 @@ class Lexicon:
         by_prefix: dict[str, list[str]] = {}
         for stem in df:
             by_prefix.setdefault(stem[:3], []).append(stem)
-        names_by_prefix: dict[str, list[int]] = {}
+        docs_by_key: dict[frozenset[str], list[int]] = {}
         for n, entry in enumerate(named):
-            for prefix in {k[:3] for key in entry.keys for k in key}:
-                names_by_prefix.setdefault(prefix, []).append(n)
-        return cls(tuple(named), df, units, by_prefix, names_by_prefix)
+            for key in entry.keys:
+                docs_by_key.setdefault(key, []).append(n)
+        keys_by_prefix: dict[str, list[frozenset[str]]] = {}
+        for key in docs_by_key:
+            for prefix in {k[:3] for k in key}:
+                keys_by_prefix.setdefault(prefix, []).append(key)
+        return cls(tuple(named), df, units, by_prefix, keys_by_prefix, docs_by_key)
 
     def idf(self, stem: str) -> float:
         count = self.df.get(stem) or sum(self.df[s] for s in self._variants(stem))
@@ -180,26 +188,27 @@ class Lexicon:
         return [entry.doc for entry in self._named(question_terms)]
 
     def _named(self, question_terms: Sequence[str]) -> list[NamedDocument]:
-        hits: list[tuple[float, NamedDocument]] = []
-        scores: dict[tuple[frozenset[str], ...], float] = {}  # documents with the same name score once
-        # only documents with a name word that starts like a word of the question (names match on starts)
-        near = sorted({n for q in question_terms for n in self._names_by_prefix.get(q[:3], ())})
-        for entry in (self.documents[n] for n in near):
-            if entry.keys not in scores:
-                scores[entry.keys] = self._name_score(entry.keys, question_terms)
-            if scores[entry.keys]:
-                hits.append((scores[entry.keys], entry))
-        hits.sort(key=lambda pair: -pair[0])
-        return [entry for _, entry in hits]
+        asked = tuple(question_terms)
+        cached = self._memo.get(asked)  # the planner, the focus and the refusal ask about one question
+        if cached is not None:
+            return cached
+        best: dict[int, float] = {}  # document -> the score of its best name
+        # only names with a word that starts like a word of the question (names match on starts)
+        for key in {key for q in asked for key in self._keys_by_prefix.get(q[:3], ())}:
+            score = self._key_score(key, asked)
+            for n in self._docs_by_key[key] if score else ():
+                best[n] = max(best.get(n, 0.0), score)
+        found = [self.documents[n] for n, _ in sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))]
+        if len(self._memo) >= 64:
+            self._memo.clear()
+        self._memo[asked] = found
+        return found
 
-    def _name_score(self, keys: tuple[frozenset[str], ...], question_terms: Sequence[str]) -> float:
-        best = 0.0
-        for key in keys:
-            found = [k for k in key if any(similar(k, q, compounds=False) for q in question_terms)]
-            telling = [k for k in found if len(k) >= MIN_PREFIX and self.idf(k) >= RARE_NAME]
-            if found and (len(found) == len(key) or telling):
-                best = max(best, sum(self.idf(k) for k in found))
-        return best
+    def _key_score(self, key: frozenset[str], question_terms: Sequence[str]) -> float:
+        """All distinctive words of a name, or a long and rare one of them: the sum of their idf; else 0."""
+        found = [k for k in key if any(similar(k, q, compounds=False) for q in question_terms)]
+        telling = [k for k in found if len(k) >= MIN_PREFIX and self.idf(k) >= RARE_NAME]
+        return sum(self.idf(k) for k in found) if found and (len(found) == len(key) or telling) else 0.0
 
 
 def mentions(text_terms: set[str], wanted: str) -> bool:

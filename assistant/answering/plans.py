@@ -29,7 +29,7 @@ from assistant.answering.reading import Reading
 from assistant.core.documents import CROSS_SECTOR, Chunk, DocumentMeta
 from assistant.core.results import Hit
 
-Sentences = Callable[[Sequence[str]], dict[str, list[tuple[str, np.ndarray]]]]
+Sentences = Callable[[Sequence[Chunk]], dict[str, list[tuple[str, np.ndarray]]]]
 MAX_CASES = 3
 MAX_RULES = 2
 MAX_ITEMS = 6
@@ -99,7 +99,7 @@ def _best_lines(
     for n, doc in enumerate(docs):
         for chunk in library.chunks_of(doc.id)[:4]:
             hits.append(Hit(chunk, 0.0, first_rank + n))
-    sentences = library.sentences([h.chunk.id for h in hits])
+    sentences = library.sentences([h.chunk for h in hits])
     scored = composer.score_candidates(question, vector, hits, sentences, settings)
     lines: list[Candidate] = []
     used: list[Hit] = []
@@ -139,7 +139,7 @@ def _best_scores(
     """How well each document answers the question: the score of its best sentence."""
     hits = [Hit(chunk, 0.0, 1) for doc in docs for chunk in library.chunks_of(doc.id)[:6]]
     scored = composer.score_candidates(
-        question, vector, hits, library.sentences([h.chunk.id for h in hits]), settings
+        question, vector, hits, library.sentences([h.chunk for h in hits]), settings
     )
     best: dict[str, float] = {}
     for candidate in scored:
@@ -224,7 +224,7 @@ def howto(reading: Reading, hits: Sequence[Hit], library: Library, question: str
     used: list[Hit] = []
     for doc in checklist:
         chunks = library.chunks_of(doc.id)[1:2]  # the section after the introduction: its questions
-        sentences = library.sentences([c.id for c in chunks])
+        sentences = library.sentences(chunks)
         for chunk in chunks:
             hit = Hit(chunk, 0.0, 1)
             found = sentences.get(chunk.id, [])
@@ -264,8 +264,10 @@ def enumeration(reading: Reading, hits: Sequence[Hit], library: Library, questio
         docs = [d for d in docs if _fits(d, reading.all_sectors) == 2]
     else:
         docs = sorted(docs, key=lambda d: d.titel)
+    # a knop is listed by its opening sentence, which says which knop it is and what it means; a casus by
+    # the sentence that answers the question best
     lines, used = _best_lines(_rank_docs(docs, hits) if soort == "casus" else docs, library, question,
-                              vector, settings)  # fmt: skip
+                              vector, settings, opening=soort == "knop")  # fmt: skip
     if not lines:
         return None
     return PlanResult((Section("", tuple(lines)),), tuple(used))

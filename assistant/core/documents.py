@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
+from assistant.core.sentences import split_sentences
+
 SOORTEN = ("casus", "knop", "verslag", "leernetwerk", "regel", "achtergrond")
 SECTOREN = ("zorg", "onderwijs", "defensie", "kinderopvang", "veiligheid", "techniek", "sectoroverstijgend")
 CROSS_SECTOR = "sectoroverstijgend"
@@ -83,6 +85,15 @@ class Sentence:
     chunk_id: str
     position: int
     text: str
+
+
+def sentences_of(chunk: Chunk) -> list[Sentence]:
+    """The chunk's sentences with their ids and reading order, as stored beside the chunk.
+
+    The ids follow from the chunk alone (`<chunk id>#<position>`), so a reader finds a chunk's sentences by
+    id, not by a metadata filter. A change to the splitter changes the chunking recipe, hence the chunk ids.
+    """
+    return [Sentence(f"{chunk.id}#{n}", chunk.id, n, s) for n, s in enumerate(split_sentences(chunk.text))]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict
 
 from assistant.config import CHUNK_CHARS
-from assistant.core.documents import Chunk, Document, DocumentMeta, Sentence
+from assistant.core.documents import Chunk, Document, DocumentMeta
 from assistant.core.sentences import heading, split_sentences
 
 MIN_CHARS = 160
@@ -35,11 +35,6 @@ def split_document(doc: Document, max_chars: int = CHUNK_CHARS) -> list[Chunk]:
 def chunk_id(doc_id: str, fingerprint: str, heading: tuple[str, ...], text: str) -> str:
     payload = json.dumps([doc_id, fingerprint, list(heading), text], ensure_ascii=False)
     return f"{doc_id}:{hashlib.sha256(payload.encode()).hexdigest()[:16]}"
-
-
-def sentences_of(chunk: Chunk) -> list[Sentence]:
-    """The chunk's sentences with their ids and reading order, as stored beside the chunk."""
-    return [Sentence(f"{chunk.id}#{n}", chunk.id, n, s) for n, s in enumerate(split_sentences(chunk.text))]
 
 
 def _fingerprint(meta: DocumentMeta) -> str:

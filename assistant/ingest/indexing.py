@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import CHUNK_CHARS
-from assistant.core.documents import Chunk, LoadProblem, Sentence
+from assistant.core.documents import Chunk, LoadProblem, Sentence, sentences_of
 from assistant.core.identity import EmbedderIdentity
 from assistant.embedding import Embedder
-from assistant.ingest.chunking import sentences_of, split_document
+from assistant.ingest.chunking import split_document
 from assistant.ingest.reading import load_documents
 from assistant.store.chroma import VectorStore
 
