@@ -100,3 +100,11 @@ def test_invalid_questions_raise_with_a_reason(question, code):
 
 def test_control_characters_are_removed_and_whitespace_collapsed():
     assert clean_question("  Wat\x00 is\n\n de\tmatcher?\x1b ", 100) == "Wat is de matcher?"
+
+
+def test_a_list_of_the_knoppen_names_each_knop_by_its_opening_sentence(assistant):
+    answer = assistant.answer("Welke knoppen zijn er?")
+    assert not answer.refused
+    assert "De matcher brengt vraag en aanbod bij elkaar" in answer.text
+    assert "Laagdrempeligheid betekent dat meedoen makkelijk is" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"matcher", "laagdrempeligheid"}

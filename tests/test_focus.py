@@ -7,6 +7,7 @@ from assistant.answering import focus, kinds
 from assistant.answering.lexicon import Lexicon, terms
 from assistant.answering.reading import read_question
 from assistant.answering.refusal import Signals, refusal_sentence
+from assistant.core.documents import DocumentMeta
 
 TEXTS = [
     "Stichting Extra ZorgSamen voert de Nationale Zorgreserve uit.",
@@ -64,6 +65,17 @@ def test_a_count_stands_next_to_what_is_counted():
     assert holds("hoeveel zorgreservisten wilde het kabinet", "Het kabinet wilde 2000 zorgreservisten.").kind
 
 
+def test_what_is_counted_is_the_noun_after_an_adjective():
+    assert focus_of("hoeveel hybride docenten werken er bij de han").counted == "docent"
+    assert focus_of("hoeveel van de hybride techdocenten geven les").counted == "techdocent"
+    assert focus_of("hoeveel ruimte is er voor een tweede baan").counted == "ruimt"  # "is" is no noun
+
+
+def test_a_unit_is_counted_when_the_question_counts_it():
+    assert kinds.counts("De HAN vraagt één of twee dagdelen per week.", "dagdel")
+    assert not kinds.counts("Een engineer werkt 6 uur per week mee.", "engineer")
+
+
 def test_a_question_about_the_members_of_a_set_names_that_set():
     assert focus_of("Hoe heten de vier activiteitenpakketten van de Nationale Zorgreserve?").members
     assert focus_of("Wat waren de andere drie criteria om Koploper te worden?").members == "criteria"
@@ -76,3 +88,16 @@ def test_a_refusal_about_a_set_says_that_its_members_are_not_listed():
                       rare_missing=0.0, members_missing=True)  # fmt: skip
     sentence = refusal_sentence(read_question(question), focus_of(question), signals, ())
     assert sentence == texts.MISSING["members"].format(what="activiteitenpakketten", about="")
+
+
+def test_documents_that_share_a_name_are_all_found_best_name_first():
+    def doc(n: int, titel: str) -> DocumentMeta:
+        return DocumentMeta(id=f"doc-{n}", titel=titel, soort="casus", sector=("zorg",), doelgroep=(),
+                            knoppen=(), bronnen=(), peildatum="2024-01", path=f"{n}.md")  # fmt: skip
+
+    docs = [doc(n, "Nationale Zorgreserve") for n in range(50)] + [doc(50, "Zorgreserve Utrecht")]
+    lexicon = Lexicon.build(docs, [terms(t) for t in TEXTS])
+    found = lexicon.named(terms("Hoe meld ik me aan bij de nationale zorgreserve in utrecht?"))
+    assert found[0].id == "doc-50"  # both words of its name, the rarer one weighs most
+    assert [d.id for d in found[1:]] == [f"doc-{n}" for n in range(50)]
+    assert lexicon.named(terms("Wat doet een matcher?")) == []

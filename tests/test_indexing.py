@@ -7,6 +7,7 @@ import shutil
 import pytest
 from conftest import TINY
 
+from assistant.core.documents import sentences_of
 from assistant.embedding import create_embedder
 from assistant.embedding.fake import FakeEmbedder
 from assistant.errors import IndexMismatchError
@@ -74,6 +75,18 @@ def test_changed_file_is_replaced_and_removed_file_deleted(settings, corpus):
     assert not any(c.doc.id == "loonheffingskorting" for c in chunks)
     assert any("3600" in c.text for c in chunks) and not any("3500" in c.text for c in chunks)
     assert set(store.sentence_chunks().values()) == {c.id for c in chunks}
+
+
+def test_a_chunks_sentences_are_read_back_by_id_in_reading_order(settings, corpus):
+    ingest(corpus, build_store(settings), FakeEmbedder())
+    store = build_store(settings).open(FakeEmbedder().identity, create=False)
+    chunks = sorted(store.all_chunks(), key=lambda c: c.id)
+    read = store.sentences([*chunks, chunks[0]])  # a chunk asked twice is read once
+    assert set(read) == {c.id for c in chunks}
+    for chunk in chunks:
+        assert [text for text, _ in read[chunk.id]] == [s.text for s in sentences_of(chunk)]
+        assert all(vector.shape == (FakeEmbedder().identity.dimension,) for _, vector in read[chunk.id])
+    assert store.sentences([]) == {}
 
 
 def test_rebuild_starts_from_an_empty_index(settings, corpus):

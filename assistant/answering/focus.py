@@ -41,7 +41,8 @@ _FILLER = set(terms(
 _UNITS = {"dagen", "uren", "weken", "maanden", "jaren", "keer", "procent", "euro", "geld", "lesuren", "tijd"}
 _MARKUP = re.compile(r"<script.*?</script>|<[^>]*>", re.I | re.S)  # pasted HTML is not what is asked
 QUALIFIER_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_COUNTED = re.compile(r"\bhoe ?veel\s+(?:van de\s+|van\s+)?([a-z][\w'-]+)")
+# what "hoeveel" counts: the noun, after an inflected adjective ("hoeveel hybride docenten")
+_COUNTED = re.compile(r"\bhoe ?veel\s+(?:van de\s+|van\s+)?(?:([a-z][\w'-]*e)\s+)?([a-z][\w'-]+)")
 # the role a person question asks for ("wie is de voorzitter", "hoe heet de videograaf"): like what
 # "hoeveel" counts, the answer sentence must name it
 _ROLE = re.compile(
@@ -95,7 +96,10 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     counted = ""
     after = _COUNTED.search(sentence) or (_ROLE.search(sentence) if reading.answer_type == "person" else None)
     if after:
-        head = term(after.group(1))
+        word = after.group(after.lastindex or 1)
+        if after.re is _COUNTED and after.group(1) and not _counted_noun(word):
+            word = after.group(1)  # "hoeveel ruimte is er": the word after the noun is no noun
+        head = term(word)
         if head not in _FILLER and head not in _UNITS and len(head) > 3 and not re.match(NUMBER_WORDS, head):
             counted = head
     # a month with a year ("in januari 2023") is as much a qualifier as the year itself
@@ -113,6 +117,11 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     members = _MEMBERS.search(sentence)
     member = term(members.group(1)) if members else ""
     return Focus(years, names, rare, unknown, written, counted, subject, weighted, member)
+
+
+def _counted_noun(word: str) -> bool:
+    """A word that can be the noun after an adjective: a content word that is no question filler."""
+    return bool(dutch.content_words(word)) and term(word) not in _FILLER
 
 
 _VERB_FORM = re.compile(r"^(?:ge\w{3,}[dt]|\w{3,}(?:te|ten|de|den))$")  # a past tense or participle

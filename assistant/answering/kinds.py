@@ -112,11 +112,13 @@ _COUNT = re.compile(rf"^(?:\d+(?:[.,]\d+)*|{NUMBER_WORDS})$", re.I)
 
 
 def counts(sentence: str, counted: str) -> bool:
-    """A number (not one of hours, days or euros) within a few words of the counted noun."""
+    """A number (not one of hours, days or euros, unless those are counted) within a few words of the
+    counted noun."""
     words = re.findall(r"[\w'+&-]+", sentence)
+    nouns = [i for i, w in enumerate(words) if any(mentions({t}, counted) for t in terms(w))]
     numbers = [
         i for i, w in enumerate(words)
-        if _COUNT.match(w) and not (i + 1 < len(words) and words[i + 1].lower() in _UNIT_WORDS)
+        if _COUNT.match(w)
+        and not (i + 1 < len(words) and words[i + 1].lower() in _UNIT_WORDS and i + 1 not in nouns)
     ]  # fmt: skip
-    nouns = [i for i, w in enumerate(words) if any(mentions({t}, counted) for t in terms(w))]
     return any(-4 <= q - p <= 6 for p in numbers for q in nouns)
