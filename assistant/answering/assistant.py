@@ -131,10 +131,12 @@ class Assistant:
         return tuple(seen)
 
     def _knoppen(self, cited: Sequence[Hit], hits: Sequence[Hit]) -> tuple[DocLink, ...]:
-        """Knoppen the cited passages illustrate, most mentioned first, then knop texts among the hits."""
+        """The knoppen the answer quotes, then those the cited passages illustrate (most mentioned first),
+        then knop texts among the hits."""
+        quoted = [h.chunk.doc.id for h in cited if h.chunk.doc.soort == "knop"]
         counts = Counter(k for h in cited for k in h.chunk.doc.knoppen)
-        direct = [h.chunk.doc.id for h in [*cited, *hits] if h.chunk.doc.soort == "knop"]
-        ranked = [k for k, _ in counts.most_common()] + direct
+        found = [h.chunk.doc.id for h in hits if h.chunk.doc.soort == "knop"]
+        ranked = quoted + [k for k, _ in counts.most_common()] + found
         return self._links(ranked, "knop")[:MAX_LINKS]
 
     def _cases(self, cited: Sequence[Hit], hits: Sequence[Hit]) -> tuple[DocLink, ...]:
