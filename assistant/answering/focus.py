@@ -96,9 +96,11 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     counted = ""
     after = _COUNTED.search(sentence) or (_ROLE.search(sentence) if reading.answer_type == "person" else None)
     if after:
-        word = after.group(after.lastindex or 1)
-        if after.re is _COUNTED and after.group(1) and not _counted_noun(word):
-            word = after.group(1)  # "hoeveel ruimte is er": the word after the noun is no noun
+        word = after.group(1)  # the role
+        if after.re is _COUNTED:
+            adjective, noun = after.groups()
+            # "hoeveel ruimte is er": the word after "ruimte" is no noun, so "ruimte" is what is counted
+            word = noun if adjective is None or _counted_noun(noun) else adjective
         head = term(word)
         if head not in _FILLER and head not in _UNITS and len(head) > 3 and not re.match(NUMBER_WORDS, head):
             counted = head
