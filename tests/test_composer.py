@@ -93,3 +93,16 @@ def test_the_cited_source_is_the_one_the_quote_names_or_dates():
     )
     assert citations.best_source(bronnen, titel, "Er zijn zorgreservisten.") == bronnen[0]
     assert citations.best_source((), titel, "x") is None
+
+
+def test_who_says_a_fact_does_not_make_it_another_fact():
+    first = ("Werk anders organiseren is de derde knop uit het leernetwerk Werken in Breder Belang: denken in "
+             "taken in plaats van in hele functies.")  # fmt: skip
+    second = ("Werk anders organiseren is volgens bijeenkomst 1 van het leernetwerk de derde knop om Werken in "
+              "Breder Belang mogelijk te maken.")  # fmt: skip
+    assert composer.same_fact(first, second)
+    # other figures stay other facts, whoever gives them
+    assert not composer.same_fact(
+        "Volgens het CBS hadden in 2021 769.000 mensen meerdere banen.",
+        "Volgens het CBS hadden in 2022 832.000 mensen meerdere banen.",
+    )

@@ -71,6 +71,35 @@ def test_what_is_counted_is_the_noun_after_an_adjective():
     assert focus_of("hoeveel ruimte is er voor een tweede baan").counted == "ruimt"  # "is" is no noun
 
 
+def test_a_verb_after_hoeveel_is_not_what_is_counted():
+    assert focus_of("tot hoeveel loopt de financiering van de Nationale Zorgreserve op in 2027").counted == ""
+    assert focus_of("met hoeveel zijn ze bij het dienjaar in 2023").counted == ""
+    assert focus_of("hoeveel kost een detachering").counted == ""
+    assert focus_of("hoeveel engineers werken er bij tmc").counted == "engineer"  # a noun, then its verb
+    assert focus_of("hoeveel deelnemers de bijeenkomst had weet ik niet").counted == "deelnemer"
+
+
+def test_the_same_people_may_be_counted_under_another_word():
+    question = "hoeveel horecamensen gingen in de zorg werken"
+    assert holds(question, "De 14 horecamedewerkers werkten in de zorg.").kind
+    assert not holds(question, "De 14 horecabedrijven deden mee.").kind
+
+
+def test_the_infinitive_that_closes_a_question_is_not_what_it_is_about():
+    assert "prober" not in dict(focus_of("kan ik het eerst een jaar proberen?").content)
+    assert "erbij" not in dict(focus_of("welke trainees waren erbij").content)
+
+
+def test_a_name_with_a_lower_case_tail_is_the_name_before_the_hyphen():
+    assert focus_of("en volgens de NSvP-site: wanneer liep het leernetwerk?").names == ("NSvP",)
+    assert focus_of("Volgens De Telegraaf, hoeveel zorgreservisten waren er?").names == ("Telegraaf",)
+
+
+def test_one_of_a_row_is_no_set_of_members():
+    assert focus_of("op welke datum was de derde bijeenkomst").members == ""
+    assert focus_of("wat zijn de drie bijeenkomsten").members == "bijeenkomst"
+
+
 def test_a_unit_is_counted_when_the_question_counts_it():
     assert kinds.counts("De HAN vraagt één of twee dagdelen per week.", "dagdel")
     assert not kinds.counts("Een engineer werkt 6 uur per week mee.", "engineer")
@@ -101,3 +130,19 @@ def test_documents_that_share_a_name_are_all_found_best_name_first():
     assert found[0].id == "doc-50"  # both words of its name, the rarer one weighs most
     assert [d.id for d in found[1:]] == [f"doc-{n}" for n in range(50)]
     assert lexicon.named(terms("Wat doet een matcher?")) == []
+
+
+def test_a_word_that_ends_a_known_compound_is_known():
+    lexicon = Lexicon.build(
+        (), [terms("De website van de NSvP meldt het."), terms("Een gastdocent geeft les.")]
+    )
+    assert lexicon.known("site")  # the end of "website"
+    assert lexicon.known(terms("NSvP-site")[0])  # a known name with a known word after the hyphen
+    assert not lexicon.known("openingstijd")
+    assert not lexicon.known(terms("Brandweer-site")[0])  # the name before the hyphen is not known
+
+
+def test_a_diminutive_is_its_noun():
+    assert terms("filmpjes kaartje") == ["film", "kaart"]
+    lexicon = Lexicon.build((), [terms("De films van het leernetwerk staan online.")])
+    assert lexicon.known(terms("filmpjes")[0])

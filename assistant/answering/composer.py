@@ -90,10 +90,18 @@ def usable(text: str) -> bool:
     )
 
 
+# Who says it is no part of the fact: "X is de derde knop" and "X is volgens bijeenkomst 1 van het
+# leernetwerk de derde knop" (the figures are compared on the whole sentence)
+_ATTRIBUTION = re.compile(
+    r"\bvolgens\s+(?:de\s+|het\s+|een\s+)?\S+(?:\s+\d+)?(?:\s+van\s+(?:de|het)\s+\S+)?", re.I
+)
+
+
 def same_fact(a: str, b: str) -> bool:
     """Two sentences that state the same fact: the same numbers and mostly the same words (stems), or
-    one's words nearly all in the other (a shorter retelling in another document)."""
-    sa, sb = set(dutch.stems(a)), set(dutch.stems(b))
+    one's words nearly all in the other (a shorter retelling in another document). Words that say who
+    says it ("volgens bijeenkomst 1") are left out."""
+    sa, sb = set(dutch.stems(_ATTRIBUTION.sub(" ", a))), set(dutch.stems(_ATTRIBUTION.sub(" ", b)))
     if min(len(sa), len(sb)) < 3:  # too few words to tell facts apart: only the same sentence is the same
         return dutch.fold(a).strip(" .!?") == dutch.fold(b).strip(" .!?")
     shared = len(sa & sb)

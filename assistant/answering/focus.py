@@ -36,8 +36,10 @@ _FILLER = set(terms(
     "werd werden mag mogen moet moeten kan kun konden soort eerste tweede derde laatste belangrijkste meeste "
     "totaal per jaar maand week dag uur keer mensen persoon deel nou qua erom eraan ervan erover ermee "
     "daarmee daarvan daarover ernaast klopt noem vertellen uiteindelijk zo'n zulke welk allemaal ongeveer "
-    "zomaar gewoon eigen ander andere elke iedere ergens iets"
+    "zomaar gewoon eigen ander andere elke iedere ergens iets erbij erin erop eruit ertoe erheen "
+    "hoog groot lang bestaat bestaan bestond bestonden"
 ))  # fmt: skip
+_HYPHEN_TAIL = re.compile(r"(?<=\w)(?:-[a-z]+)+$")
 _UNITS = {"dagen", "uren", "weken", "maanden", "jaren", "keer", "procent", "euro", "geld", "lesuren", "tijd"}
 _MARKUP = re.compile(r"<script.*?</script>|<[^>]*>", re.I | re.S)  # pasted HTML is not what is asked
 QUALIFIER_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -49,10 +51,20 @@ _ROLE = re.compile(
     r"^(?:en )?(?:wie (?:is|was|zijn)|hoe heet|hoe heten|wat is de naam van) (?:de|het) ([a-z][\w'-]+)"
 )
 
-# a set by its size: "de vier activiteitenpakketten", "de andere drie criteria"
-_MEMBERS = re.compile(
-    rf"\b(?:de|het|die|andere)\s+(?:andere\s+)?(?:{NUMBER_WORDS}|\d+)\s+([a-z][\w'-]{{3,}})"
-)
+# a set by its size: "de vier activiteitenpakketten", "de andere drie criteria" (not "de derde bijeenkomst",
+# one of a row)
+_CARDINALS = "twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf"
+_MEMBERS = re.compile(rf"\b(?:de|het|die|andere)\s+(?:andere\s+)?(?:{_CARDINALS}|\d+)\s+([a-z][\w'-]{{3,}})")
+# "hoeveel loopt de financiering op", "met hoeveel zijn ze": a verb after "hoeveel" is followed by its
+# subject, so what it counts is not the next word
+_SUBJECT_START = re.compile(r"\s*(?:de|het|een|ze|je|jij|ik|we|wij|u|hij|zij|mijn|jouw|onze?|die|deze|dat)\b")
+_PLURAL_VERBS = {
+    term(w)
+    for w in re.findall(r"\S+", (
+        "zijn waren hebben hadden kosten kostten verdienen krijgen kregen komen kwamen gaan gingen "
+        "doen deden werken werkten lopen liepen duren duurden mogen moeten kunnen"
+    ))
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -75,11 +87,12 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     sentence = _MARKUP.sub(" ", reading.core)
     original = _MARKUP.sub(" ", _original_sentence(reading.question, reading.core))
     years = tuple(dict.fromkeys(QUALIFIER_YEAR.findall(sentence)))
+    # "de NSvP-site", "het RAAK-publiek project": the name is the part before a lower-case tail
     names = tuple(
         dict.fromkeys(
-            m.group(0)
+            _HYPHEN_TAIL.sub("", m.group(0))
             for m in re.finditer(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w+&-]*[a-z0-9][\w+&-]*|\b[A-Z]{2,}\b", original)
-            if term(dutch.fold(m.group(0))) not in _FILLER
+            if term(dutch.fold(m.group(0))) not in _FILLER and dutch.content_words(m.group(0))
         )
     )
     # a place is a name however it is written ("in twente"): the answer must be about that place
@@ -88,8 +101,11 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     for word in re.findall(r"[\w'+&-]+", original):
         for t in terms(word):
             written.setdefault(t, word)
+    verb = _final_infinitive(sentence)
     content = [
-        t for t in dict.fromkeys(terms(sentence)) if t not in _FILLER and not t.isdigit() and len(t) > 2
+        t
+        for t in dict.fromkeys(terms(sentence))
+        if t not in _FILLER and not t.isdigit() and len(t) > 2 and t != verb
     ]
     unknown = tuple(t for t in content if not lexicon.known(t))
     rare = tuple(t for t in content if t not in unknown and lexicon.idf(t) >= rare_idf)
@@ -101,7 +117,9 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
             adjective, noun = after.groups()
             # "hoeveel ruimte is er": the word after "ruimte" is no noun, so "ruimte" is what is counted
             word = noun if adjective is None or _counted_noun(noun) else adjective
-        head = term(word)
+            if adjective is None and _is_verb(noun, sentence[after.end() :]):
+                word = ""
+        head = term(word) if word else ""
         if head not in _FILLER and head not in _UNITS and len(head) > 3 and not re.match(NUMBER_WORDS, head):
             counted = head
     # a month with a year ("in januari 2023") is as much a qualifier as the year itself
@@ -119,6 +137,39 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     members = _MEMBERS.search(sentence)
     member = term(members.group(1)) if members else ""
     return Focus(years, names, rare, unknown, written, counted, subject, weighted, member)
+
+
+_MODAL = re.compile(r"\b(?:kan|kun|kunnen|mag|mogen|moet|moeten|wil|willen|zou|zouden|ga|gaan)\b")
+
+
+def _final_infinitive(sentence: str) -> str:
+    """The infinitive that closes a question with a modal verb ("kan ik het eerst een jaar proberen?",
+    "hoe hoog kan die oplopen?"), as a term: it says what is done, not what the answer is about."""
+    modal = _MODAL.search(sentence)
+    if not modal:
+        return ""
+    words = re.findall(r"[a-z][\w'-]*", sentence[modal.end() :])
+    last = words[-1] if len(words) > 1 else ""
+    return term(last) if last.endswith("en") and len(last) > 4 else ""
+
+
+# "hoeveel horecamensen": the knowledge base may call the same people "horecamedewerkers"
+_PERSON_HEADS = ("medewerker", "werknemer", "mens", "professional", "kracht", "personeel")
+
+
+def counted_forms(counted: str) -> tuple[str, ...]:
+    """What is counted, and the same group named with another word for people."""
+    for head in _PERSON_HEADS:
+        if counted.endswith(head) and len(counted) >= len(head) + 3:
+            modifier = counted[: -len(head)]
+            return (counted, *(modifier + other for other in _PERSON_HEADS if other != head))
+    return (counted,) if counted else ()
+
+
+def _is_verb(word: str, rest: str) -> bool:
+    """Whether the word after "hoeveel" is a finite verb: a verb form followed by its subject."""
+    verb_like = (word.endswith("t") and len(word) > 3) or term(word) in _PLURAL_VERBS
+    return verb_like and _SUBJECT_START.match(rest) is not None
 
 
 def _counted_noun(word: str) -> bool:
@@ -191,9 +242,10 @@ def check(focus: Focus, answer_kind: str, sentence: str, passage: str, heading: 
     )
     rare = [t for t in focus.rare]
     covered = sum(mentions(sentence_terms, t) for t in rare) / len(rare) if rare else 1.0
-    counted = not focus.counted or mentions(sentence_terms, focus.counted)
+    forms = counted_forms(focus.counted)
+    counted = not forms or any(mentions(sentence_terms, f) for f in forms)
     # a number next to what "hoeveel" counts (True when the question counts nothing)
-    near = not focus.counted or answer_kind != "number" or counts(sentence, focus.counted)
+    near = not forms or answer_kind != "number" or any(counts(sentence, f) for f in forms)
     return Check(
         # "2000 zorgreservisten" is a count, although 2000 reads as a year anywhere else
         kind=(holds_kind(answer_kind, sentence) and counted)

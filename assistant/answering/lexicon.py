@@ -19,10 +19,16 @@ from functools import lru_cache
 from assistant.core import dutch
 from assistant.core.documents import DocumentMeta
 
+_DIMINUTIVE = re.compile(r"^(\w{2,}m)pjes?$|^(\w{3,}t)jes?$")  # "filmpje" -> "film", "kaartje" -> "kaart"
+
 
 def term(word: str) -> str:
-    """A folded content word without its plural or inflection ending: "docenten" -> "docent"."""
+    """A folded content word without its plural or inflection ending: "docenten" -> "docent"; a
+    diminutive is its noun: "filmpjes" -> "film"."""
     word = word.removesuffix("'s")
+    diminutive = _DIMINUTIVE.match(word)
+    if diminutive:
+        return diminutive.group(1) or diminutive.group(2)
     for ending, keep in (("en", 5), ("s", 4), ("e", 5)):
         if word.endswith(ending) and len(word) - len(ending) >= keep:
             return word[: -len(ending)]
@@ -122,6 +128,7 @@ class Lexicon:
     _keys_by_prefix: dict[str, list[frozenset[str]]] = field(default_factory=dict)
     _docs_by_key: dict[frozenset[str], list[int]] = field(default_factory=dict)
     _memo: dict[tuple[str, ...], list[NamedDocument]] = field(default_factory=dict)  # recent questions
+    _by_suffix: dict[str, list[str]] = field(default_factory=dict)  # terms by their last three letters
 
     @classmethod
     def build(cls, docs: Iterable[DocumentMeta], texts: Iterable[Sequence[str]]) -> Lexicon:
@@ -140,8 +147,10 @@ class Lexicon:
                     keys.append(key)
             named.append(NamedDocument(doc, tuple(keys)))
         by_prefix: dict[str, list[str]] = {}
+        by_suffix: dict[str, list[str]] = {}
         for stem in df:
             by_prefix.setdefault(stem[:3], []).append(stem)
+            by_suffix.setdefault(stem[-3:], []).append(stem)
         docs_by_key: dict[frozenset[str], list[int]] = {}
         for n, entry in enumerate(named):
             for key in entry.keys:
@@ -150,7 +159,7 @@ class Lexicon:
         for key in docs_by_key:
             for prefix in {k[:3] for k in key}:
                 keys_by_prefix.setdefault(prefix, []).append(key)
-        return cls(tuple(named), df, units, by_prefix, keys_by_prefix, docs_by_key)
+        return cls(tuple(named), df, units, by_prefix, keys_by_prefix, docs_by_key, _by_suffix=by_suffix)
 
     def idf(self, stem: str) -> float:
         count = self.df.get(stem) or sum(self.df[s] for s in self._variants(stem))
@@ -165,9 +174,25 @@ class Lexicon:
             return True
         if self._variants(stem):
             return True
+        head, *tails = [part for part in stem.split("-") if part] or [stem]
+        if tails:  # "nsvp-site": a known name with a known word after the hyphen
+            return self.known(head) and all(self._tail_known(t, 3) or self.known(t) for t in tails)
         # a compound of two known words: "kinderopvangpersoneel" = "kinderopvang" + "personeel"
-        return any(
+        return self._tail_known(stem, 4) or any(
             self._plain_known(stem[:cut]) and self._plain_known(stem[cut:]) for cut in range(4, len(stem) - 3)
+        )
+
+    def _tail_known(self, part: str, shortest: int) -> bool:
+        """Whether the word ends a compound the knowledge base uses ("site" in "website"); the stem of the
+        compound may have lost a final e ("websit")."""
+        if len(part) < shortest:
+            return False
+        forms = {part, part.removesuffix("e")}
+        return any(
+            len(s) > len(form) + 2 and s.endswith(form)
+            for form in forms
+            if len(form) >= 3
+            for s in self._by_suffix.get(form[-3:], [])
         )
 
     def _plain_known(self, part: str) -> bool:

@@ -85,7 +85,7 @@ _ROUTE = re.compile(
     r"|\bis (?:daar|er) (?:een )?(?:initiatief|mogelijkheid|iets)\b|\bzijn (?:daar|er) (?:initiatieven"
     r"|mogelijkheden)"
     r"|\bwat zijn (?:mijn )?opties\b|\bhoe pak ik\b|\bwelke (?:opties|mogelijkheden)\b|\bhoe doe ik dat\b"
-    r"|\bkan ik\b.*\b(?:iets (?:doen|betekenen)|werken|aan de slag|lesgeven|helpen|meedoen|bijdragen)\b"
+    r"|\bkan ik\b.*\b(?:iets\b.*\b(?:doen|betekenen)|werken|aan de slag|lesgeven|helpen|meedoen|bijdragen)\b"
 )
 _HOWTO = re.compile(
     r"\bhoe pakken (?:we|wij)\b|\bwat moeten (?:we|wij) (?:regelen|doen|weten)\b|\bwaar beginnen (?:we|wij)\b"
@@ -115,8 +115,10 @@ _TYPES = [
     ("organisation", r"^(?:en\s+)?wie (?:voert|betaalt|betalen|organiseert|draait)\b"),
     ("contact", r"\b(telefoonnummer|telefoon|bellen|e-?mail\w*|mailadres|mailen|adres|postadres|bezoekadres"
                 r"|gevestigd|waar zit\w*|website|contactgegevens|bereik\w*)\b"),
+    ("duration", r"^(?:en\s+)?hoe lang\b"),  # "hoe lang moet een werkgever loon doorbetalen"
     ("amount", r"\b(verdien\w*|salaris\w*|loon|uurloon|uurtarief|tarief\w*|kost|kosten|kostte|kostprijs|prijs"
-               r"|bedrag|euro|geld|budget|bruto|netto|vergoeding|betaal\w* (?:je|we|wij|ik|een|de))\b"),
+               r"|bedrag|euro|geld|budget|bruto|netto|vergoeding|betaal\w* (?:je|we|wij|ik|een|de))\b"
+               r"|\bhoeveel subsidie|\bhoe hoog (?:is|was|zijn|waren) de subsidie"),
     ("date", r"\b(wanneer|welke datum|op welke dag|in welk jaar|welk jaar|in welke maand|welke maand)\b"),
     ("duration", r"\bhoe lang\b|\bhoeveel (?:uur|uren|dagen|weken|maanden|jaar|jaren|tijd|lesuren)\b"),
     ("number", r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|hoe groot|hoe hoog)\b"),
@@ -209,7 +211,23 @@ def _sectors(core: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# Misspelt question words, mended before reading ("hoevel aanmeldingen"): what a question asks hangs on them.
+_TYPOS = [
+    (re.compile(r"\bhoe ?v(?:e|ee|eee)l{1,2}\b|\bhoeveell?\b|\bhoevee\b", re.I), "hoeveel"),
+    (re.compile(r"\bwan(?:n)?e(?:e)?r\b|\bwanneeer\b", re.I), "wanneer"),
+    (re.compile(r"\bwa(?:a)?rom\b|\bwaarmo\b", re.I), "waarom"),
+]
+
+
+def mend(question: str) -> str:
+    """The question with its misspelt question words mended."""
+    for pattern, word in _TYPOS:
+        question = pattern.sub(word, question)
+    return question
+
+
 def read_question(question: str) -> Reading:
+    question = mend(question)
     folded = " ".join(dutch.fold(question).split())
     core = _INTRODUCTION.sub("", dutch.fold(question_sentence(question)))
     persona = persona_of(folded)
