@@ -26,7 +26,8 @@ def term(word: str) -> str:
     """A folded content word without its plural or inflection ending: "docenten" -> "docent"; a
     diminutive is its noun: "filmpjes" -> "film"."""
     word = word.removesuffix("'s")
-    diminutive = _DIMINUTIVE.match(word)
+    # the cheap test first: `term` runs for every word of every chunk when the lexicon is built
+    diminutive = _DIMINUTIVE.match(word) if word.endswith(("je", "jes")) else None
     if diminutive:
         return diminutive.group(1) or diminutive.group(2)
     for ending, keep in (("en", 5), ("s", 4), ("e", 5)):
