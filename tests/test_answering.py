@@ -108,3 +108,12 @@ def test_a_list_of_the_knoppen_names_each_knop_by_its_opening_sentence(assistant
     assert "De matcher brengt vraag en aanbod bij elkaar" in answer.text
     assert "Laagdrempeligheid betekent dat meedoen makkelijk is" in answer.text
     assert {c.doc_id for c in answer.citations} == {"matcher", "laagdrempeligheid"}
+
+
+def test_a_misspelt_question_word_is_mended_before_the_search(assistant):
+    typed = assistant.answer("hoevel zorgreservisten zijn er?")
+    spelt = assistant.answer("hoeveel zorgreservisten zijn er?")
+    assert typed.query == spelt.query == "hoeveel zorgreservisten zijn er?"
+    assert [h.chunk.id for h in typed.retrieved] == [h.chunk.id for h in spelt.retrieved]
+    assert typed.text == spelt.text
+    assert typed.question == "hoevel zorgreservisten zijn er?"  # what the user typed is kept

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.reading import question_sentence, read_question, verdict
+from assistant.answering.reading import mend, question_sentence, read_question, verdict
 
 
 @pytest.mark.parametrize(
@@ -154,3 +154,8 @@ def test_a_comparison_names_both_sides():
 )
 def test_a_yes_no_verdict_follows_the_polarity_of_question_and_sentence(question, sentence, expected):
     assert verdict(question, sentence) == expected
+
+
+def test_only_misspelt_question_words_are_mended():
+    assert mend("Hoevel mensen? Wanner? hoeveel!") == "Hoeveel mensen? Wanneer? hoeveel!"
+    assert mend("Hoeveel zorgreservisten zijn er?") == "Hoeveel zorgreservisten zijn er?"

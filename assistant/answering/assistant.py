@@ -18,6 +18,7 @@ from assistant.answering.answer import Answer, DocLink, clean_question
 from assistant.answering.chat import Conversation
 from assistant.answering.composer import DEFAULT_COMPOSER, ComposerSettings
 from assistant.answering.planner import Planner
+from assistant.answering.reading import mend
 from assistant.answering.refusal import DEFAULT_MIN_EVIDENCE, MAX_LINKS, RefusalModel
 from assistant.core.filters import Filters
 from assistant.core.results import Hit
@@ -65,7 +66,8 @@ class Assistant:
         """Snapshots of the growing answer; the first already carries the sources, the last is complete."""
         started = time.perf_counter()
         question = clean_question(question, self.max_question_chars)
-        query, asked, retrieval = self._query(question, conversation, filters)
+        # the search sees the mended question words too ("hoevel" -> "hoeveel"), not only the reading
+        query, asked, retrieval = self._query(mend(question), conversation, filters)
         retrieval = retrieval or self.retriever.retrieve(query, filters)
         plan = self._plan(question, query, retrieval, asked)
         if plan.refused or self.llm is None:

@@ -10,6 +10,7 @@ route), why, comparison, list, yesno.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -220,10 +221,19 @@ _TYPOS = [
 
 
 def mend(question: str) -> str:
-    """The question with its misspelt question words mended."""
+    """The question with its misspelt question words mended; a word already spelt right, and a capital at
+    its start, stay as they are."""
+
     for pattern, word in _TYPOS:
-        question = pattern.sub(word, question)
+        question = pattern.sub(functools.partial(_mended, word=word), question)
     return question
+
+
+def _mended(match: re.Match[str], word: str) -> str:
+    written = match.group(0)
+    if written.lower() == word:
+        return written
+    return word.capitalize() if written[0].isupper() else word
 
 
 def read_question(question: str) -> Reading:
