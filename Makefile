@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 # otherwise sentence-transformers pulls a multi-GB CUDA build.
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev,st,bench]"
+	$(BIN)/pip install --quiet -e ".[dev,st,bench,train]"
 	touch $(STAMP) $(DEV_STAMP)
 
 install: $(STAMP) ## Create .venv and install what the app needs (once; again when pyproject.toml changes)

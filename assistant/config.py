@@ -106,6 +106,20 @@ class LLMSettings(BaseSettings):
     )
 
 
+class ReaderSettings(BaseSettings):
+    model_config = _section("WIBB_READER_")
+
+    backend: Literal["onnx", "fake", "none"] = Field(
+        "onnx",
+        description="De lezer die beoordeelt of een zin de vraag beantwoordt: onnx (het getrainde model, standaard), "
+        "fake (woordoverlap, voor tests) of none (alleen de regels)",
+    )
+    model: Path | None = Field(
+        None, description="Een ander lezermodel (.onnx uit wibb train); leeg = het meegeleverde model"
+    )
+    threads: int = Field(0, ge=0, description="Rekenkernen voor de lezer; 0 = alle (hoogstens 4)")
+
+
 class WebSettings(BaseSettings):
     model_config = _section("WIBB_")
 
@@ -155,6 +169,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(
         default_factory=RetrievalSettings, validation_alias=_SECTION + "retrieval"
     )
+    reader: ReaderSettings = Field(default_factory=ReaderSettings, validation_alias=_SECTION + "reader")
     llm: LLMSettings = Field(default_factory=LLMSettings, validation_alias=_SECTION + "llm")
     web: WebSettings = Field(default_factory=WebSettings, validation_alias=_SECTION + "web")
 
@@ -185,7 +200,7 @@ def describe(settings: BaseSettings, prefix: str = "") -> list[tuple[str, str, s
     return rows
 
 
-_SECTIONS = ("embedding", "retrieval", "llm", "web")
+_SECTIONS = ("embedding", "retrieval", "reader", "llm", "web")
 
 
 def make_settings(**overrides: object) -> Settings:
@@ -199,7 +214,8 @@ def make_settings(**overrides: object) -> Settings:
         first = error.errors()[0]
         field = str(first["loc"][-1]) if first["loc"] else "?"
         sections = {
-            c.__name__: c for c in (Settings, EmbeddingSettings, RetrievalSettings, LLMSettings, WebSettings)
+            c.__name__: c
+            for c in (Settings, EmbeddingSettings, RetrievalSettings, ReaderSettings, LLMSettings, WebSettings)
         }
         prefix = sections[error.title].model_config.get("env_prefix", "") if error.title in sections else ""
         name = field if field.upper().startswith("WIBB_") else f"{prefix}{field}".upper()

@@ -115,3 +115,12 @@ class ExportTargetError(WibbError):
     def __init__(self, folder: str) -> None:
         super().__init__(f"{folder} exists and is not an earlier export")
         self.folder = folder
+
+
+class TrainingDataError(WibbError):
+    """The reader's training data cannot be used: a file, and what is wrong (`wibb train --check` lists all)."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(f"{where}: {detail}")
+        self.where = where
+        self.detail = detail

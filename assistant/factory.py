@@ -24,8 +24,11 @@ def build_assistant(settings: Settings, embedder: Embedder | None = None) -> Ass
         from assistant.llm.clients import create_llm
 
         llm = create_llm(settings.llm)
+    from assistant.reader import create_reader
+
     return Assistant(
         retriever,
+        reader=create_reader(settings.reader, settings.data_dir / "reader"),
         min_evidence=settings.retrieval.min_evidence,
         max_question_chars=settings.max_question_chars,
         llm=llm,

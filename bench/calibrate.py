@@ -61,6 +61,9 @@ NAMES = (
     "count_apart",
     "members_missing",
 )
+READER = False  # set by --reader: one more signal, the reader's best probability
+
+
 
 
 def log(message: str) -> None:
@@ -68,18 +71,20 @@ def log(message: str) -> None:
 
 
 def features(s: Signals, min_evidence: float) -> np.ndarray:
-    return np.array(RefusalModel(min_evidence).features(s), dtype=float)
+    width = len(NAMES) + READER
+    return np.array(RefusalModel(min_evidence, weights=(0.0,) * width).features(s), dtype=float)
 
 
 def record(cases: list[Case]) -> list[dict[str, Any]]:
     """Each case answered without refusing: its signals and its two score rows (answered, refused)."""
-    settings = make_settings(data_dir=ROOT / ".wibb")
+    reader = {"backend": "onnx" if READER else "none"}
+    settings = make_settings(data_dir=ROOT / ".wibb", reader=reader)
     assistant = build_assistant(settings)
     planner = assistant.planner
     planner.refusal = RefusalModel(min_evidence=-1e9, bias=-1e9)  # never refuses on the signals
     rows = []
     for case in cases:
-        retrieval = assistant.retriever.retrieve(case.question, case.filters)
+        retrieval = assistant.retriever.retrieve(case.question, case.filters, assistant.retrieval_k)
         base = Answer(question=case.question, text="", retrieved=retrieval.hits, query=case.question,
                       timings_ms={})  # fmt: skip
         plan = planner.plan(case.question, case.question, retrieval, base)
@@ -179,8 +184,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("questions", nargs="?", default=str(ROOT / "evals" / "vragen.yaml"))
-    parser.add_argument("--out", default=str(ROOT / "evals" / "calibration.json"))
+    parser.add_argument("--out", default=None)
+    parser.add_argument("--reader", action="store_true", help="with the trained reader's probability as a signal")
     args = parser.parse_args()
+    global READER
+    READER = args.reader
+    name = "calibration-reader.json" if READER else "calibration.json"
+    args.out = args.out or str(ROOT / "evals" / name)
     if "achtergehouden" in args.questions:
         raise SystemExit("the held-out part is never calibrated on")
     started = time.perf_counter()
@@ -203,7 +213,7 @@ def main() -> None:
     result = {
         "questions": str(Path(args.questions).relative_to(ROOT)),
         "cases": len(rows),
-        "features": NAMES,
+        "features": (*NAMES, "answers") if READER else NAMES,
         "chosen": {k: final[k] for k in ("min_evidence", "cutoff", "bias", "weights")},
         "in_sample": final["metrics"],
         "cross_validated": metrics(rows, pooled),

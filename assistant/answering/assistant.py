@@ -23,7 +23,10 @@ from assistant.answering.refusal import DEFAULT_MIN_EVIDENCE, MAX_LINKS, Refusal
 from assistant.core.filters import Filters
 from assistant.core.results import Hit
 from assistant.errors import LanguageModelError
+from assistant.reader import Reader
 from assistant.retrieval.hybrid import HybridRetriever, Retrieval
+
+READ_EXTRA = 3  # passages beyond top_k that the reader may move up
 
 if TYPE_CHECKING:
     from assistant.llm.clients import ChatModel
@@ -38,6 +41,7 @@ class Assistant:
         max_question_chars: int = 2000,
         llm: ChatModel | None = None,
         composer: ComposerSettings = DEFAULT_COMPOSER,
+        reader: Reader | None = None,
     ) -> None:
         self.retriever = retriever
         identity = retriever.embedder.identity
@@ -46,13 +50,24 @@ class Assistant:
         self.max_question_chars = max_question_chars
         self.llm = llm
         self.composer = composer
-        self.planner = Planner(retriever, composer, RefusalModel(self.min_evidence))
+        self.reader = reader
+        refusal = RefusalModel.for_reader(self.min_evidence, reader.identity.backend if reader else "none")
+        self.planner = Planner(retriever, composer, refusal, reader)
+
+    @property
+    def retrieval_k(self) -> int:
+        """Passages retrieved per question: with a reader a few more, which it reranks down to top_k."""
+        return self.retriever.settings.top_k + (READ_EXTRA if self.reader is not None else 0)
 
     # -- public API ------------------------------------------------------------------------------
 
     def warm_up(self) -> None:
-        """Build what the first question would otherwise wait for: the knowledge base's words and names."""
+        """Build what the first question would otherwise wait for: the knowledge base's words and names,
+        and the reader."""
         self.planner.lexicon()
+        load = getattr(self.reader, "load", None)
+        if load is not None:
+            load()
 
     def answer(
         self, question: str, conversation: Conversation | None = None, filters: Filters | None = None
@@ -68,7 +83,7 @@ class Assistant:
         question = clean_question(question, self.max_question_chars)
         # the search sees the mended question words too ("hoevel" -> "hoeveel"), not only the reading
         query, asked, retrieval = self._query(mend(question), conversation, filters)
-        retrieval = retrieval or self.retriever.retrieve(query, filters)
+        retrieval = retrieval or self.retriever.retrieve(query, filters, self.retrieval_k)
         plan = self._plan(question, query, retrieval, asked)
         if plan.refused or self.llm is None:
             yield from self._reveal(plan, started)
@@ -96,8 +111,8 @@ class Assistant:
         if not resolution.unclear:
             return resolution.query, resolution.asked, None
         # whether it follows up cannot be told from its words: the query with the better evidence wins
-        carried = self.retriever.retrieve(resolution.query, filters)
-        alone = self.retriever.retrieve(resolution.alone, filters)
+        carried = self.retriever.retrieve(resolution.query, filters, self.retrieval_k)
+        alone = self.retriever.retrieve(resolution.alone, filters, self.retrieval_k)
         if self.planner.evidence(resolution.query, carried) > self.planner.evidence(resolution.alone, alone):
             return resolution.query, resolution.asked, carried
         return resolution.alone, "", alone

@@ -50,6 +50,7 @@ class Candidate:
     cosine: float
     overlap: float
     vector: np.ndarray
+    answers: float = -1.0  # the reader's probability that it answers the question; -1: not read
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant import texts
-from assistant.answering import composer, focus, kinds, plans
+from assistant.answering import composer, focus, kinds, plans, reranking
 from assistant.answering.answer import Answer
 from assistant.answering.composer import Candidate, ComposerSettings, Composition
 from assistant.answering.lexicon import Lexicon, mentions, singulars, terms
@@ -20,6 +20,7 @@ from assistant.answering.reading import Reading, read_question, verdict
 from assistant.answering.refusal import RefusalModel, Signals, nearest_documents, refusal_sentence
 from assistant.core import dutch
 from assistant.core.results import Citation, Hit
+from assistant.reader import Reader
 from assistant.retrieval.hybrid import HybridRetriever, Retrieval
 
 LEAD_POOL = 8  # how many of the best sentences may lead a typed answer
@@ -36,11 +37,16 @@ class Plan:
 
 class Planner:
     def __init__(
-        self, retriever: HybridRetriever, composer_settings: ComposerSettings, refusal: RefusalModel
+        self,
+        retriever: HybridRetriever,
+        composer_settings: ComposerSettings,
+        refusal: RefusalModel,
+        reader: Reader | None = None,
     ) -> None:
         self.retriever = retriever
         self.settings = composer_settings
         self.refusal = refusal
+        self.reader = reader
         self._lexicon: tuple[object, Lexicon] | None = None
 
     def lexicon(self) -> Lexicon:
@@ -81,6 +87,13 @@ class Planner:
         candidates = [c for c in scored if composer.usable(c.text)]
         evidence = candidates[0].score if candidates else 0.0
         base = replace(base, evidence=evidence)
+        answers = 1.0  # without a reader, nothing speaks against the best sentence
+        if self.reader is not None and candidates:
+            t1 = time.perf_counter()
+            judged = reranking.judge(self.reader, query, candidates, hits, self.retriever.settings.top_k)
+            candidates, hits, answers = judged.candidates, judged.hits, judged.best
+            base = replace(base, retrieved=hits)
+            base.timings_ms["reader_ms"] = (time.perf_counter() - t1) * 1000
         named_cases = [d for d in self.lexicon().named(terms(reading.core)) if d.soort == "casus"]
         if reading.intent in STRUCTURED and not named_cases and evidence >= self.refusal.min_route_evidence:
             structured = self._structured(reading, hits, query, retrieval, base)
@@ -93,6 +106,7 @@ class Planner:
         wanted = focus.focus_of(own, lexicon, self.refusal.rare_idf)
         kind = kinds.asked_kind(own.answer_type, own.core)
         lead, signals, complete = self._lead(reading, wanted, kind, candidates, hits)
+        signals = replace(signals, answers=answers)
         topic = lexicon.name_terms(terms(own.core))
         absent = self._absent(wanted, kind, candidates, topic)
         if absent is not None and (absent is candidates[0] or (kind and not complete)):

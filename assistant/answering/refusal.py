@@ -49,6 +49,14 @@ class Signals:
     passage_gap: float = 0.0  # the same for the three best passages together
     count_apart: bool = False  # no sentence with a number has it next to what "hoeveel" counts
     members_missing: bool = False  # the question asks the members of a set ("de vier ...") no sentence lists
+    answers: float = 1.0  # the reader's best probability that a read sentence answers (1.0: no reader)
+
+
+READER_REFUSAL = {  # calibrated with the shipped reader (bench/calibrate.py --reader): bias, weights, cut-off
+    "bias": 0.0,
+    "weights": (3.8536, 1.6378, -0.8531, 0.5401, -0.5845, 0.0372, 2.9005, 2.6363, -0.3468, 2.7227, 1.5935, -4.0),
+    "cutoff": 0.5,
+}
 
 
 @dataclass(frozen=True)
@@ -65,13 +73,22 @@ class RefusalModel:
     rare_idf: float = 3.0  # a word in fewer than ~1 in 20 passages is rare
     cutoff: float = 0.64
 
+    @classmethod
+    def for_reader(cls, min_evidence: float, reader: str) -> RefusalModel:
+        """The rule calibrated for the reader that answers ("onnx": the trained one); the rules' own for
+        none or the fake."""
+        if reader == "onnx":
+            return cls(min_evidence, **READER_REFUSAL)  # type: ignore[arg-type]
+        return cls(min_evidence)
+
     @property
     def min_route_evidence(self) -> float:
         return self.min_evidence - self.route_margin
 
     def features(self, s: Signals) -> tuple[float, ...]:
-        """In the order of `weights` (bench/calibrate.py fits them in this order)."""
-        return (
+        """In the order of `weights` (bench/calibrate.py fits them in this order); a model calibrated with
+        the reader has one weight more: for the reader's best probability."""
+        rules = (
             float(s.kind_missing),
             float(s.years_missing),
             float(s.names_missing),
@@ -84,6 +101,7 @@ class RefusalModel:
             float(s.count_apart),
             float(s.members_missing),
         )
+        return (*rules, s.answers) if len(self.weights) > len(rules) else rules
 
     def score(self, s: Signals) -> float:
         """The calibrated probability that the knowledge base does not hold the answer."""

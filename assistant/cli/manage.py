@@ -47,10 +47,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_config(args: argparse.Namespace) -> int:
     from assistant.config import describe
 
-    rows = describe(load_settings(args))
+    from assistant.reader.describe import reader_summary
+
+    settings = load_settings(args)
+    rows = describe(settings)
     width = max(len(name) for name, _, _ in rows)
     for name, value, description in rows:
         print(f"{name:<{width}}  {value or texts.CLI['empty_value']}\n{'':<{width}}  {description}")
+    print(f"\n{texts.CLI['reader_in_use']}: {reader_summary(settings.reader)}")
     return 0
 
 

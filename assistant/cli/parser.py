@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from assistant import texts
-from assistant.cli import ask, evaluate, manage
+from assistant.cli import ask, evaluate, manage, train
 from assistant.core.documents import DOELGROEPEN, SECTOREN, SOORTEN
 
 EXAMPLES = """voorbeelden:
@@ -112,6 +112,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-questions", type=Path, metavar="BESTAND", help="de 👎 als vragenset (YAML) voor wibb eval"
     )
     p.set_defaults(handler=manage.cmd_feedback_export)
+
+    p = sub.add_parser(
+        "train",
+        help="de lezer trainen uit training/ (of met --check de trainingsdata controleren)",
+        epilog=train.TRAIN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--check", action="store_true", help="alleen controleren: vorm, feiten, bijna-kopieën")
+    p.add_argument(
+        "--drop-near-copies", action="store_true", help="met --check: bijna-kopieën uit de bestanden halen"
+    )
+    p.add_argument("--questions", default="training/questions", metavar="MAP", help="de trainingsvragen")
+    p.add_argument("--knowledge", default="knowledge", metavar="MAP", help="de kennisbank")
+    p.add_argument("--evals", default="evals", metavar="MAP", help="de vragensets (geen kopieën; cijfers)")
+    p.add_argument("--layers", type=int, metavar="N", help="aantal lagen van e5-small dat blijft (1-12)")
+    p.add_argument("--epochs", type=float, metavar="N", help="aantal keer door de voorbeelden")
+    p.add_argument("--seed", type=int, default=13, help="zaad voor alle toeval (standaard 13)")
+    p.add_argument("--leave-out-fifth", action="store_true", help="een vijfde van de documenten weglaten")
+    p.add_argument("--no-eval", action="store_true", help="de vragensets daarna niet draaien")
+    p.set_defaults(handler=train.cmd_train)
 
     p = sub.add_parser("models", help="embeddingmodellen beheren")
     models = p.add_subparsers(title="opdrachten", metavar="OPDRACHT")

@@ -70,3 +70,10 @@ LLM_CONFIG = {
     "no_backend": "er is geen taalmodel ingesteld; kies WIBB_LLM=ollama of WIBB_LLM=openai",
     "no_model": "geef de naam van het taalmodel op met WIBB_LLM_MODEL (bijvoorbeeld llama3.1:8b)",
 }
+READER_DESCRIPTIONS = {
+    "onnx": "de getrainde lezer {name} (getraind op {date} op {questions} vragen, {pairs} voorbeeldparen)",
+    "none": "geen lezer: alleen de regels beslissen welke zin antwoordt (WIBB_READER_BACKEND=none)",
+    "fake": "de testlezer (woordoverlap, geen model; WIBB_READER_BACKEND=fake)",
+    "missing": "de lezer ontbreekt ({path}): train hem met `wibb train` of zet WIBB_READER_BACKEND=none",
+    "unknown": "een lezer zonder manifest ({path})",
+}

@@ -19,6 +19,13 @@ CLI = {
     "empty_value": "(leeg)",
     "question_unit": "vraag",
     "interrupted": "\nGestopt.",
+    "reader_in_use": "Lezer",
+    "train_extra_missing": "Trainen heeft torch en de trainingspakketten nodig (ontbreekt: {modules}). Installeer ze met `make install-dev` (of `.venv/bin/pip install torch==2.13.0 && .venv/bin/pip install -e '.[train]'`).",
+    "trained": "Lezer {name} getraind en opgeslagen ({seconds} s). Kalibreer daarna de weigerregel: `python bench/calibrate.py`.",
+    "train_checked": "{questions} trainingsvragen in {files} bestanden, {problems} problemen.",
+    "train_near": "  bijna-kopieën van {set}: {cases} trainingsvragen",
+    "train_remaining": "Na het weglaten van bijna-kopieën: {questions} trainingsvragen ({dropped} weggelaten).",
+    "train_dropped": "{cases} bijna-kopieën uit de trainingsbestanden verwijderd.",
     "bad_k": "-k moet een geheel getal van 1 tot en met 50 zijn, niet '{value}'",
 }
 

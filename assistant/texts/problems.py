@@ -100,6 +100,11 @@ def describe_error(error: BaseException) -> str:
             f"De map {error.folder} bestaat al en bevat andere bestanden; "
             "kies een lege of nieuwe map (een eerdere export mag wel worden overschreven)."
         )
+    if isinstance(error, errors.TrainingDataError):
+        return (
+            f"De trainingsdata van de lezer kan niet worden gebruikt ({error.where}): {error.detail}. "
+            "Alle problemen: `wibb train --check`."
+        )
     if isinstance(error, errors.DatabaseUnavailableError):
         return (
             f"De database voor feedback en toetsruns ({error.location}) is niet bereikbaar of niet te schrijven. "

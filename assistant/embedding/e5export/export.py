@@ -136,7 +136,7 @@ def _write_weights(folder: Path, f: E5File, say: Progress) -> None:
     path.chmod(0o644)  # safetensors creates it 0600
 
 
-def _build_tokenizer(f: E5File):  # -> tokenizers.Tokenizer
+def build_tokenizer(f: E5File):  # -> tokenizers.Tokenizer
     import tokenizers as tk
 
     vocab = list(zip(f.pieces, f.scores.tolist(), strict=True))
@@ -162,7 +162,7 @@ def _build_tokenizer(f: E5File):  # -> tokenizers.Tokenizer
 
 
 def _write_tokenizer(folder: Path, f: E5File) -> None:
-    _build_tokenizer(f).save(str(folder / "tokenizer.json"))
+    build_tokenizer(f).save(str(folder / "tokenizer.json"))
     names = dict(
         zip(("bos_token", "pad_token", "eos_token", "unk_token", "mask_token"), _SPECIAL_TOKENS, strict=True)
     )

