@@ -215,7 +215,14 @@ def make_settings(**overrides: object) -> Settings:
         field = str(first["loc"][-1]) if first["loc"] else "?"
         sections = {
             c.__name__: c
-            for c in (Settings, EmbeddingSettings, RetrievalSettings, ReaderSettings, LLMSettings, WebSettings)
+            for c in (
+                Settings,
+                EmbeddingSettings,
+                RetrievalSettings,
+                ReaderSettings,
+                LLMSettings,
+                WebSettings,
+            )
         }
         prefix = sections[error.title].model_config.get("env_prefix", "") if error.title in sections else ""
         name = field if field.upper().startswith("WIBB_") else f"{prefix}{field}".upper()

@@ -118,7 +118,7 @@ class ExportTargetError(WibbError):
 
 
 class TrainingDataError(WibbError):
-    """The reader's training data cannot be used: a file, and what is wrong (`wibb train --check` lists all)."""
+    """The reader's training data cannot be used: a file and what is wrong (`wibb train --check`: all)."""
 
     def __init__(self, where: str, detail: str) -> None:
         super().__init__(f"{where}: {detail}")

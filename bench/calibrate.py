@@ -185,7 +185,7 @@ def main() -> None:
     )
     parser.add_argument("questions", nargs="?", default=str(ROOT / "evals" / "vragen.yaml"))
     parser.add_argument("--out", default=None)
-    parser.add_argument("--reader", action="store_true", help="with the trained reader's probability as a signal")
+    parser.add_argument("--reader", action="store_true", help="with the reader's probability as a signal")
     args = parser.parse_args()
     global READER
     READER = args.reader

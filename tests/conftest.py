@@ -13,6 +13,9 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 for _name in [n for n in os.environ if n.startswith("WIBB_") and n != "WIBB_TEST_CACHE"]:
     del os.environ[_name]  # a developer's own settings must not leak in
+# The rules' own answers unless a test asks for a reader: the trained reader's answers are tested where they
+# are meant (test_reader.py, test_reader_answers.py), so the fake-embedder tests keep testing the mechanics.
+os.environ["WIBB_READER_BACKEND"] = "none"
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -43,13 +46,15 @@ def _isolated_cwd(tmp_path, monkeypatch):
 
 
 def fake_settings(data_dir: Path, knowledge_dir: Path = TINY, **overrides: object):
-    from assistant.config import EmbeddingSettings, make_settings
+    """The fake embedder and no reader: the rules' own answers over the tiny corpus (tests of the reader
+    pass `reader=ReaderSettings(backend="fake")` or use the real model)."""
+    from assistant.config import EmbeddingSettings, ReaderSettings, make_settings
 
     return make_settings(
         data_dir=data_dir,
         knowledge_dir=knowledge_dir,
         embedding=EmbeddingSettings(backend="fake"),
-        **overrides,
+        **{"reader": ReaderSettings(backend="none"), **overrides},
     )
 
 

@@ -56,7 +56,9 @@ class ScriptedReader:
 
     def score(self, question: str, passages) -> np.ndarray:  # type: ignore[no-untyped-def]
         self.asked.append((question, list(passages)))
-        return np.array([next((p for w, p in self.script.items() if w in t), 0.0) for t in passages], np.float32)
+        return np.array(
+            [next((p for w, p in self.script.items() if w in t), 0.0) for t in passages], np.float32
+        )
 
 
 def candidate(text: str, hit: Hit, score: float) -> Candidate:
@@ -73,14 +75,18 @@ def test_the_reader_moves_the_answering_sentence_and_its_passage_up():
         candidate("Het Dienjaar duurt een jaar.", other, 0.90),
     ]
     reader = ScriptedReader({"betaalt": 0.9, "zorgdiploma": 0.1})
-    judged = reranking.judge(reader, "wie betaalt een zorgreservist?", candidates, [about, answer, other], keep=2)
+    judged = reranking.judge(
+        reader, "wie betaalt een zorgreservist?", candidates, [about, answer, other], keep=2
+    )
     assert judged.candidates[0].text.startswith("De zorgaanbieder betaalt")
     assert judged.candidates[0].answers == pytest.approx(0.9)
     assert [h.chunk.id for h in judged.hits] == ["c2", "c1"] and [h.rank for h in judged.hits] == [1, 2]
     assert all(c.hit.chunk.id != "c3" for c in judged.candidates)  # its passage was not kept
     assert judged.best == pytest.approx(0.9)
-    question, passages = reader.asked[0]
-    assert passages[0] == "Nationale Zorgreserve > Wie: Iedereen met een zorgdiploma kan zorgreservist worden."
+    _question, passages = reader.asked[0]
+    assert (
+        passages[0] == "Nationale Zorgreserve > Wie: Iedereen met een zorgdiploma kan zorgreservist worden."
+    )
 
 
 def test_only_the_best_sentences_are_read():
@@ -111,7 +117,9 @@ scores = reader.score("Hoeveel zorgreservisten had de Nationale Zorgreserve in m
 ])
 print(" ".join(f"{{s:.4f}}" for s in scores))
 """
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     scores = [float(s) for s in out.stdout.split()]
     assert all(0.0 <= s <= 1.0 for s in scores)

@@ -13,7 +13,26 @@ pytest.importorskip("torch")
 pytest.importorskip("datasets")
 pytestmark = pytest.mark.slow
 
-WORDS = "hoeveel wie wat reservisten zorg school ja nee geld kost betaalt directeur uur week de het een is".split()
+WORDS = [
+    "hoeveel",
+    "wie",
+    "wat",
+    "reservisten",
+    "zorg",
+    "school",
+    "ja",
+    "nee",
+    "geld",
+    "kost",
+    "betaalt",
+    "directeur",
+    "uur",
+    "week",
+    "de",
+    "het",
+    "een",
+    "is",
+]
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
 
 
@@ -62,7 +81,9 @@ def test_a_tiny_reader_trains_exports_and_scores_without_torch(tmp_path):
 
     base = tiny_base(tmp_path / "base")
     before = XLMRobertaWeights(base)
-    settings = TrainSettings(layers=2, epochs=15, batch_size=6, learning_rate=5e-3, warmup_ratio=0.0, max_tokens=40)
+    settings = TrainSettings(
+        layers=2, epochs=15, batch_size=6, learning_rate=5e-3, warmup_ratio=0.0, max_tokens=40
+    )
     model_dir = train(pairs(), base, tmp_path / "model", settings, log_every=1000)
     trained = CrossEncoder(str(model_dir))
     table = trained.model.get_input_embeddings().weight.detach().numpy()

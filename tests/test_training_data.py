@@ -48,7 +48,9 @@ def test_no_training_question_repeats_a_question_set_case_in_its_words():
     for name, cases in sets.items():
         case_stems = [overlap.stem_set(c) for c in cases]
         copies = sum(any(overlap.jaccard(s, c) >= overlap.LEXICAL for c in case_stems) for s in stems)
-        assert copies == 0, f"{copies} training questions repeat a case of {name}: wibb train --check --drop-near-copies"
+        assert copies == 0, (
+            f"{copies} training questions repeat a case of {name}: wibb train --check --drop-near-copies"
+        )
 
 
 def question(**fields: object) -> data.TrainingQuestion:
@@ -60,15 +62,23 @@ def question(**fields: object) -> data.TrainingQuestion:
 
 def test_a_sentence_answers_when_it_holds_the_evidence_not_merely_the_number():
     q = question()
-    assert label("In mei 2023 had de **Nationale Zorgreserve** 3200 zorgreservisten, volgens De Telegraaf.", q) == 1
+    assert (
+        label("In mei 2023 had de **Nationale Zorgreserve** 3200 zorgreservisten, volgens De Telegraaf.", q)
+        == 1
+    )
     # the same figure in another sentence: whether it answers cannot be told, so it is left out
     assert label("De reserve wil 3200 mensen opleiden.", q) is None
     assert label("In februari 2024 had de Nationale Zorgreserve ongeveer 3800 zorgreservisten.", q) == 0
     # a sentence that lies inside a longer evidence fragment (the fragment spanned two sentences)
-    long = question(evidence=("De reserve groeit snel. In mei 2023 had de Nationale Zorgreserve 3200 zorgreservisten",))
+    long = question(
+        evidence=("De reserve groeit snel. In mei 2023 had de Nationale Zorgreserve 3200 zorgreservisten",)
+    )
     assert label("In mei 2023 had de Nationale Zorgreserve 3200 zorgreservisten.", long) == 1
     # nothing answers an unanswerable question, however close
-    assert label("In mei 2023 had de Nationale Zorgreserve 3200 zorgreservisten.", question(answerable=False)) == 0
+    assert (
+        label("In mei 2023 had de Nationale Zorgreserve 3200 zorgreservisten.", question(answerable=False))
+        == 0
+    )
 
 
 def test_near_copies_are_found_by_words_and_by_meaning():
@@ -93,7 +103,10 @@ def test_dropping_cases_leaves_every_other_line_as_written(tmp_path):
     path.write_text("# header\n- id: a\n  question: een?  # why\n  answerable: false\n- id: b\n  kind: x\n- id: c\n  kind: y\n",
                     encoding="utf-8")  # fmt: skip
     assert data.drop_cases(path, {"b"}) == 1
-    assert path.read_text(encoding="utf-8") == "# header\n- id: a\n  question: een?  # why\n  answerable: false\n- id: c\n  kind: y\n"
+    assert (
+        path.read_text(encoding="utf-8")
+        == "# header\n- id: a\n  question: een?  # why\n  answerable: false\n- id: c\n  kind: y\n"
+    )
     assert data.drop_cases(path, {"zz"}) == 0
 
 
@@ -111,4 +124,8 @@ def test_the_check_names_file_case_and_problem(tmp_path):
     text = "\n".join(problems)
     assert "bad.yaml:x1: fact ['99999'] not in the body of ['nationale-zorgreserve']" in text
     assert "bad.yaml:x2: say what is missing" in text
-    assert "bad.yaml:x1: duplicate id" in text and "kind must be one of" in text and "unknown source(s) ['bestaat-niet']" in text
+    assert (
+        "bad.yaml:x1: duplicate id" in text
+        and "kind must be one of" in text
+        and "unknown source(s) ['bestaat-niet']" in text
+    )

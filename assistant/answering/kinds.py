@@ -122,3 +122,36 @@ def counts(sentence: str, counted: str) -> bool:
         and not (i + 1 < len(words) and words[i + 1].lower() in _UNIT_WORDS and i + 1 not in nouns)
     ]  # fmt: skip
     return any(-4 <= q - p <= 6 for p in numbers for q in nouns)
+
+
+_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+_DATED = re.compile(
+    rf"\b(?:(?P<month>{'|'.join(_MONTHS)})|(?P<part>begin|eind|half|medio|midden))?\s*(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
+_PART_MONTH = {"begin": 1, "half": 6, "medio": 6, "midden": 6, "eind": 12}
+
+
+def latest_date(text: str) -> tuple[int, int] | None:
+    """The latest (year, month) a sentence mentions ("In oktober 2025 ...", "Eind 2023 ..."); a bare year
+    counts as its middle, so "maart 2025" comes after "2025" only when it is later in the year."""
+    found = []
+    for match in _DATED.finditer(text):
+        month = match.group("month")
+        part = match.group("part")
+        number = _MONTHS.index(month.lower()) + 1 if month else _PART_MONTH[part.lower()] if part else 6
+        found.append((int(match.group("year")), number))
+    return max(found) if found else None

@@ -26,6 +26,8 @@ from assistant.retrieval.hybrid import HybridRetriever, Retrieval
 LEAD_POOL = 8  # how many of the best sentences may lead a typed answer
 ABSENCE_POOL = 5  # how many of the best sentences may say that the asked detail is not known
 STRUCTURED = ("options", "howto")
+RECENT_KINDS = ("number", "amount")  # figures that change over time: the latest one leads
+LATEST_MARGIN = 0.25  # a figure answers about as well as the lead when the reader's probability is this close
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Planner:
             chunks_of=self.retriever.document_chunks,
             sentences=self.retriever.store.sentences,
             lexicon=self.lexicon(),
+            reader=self.reader,
         )
 
     def evidence(self, query: str, retrieval: Retrieval) -> float:
@@ -166,6 +169,8 @@ class Planner:
             return candidate.score + bonus
 
         lead = max(fitting, key=merit)[0] if fitting else candidates[0]
+        if fitting and kind in RECENT_KINDS and not wanted.years:
+            lead = self._latest(lead, [c for c, _ in fitting])
         passages = [f"{h.chunk.heading_path} {h.chunk.text}" for h in hits]
         top_texts = [f"{c.hit.chunk.heading_path} {c.text}" for c in candidates[:3]]
         # the best single sentence (one that holds the asked kind, if any does) and the best passages:
@@ -188,6 +193,22 @@ class Planner:
             passage_gap=passage_gap,
         )
         return lead, signals, bool(complete)
+
+    def _latest(self, lead: Candidate, fitting: Sequence[Candidate]) -> Candidate:
+        """Of the figures that answer about as well as the lead, the latest dated one: figures change, and a
+        question that names no date asks how things stand now (the older ones may follow it)."""
+
+        def near(c: Candidate) -> bool:
+            if c.answers >= 0 and lead.answers >= 0:  # read: the reader says it answers about as well
+                return c.answers >= lead.answers - LATEST_MARGIN
+            return c.score >= lead.score - self.settings.margin
+
+        dated = [(d, c) for c in fitting if near(c) and (d := kinds.latest_date(c.text)) is not None]
+        own = kinds.latest_date(lead.text)
+        if own is None or not dated:
+            return lead
+        date, latest = max(dated, key=lambda pair: pair[0])
+        return latest if date > own else lead
 
     def _absent(
         self, wanted: focus.Focus, kind: str, candidates: Sequence[Candidate], topic: set[str]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from assistant.answering.lexicon import Lexicon, terms
 from assistant.answering.reading import Reading
 from assistant.core.documents import CROSS_SECTOR, Chunk, DocumentMeta
 from assistant.core.results import Hit
+from assistant.reader import Reader, pair_text
 
 Sentences = Callable[[Sequence[Chunk]], dict[str, list[tuple[str, np.ndarray]]]]
 MAX_CASES = 3
@@ -62,6 +63,7 @@ class Library:
     chunks_of: Callable[[str], list[Chunk]]
     sentences: Sentences
     lexicon: Lexicon
+    reader: Reader | None = None  # with a reader, each line of a route is the sentence it rates best
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,18 @@ def _best_lines(
     scored = composer.score_candidates(question, vector, hits, sentences, settings)
     lines: list[Candidate] = []
     used: list[Hit] = []
+    owns = {
+        doc.id: [c for c in scored if c.hit.chunk.doc.id == doc.id and composer.usable(c.text)
+                 and not is_absence_statement(c.text)]
+        for doc in docs
+    }  # fmt: skip
+    if library.reader is not None:
+        owns = _read_lines(owns, library.reader, question)
     for doc in docs:
-        own = [c for c in scored if c.hit.chunk.doc.id == doc.id and composer.usable(c.text)
-               and not is_absence_statement(c.text)]  # fmt: skip
-        if opening:  # what it is, how to join, then what best answers the question
+        own = owns[doc.id]
+        if opening:  # what it is, how to join (the reader knows what answers), then what answers best
             first = min(own, key=lambda c: (c.hit.chunk.position, c.position), default=None)
-            joining = [c for c in own if c is not first and _JOINING.search(c.text)]
+            joining = [] if library.reader else [c for c in own if c is not first and _JOINING.search(c.text)]
             rest = [c for c in own if c is not first and c not in joining[:1]]
             own = [c for c in (first, *joining[:1], *rest) if c is not None]
         picked: list[Candidate] = []
@@ -118,6 +126,27 @@ def _best_lines(
         lines.extend(picked)
         used.extend(dict.fromkeys(c.hit for c in picked))
     return lines, used
+
+
+READ_PER_DOCUMENT = 6  # a document's best sentences (by the answerer's own score) that the reader reads
+
+
+def _read_lines(
+    owns: dict[str, list[Candidate]], reader: Reader, question: str
+) -> dict[str, list[Candidate]]:
+    """Every document's best sentences rescored by the reader, in one call; the rest keep their order."""
+    from assistant.answering.reranking import WEIGHT
+
+    pool = [c for own in owns.values() for c in own[:READ_PER_DOCUMENT]]
+    if not pool:
+        return owns
+    probabilities = reader.score(question, [pair_text(c.hit.chunk.heading_path, c.text) for c in pool])
+    judged = {id(c): replace(c, score=c.score + WEIGHT * float(p), answers=float(p))
+              for c, p in zip(pool, probabilities, strict=True)}  # fmt: skip
+    return {
+        doc: sorted((judged.get(id(c), c) for c in own), key=lambda c: (c.answers < 0, -c.score))
+        for doc, own in owns.items()
+    }
 
 
 def _thin(doc: DocumentMeta, library: Library) -> bool:

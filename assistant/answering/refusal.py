@@ -54,7 +54,20 @@ class Signals:
 
 READER_REFUSAL = {  # calibrated with the shipped reader (bench/calibrate.py --reader): bias, weights, cut-off
     "bias": 0.0,
-    "weights": (3.8536, 1.6378, -0.8531, 0.5401, -0.5845, 0.0372, 2.9005, 2.6363, -0.3468, 2.7227, 1.5935, -4.0),
+    "weights": (
+        3.8536,
+        1.6378,
+        -0.8531,
+        0.5401,
+        -0.5845,
+        0.0372,
+        2.9005,
+        2.6363,
+        -0.3468,
+        2.7227,
+        1.5935,
+        -4.0,
+    ),
     "cutoff": 0.5,
 }
 

@@ -46,7 +46,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_config(args: argparse.Namespace) -> int:
     from assistant.config import describe
-
     from assistant.reader.describe import reader_summary
 
     settings = load_settings(args)

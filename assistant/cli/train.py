@@ -15,7 +15,12 @@ TRAIN_EXAMPLES = """voorbeelden:
   wibb train                         # de lezer opnieuw trainen (~75 minuten op 2 kernen)
   wibb train --leave-out-fifth       # generalisatieproef: een vijfde van de documenten buiten de training
 """
-QUESTION_SETS = ("vragen.yaml", "vragen-achtergehouden.yaml", "gesprekken.yaml", "gesprekken-achtergehouden.yaml")
+QUESTION_SETS = (
+    "vragen.yaml",
+    "vragen-achtergehouden.yaml",
+    "gesprekken.yaml",
+    "gesprekken-achtergehouden.yaml",
+)
 
 
 def _job(args: argparse.Namespace):  # -> TrainingJob
@@ -25,7 +30,9 @@ def _job(args: argparse.Namespace):  # -> TrainingJob
     sets = tuple(Path(args.evals) / name for name in QUESTION_SETS if (Path(args.evals) / name).exists())
     defaults = TrainSettings()
     settings = TrainSettings(
-        layers=args.layers or defaults.layers, epochs=args.epochs or defaults.epochs, seed=args.seed,
+        layers=args.layers or defaults.layers,
+        epochs=args.epochs or defaults.epochs,
+        seed=args.seed,
     )
     return TrainingJob(
         questions=Path(args.questions), knowledge=Path(args.knowledge), question_sets=sets,

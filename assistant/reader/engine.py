@@ -119,9 +119,7 @@ class OnnxReader:
             self._tokenizer.no_padding()
             if self._embeddings is None:
                 self._embeddings = WordEmbeddings()
-            self._session = ort.InferenceSession(
-                str(self.model), options, providers=["CPUExecutionProvider"]
-            )
+            self._session = ort.InferenceSession(str(self.model), options, providers=["CPUExecutionProvider"])
 
     def score(self, question: str, passages: Sequence[str]) -> np.ndarray:
         if not passages:

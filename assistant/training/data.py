@@ -163,7 +163,9 @@ def _check_turn(where: str, turn: dict, docs: dict[str, str]) -> list[str]:
     if not answerable:
         if turn.get("expect_facts"):
             problems.append(f"{where}: an unanswerable case has no expect_facts")
-        problems += [f"{where}: near names unknown document {n!r}" for n in turn.get("near") or [] if n not in docs]
+        problems += [
+            f"{where}: near names unknown document {n!r}" for n in turn.get("near") or [] if n not in docs
+        ]
         if not turn.get("missing"):
             problems.append(f"{where}: say what is missing (missing: ...)")
         return problems

@@ -109,7 +109,9 @@ def question_pairs(question: TrainingQuestion, retriever: HybridRetriever, read:
         passage = pair_text(chunk.heading_path, text)
         positives.setdefault(passage, Pair(question.id, question.question, passage, 1, chunk.doc.id))
     # the hardest negatives first, and a few from further down so the easy end is not unseen
-    kept = negatives[: NEGATIVES - 2] + rng.sample(negatives[NEGATIVES - 2 :], min(2, len(negatives[NEGATIVES - 2 :])))
+    kept = negatives[: NEGATIVES - 2] + rng.sample(
+        negatives[NEGATIVES - 2 :], min(2, len(negatives[NEGATIVES - 2 :]))
+    )
     return [*positives.values(), *kept]
 
 

