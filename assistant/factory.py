@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.answering.assistant import Assistant
 from assistant.config import Settings
 from assistant.embedding import Embedder, create_embedder
+from assistant.retrieval.corpus import Notify
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store.chroma import VectorStore
 
@@ -14,11 +15,15 @@ def build_store(settings: Settings) -> VectorStore:
     return VectorStore(settings.data_dir, settings.chroma_url, settings.collection, token=token)
 
 
-def build_assistant(settings: Settings, embedder: Embedder | None = None) -> Assistant:
-    """The assistant over an existing index; raises IndexMissingError / IndexMismatchError otherwise."""
+def build_assistant(
+    settings: Settings, embedder: Embedder | None = None, notify: Notify | None = None
+) -> Assistant:
+    """The assistant over an existing index; raises IndexMissingError / IndexMismatchError otherwise.
+
+    `notify` hears, in Dutch, when the lexical index has to be rebuilt before the first question."""
     embedder = embedder or create_embedder(settings.embedding)
     store = build_store(settings).open(embedder.identity, create=False)
-    retriever = HybridRetriever(store, embedder, settings.retrieval)
+    retriever = HybridRetriever(store, embedder, settings.retrieval, notify)
     llm = None
     if settings.llm.backend != "none":
         from assistant.llm.clients import create_llm

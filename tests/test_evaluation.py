@@ -529,7 +529,9 @@ def cli_env(tiny_index, monkeypatch):
         def answer(self, *args, **kwargs):
             return replace(self.inner.answer(*args, **kwargs), latency_ms=20.0)
 
-    monkeypatch.setattr(factory, "build_assistant", lambda settings: FixedLatency(build(settings)))
+    monkeypatch.setattr(
+        factory, "build_assistant", lambda settings, **kw: FixedLatency(build(settings, **kw))
+    )
 
 
 SUMMARY = f"""Vragenset: {DATA / "vragen.yaml"}

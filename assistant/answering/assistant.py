@@ -142,9 +142,9 @@ class Assistant:
         docs = self.retriever.documents()
         seen: list[DocLink] = []
         for doc_id in doc_ids:
-            chunk = docs.get(doc_id)
-            if chunk and (soort is None or chunk.doc.soort == soort) and all(d.id != doc_id for d in seen):
-                seen.append(DocLink(doc_id, chunk.doc.titel, chunk.doc.soort))
+            doc = docs.get(doc_id)
+            if doc and (soort is None or doc.soort == soort) and all(d.id != doc_id for d in seen):
+                seen.append(DocLink(doc_id, doc.titel, doc.soort))
         return tuple(seen)
 
     def _knoppen(self, cited: Sequence[Hit], hits: Sequence[Hit]) -> tuple[DocLink, ...]:

@@ -1,6 +1,8 @@
 """What the knowledge base knows by name and by word: its documents' names, and the words it uses.
 
-Built from the corpus at load (`Lexicon.build`), so a new document is known as soon as it is ingested:
+Made from the counts the ingest writes beside the index (`Lexicon.from_counts`, see
+`assistant.retrieval.lexical`), so a new document is known as soon as it is ingested and no process reads
+every chunk's text to know it:
 - `named(text)`: the documents a question names ("de zorgreserve" -> nationale-zorgreserve), by the
   distinctive words of their titles, tolerant of compounds and small typos;
 - `known(stem)`: whether the knowledge base uses a word at all (again tolerant of typos and compounds),
@@ -12,28 +14,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assistant.core import dutch
 from assistant.core.documents import DocumentMeta
+from assistant.core.terms import name_keys, term, terms
 
-_DIMINUTIVE = re.compile(r"^(\w{2,}m)pjes?$|^(\w{3,}t)jes?$")  # "filmpje" -> "film", "kaartje" -> "kaart"
-
-
-def term(word: str) -> str:
-    """A folded content word without its plural or inflection ending: "docenten" -> "docent"; a
-    diminutive is its noun: "filmpjes" -> "film"."""
-    word = word.removesuffix("'s")
-    # the cheap test first: `term` runs for every word of every chunk when the lexicon is built
-    diminutive = _DIMINUTIVE.match(word) if word.endswith(("je", "jes")) else None
-    if diminutive:
-        return diminutive.group(1) or diminutive.group(2)
-    for ending, keep in (("en", 5), ("s", 4), ("e", 5)):
-        if word.endswith(ending) and len(word) - len(ending) >= keep:
-            return word[: -len(ending)]
-    return word
+__all__ = ["Lexicon", "mentions", "phrase_for", "short_title", "similar", "singulars", "term", "terms"]
 
 
 def singulars(word: str) -> list[str]:
@@ -52,24 +40,7 @@ def singulars(word: str) -> list[str]:
     return forms
 
 
-def terms(text: str) -> list[str]:
-    return list(_terms(text))
-
-
-@lru_cache(maxsize=16384)  # passages and sentences are read again for every question that finds them
-def _terms(text: str) -> tuple[str, ...]:
-    return tuple(term(w) for w in dutch.content_words(text))
-
-
-# Title words that name no document in particular.
-_GENERIC = set(terms(
-    "knop mogelijke uitgangspunt verslag bijeenkomst leernetwerk werken breder belang wibb onderzoek naar "
-    "cijfers onderzoekslijnen voorbeelden checklist organisatie medewerker elders ontvangen uitlenen "
-    "detacheren waarom goed arbeidsmarkt professionals werkgevers wensen tools eindproduct aanjagers "
-    "personeel tussen sectoren twee banen werk nederland het boek van en de mensen in zorg onderwijs defensie"
-))  # fmt: skip
 MIN_PREFIX = 7  # "zorgreserv" ~ "zorgreservist"; shorter heads ("colleg" ~ "collegial") are other words
-MIN_KEY = 4
 # a name's distinctive stems together: "(zorg-)" alone names nothing
 RARE_NAME = 2.0  # idf: in fewer than ~1 in 7 chunks
 
@@ -103,15 +74,6 @@ def _edits(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _names(doc: DocumentMeta) -> list[str]:
-    """The ways a document is named: its title, the part before a colon, parentheses, its id."""
-    title = doc.titel.strip("\"'")
-    head, colon, _ = title.partition(":")  # after a colon comes a description, not a name
-    names = [head if colon else title, doc.id.replace("-", " ")]
-    names += re.findall(r"\(([^)]+)\)", title)
-    return names
-
-
 @dataclass(frozen=True)
 class NamedDocument:
     doc: DocumentMeta
@@ -139,14 +101,23 @@ class Lexicon:
         for stems in texts:
             df.update(set(stems))
             units += 1
-        named = []
-        for doc in docs:
-            keys = []
-            for name in _names(doc):
-                key = frozenset(t for t in terms(name) if t not in _GENERIC and len(t) > 2)
-                if key and sum(map(len, key)) >= MIN_KEY and key not in keys:
-                    keys.append(key)
-            named.append(NamedDocument(doc, tuple(keys)))
+        return cls.from_counts(docs, df, units)
+
+    @classmethod
+    def from_counts(
+        cls,
+        docs: Iterable[DocumentMeta],
+        df: Mapping[str, int],
+        units: int,
+        keys: Sequence[Sequence[frozenset[str]]] | None = None,
+    ) -> Lexicon:
+        """From document frequencies over `units` chunks; `keys`: every document's `name_keys`, when the
+        ingest computed them already."""
+        docs = list(docs)
+        named = [
+            NamedDocument(doc, tuple(keys[n]) if keys is not None else name_keys(doc))
+            for n, doc in enumerate(docs)
+        ]
         by_prefix: dict[str, list[str]] = {}
         by_suffix: dict[str, list[str]] = {}
         for stem in df:
@@ -160,7 +131,8 @@ class Lexicon:
         for key in docs_by_key:
             for prefix in {k[:3] for k in key}:
                 keys_by_prefix.setdefault(prefix, []).append(key)
-        return cls(tuple(named), df, units, by_prefix, keys_by_prefix, docs_by_key, _by_suffix=by_suffix)
+        counts = df if isinstance(df, Counter) else Counter(df)
+        return cls(tuple(named), counts, units, by_prefix, keys_by_prefix, docs_by_key, _by_suffix=by_suffix)
 
     def idf(self, stem: str) -> float:
         count = self.df.get(stem) or sum(self.df[s] for s in self._variants(stem))

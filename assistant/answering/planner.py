@@ -52,12 +52,12 @@ class Planner:
         self._lexicon: tuple[object, Lexicon] | None = None
 
     def lexicon(self) -> Lexicon:
-        """Built once per loaded corpus (a new ingest brings new names and words)."""
+        """Made once per opened corpus from the counts the ingest wrote (a new ingest brings new names and
+        words)."""
         corpus = self.retriever.corpus
         if self._lexicon is None or self._lexicon[0] is not corpus:
-            lexicon = Lexicon.build(
-                [c.doc for c in corpus.first.values()], (terms(c.embed_text) for c in corpus.order)
-            )
+            counts = corpus.counts()
+            lexicon = Lexicon.from_counts(corpus.table.docs, counts.df, counts.units, counts.keys)
             self._lexicon = (corpus, lexicon)
         return self._lexicon[1]
 

@@ -15,7 +15,7 @@ the Dutch section headings in `texts`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -59,7 +59,7 @@ SIDE_RULES = {
 class Library:
     """What a plan may read beyond the retrieved hits: every document and the sentences of any chunk."""
 
-    documents: dict[str, Chunk]  # document id -> its first chunk
+    documents: Mapping[str, DocumentMeta]  # every document by id
     chunks_of: Callable[[str], list[Chunk]]
     sentences: Sentences
     lexicon: Lexicon
@@ -200,7 +200,7 @@ def options(reading: Reading, hits: Sequence[Hit], library: Library, question: s
     """A person's route: casussen for their sectors and role, then the regels that apply."""
     sectors = reading.all_sectors
     target = reading.sectors  # where the person wants to work
-    docs = [c.doc for c in library.documents.values()]
+    docs = list(library.documents.values())
     named = {d.id for d in library.lexicon.named(terms(question))}
     cases = [d for d in docs if d.soort == "casus" and "professional" in d.doelgroep]
     retrieved = {h.chunk.doc.id for h in hits}
@@ -245,7 +245,7 @@ def options(reading: Reading, hits: Sequence[Hit], library: Library, question: s
 def howto(reading: Reading, hits: Sequence[Hit], library: Library, question: str, vector: np.ndarray,
           settings: ComposerSettings) -> PlanResult:  # fmt: skip
     """An organisation's route: the checklist of its side, an example that fits, the regels."""
-    docs = {c.doc.id: c.doc for c in library.documents.values()}
+    docs = dict(library.documents)
     checklist = [docs[i] for i in CHECKLISTS.get(reading.side, ()) if i in docs]
     if not checklist:  # no side said: the checklist the retrieval found first
         checklist = [h.chunk.doc for h in hits if h.chunk.doc.id in CHECKLISTS["any"]][:1]
@@ -286,7 +286,7 @@ def enumeration(reading: Reading, hits: Sequence[Hit], library: Library, questio
     soort = kinds.get(reading.list_of)
     if soort is None:
         return None
-    docs = [c.doc for c in library.documents.values() if c.doc.soort == soort]
+    docs = [d for d in library.documents.values() if d.soort == soort]
     if soort == "casus":
         if not reading.all_sectors:
             return None  # "welke initiatieven deden mee aan ..." is answered from the passages

@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from assistant import texts
-from assistant.cli.common import filters_from, load_settings
+from assistant.cli.common import filters_from, load_settings, notice
 from assistant.errors import WibbError
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answering.rendering import answer_json
     from assistant.factory import build_assistant
 
-    assistant = build_assistant(load_settings(args))
+    assistant = build_assistant(load_settings(args), notify=notice)
     if args.json:
         answer = assistant.answer(args.question, filters=filters_from(args))
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
@@ -65,7 +65,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.answering.chat import Conversation
     from assistant.factory import build_assistant
 
-    assistant = build_assistant(load_settings(args))
+    assistant = build_assistant(load_settings(args), notify=notice)
     conversation = Conversation()
     filters = filters_from(args)
     print(texts.CLI["chat_start"])

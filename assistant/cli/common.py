@@ -22,6 +22,11 @@ def load_settings(args: argparse.Namespace, **overrides: object) -> Settings:
     return make_settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
+def notice(message: str) -> None:
+    """A message beside the output (the lexical index being rebuilt): on stderr, so `--json` stays JSON."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def filters_from(args: argparse.Namespace) -> Filters:
     from assistant.core.filters import Filters
 

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from assistant import texts
-from assistant.cli.common import filters_from, load_settings
+from assistant.cli.common import filters_from, load_settings, notice
 
 EVAL_EXAMPLES = """voorbeelden:
   wibb eval evals/vragen.yaml --html rapport.html
@@ -63,7 +63,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from assistant.llm.clients import completion_function
 
         judge = completion_function(settings.llm)
-    assistant = build_assistant(settings)
+    assistant = build_assistant(settings, notify=notice)
     from tqdm import tqdm
 
     with tqdm(

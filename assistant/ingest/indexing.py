@@ -2,7 +2,9 @@
 
 Incremental by content: chunk ids hash their text and metadata, so unchanged sections are never
 re-embedded, changed ones get new ids, and ids that vanished are deleted. New chunks are written
-in batches, sentences before their chunk, and stale ids are deleted last: an ingest killed halfway
+in batches, sentences before their chunk; then the lexical index of the new revision (BM25, the
+answerer's lexicon, the chunk table: `retrieval.lexical`) is written beside the index, counting only
+the new chunks' words; stale ids are deleted and the revision is set last: an ingest killed halfway
 leaves an index that still answers, and the next ingest completes the work.
 """
 
@@ -22,6 +24,7 @@ from assistant.core.identity import EmbedderIdentity
 from assistant.embedding import Embedder
 from assistant.ingest.chunking import split_document
 from assistant.ingest.reading import load_documents
+from assistant.retrieval import lexical
 from assistant.store.chroma import VectorStore
 
 # A progress factory gets the total amount of work and returns the function that reports steps.
@@ -39,6 +42,8 @@ class IngestReport:
     chunks_unchanged: int
     chunks_removed: int
     sentences_added: int
+    lexical_counted: int  # chunks whose words the lexical index counted now (0: it was current)
+    lexical_written: bool
     problems: tuple[LoadProblem, ...]
     seconds: float
     identity: EmbedderIdentity
@@ -73,9 +78,12 @@ def ingest(
 
     sentences_added = _write(store, embedder, new, progress)
     stale_sentences = {sid for sid, chunk in store.sentence_chunks().items() if chunk not in wanted}
+    previous = store.revision()
+    revision = previous if previous and not (new or stale) else uuid.uuid4().hex
+    written = _write_lexical(store, chunks, previous, revision, fresh=rebuild)
     store.delete(chunk_ids=stale, sentence_ids=stale_sentences)
-    if new or stale or not store.revision():
-        store.set_revision(uuid.uuid4().hex)  # running apps see this and reload
+    if written is not None and written[0] != previous:
+        store.set_revision(written[0])  # running apps see this and open the new lexical index
 
     present_docs = {d.id for d in loaded.documents}
     return IngestReport(
@@ -87,6 +95,8 @@ def ingest(
         chunks_unchanged=len(chunks) - len(new),
         chunks_removed=len(stale),
         sentences_added=sentences_added,
+        lexical_counted=written[1] if written else 0,
+        lexical_written=written is not None,
         problems=tuple(loaded.problems),
         seconds=time.perf_counter() - started,
         identity=embedder.identity,
@@ -113,3 +123,32 @@ def _write(
         store.add_chunks(batch, np.asarray(vectors))
         written += len(records)
     return written
+
+
+def _write_lexical(
+    store: VectorStore, chunks: Sequence[Chunk], previous: str, revision: str, *, fresh: bool
+) -> tuple[str, int] | None:
+    """Write the lexical index for `revision` unless the one of `previous` already matches these chunks.
+
+    Returns (the revision written, the chunks counted now), or None when nothing was written. The words of
+    chunks the last written index already holds are copied from it (`fresh`: count everything again)."""
+    root = store.lexical_dir
+    wanted = {c.id for c in chunks}
+    with lexical.locked(root):
+        if revision == previous and lexical.holds(root, previous, wanted):
+            return None
+        if revision == previous and lexical.exists(root, previous):
+            # written for these ids once, but the index changed since without a new revision (an ingest
+            # killed before it set one): a new revision makes running apps reopen it
+            revision = uuid.uuid4().hex
+        derived = lexical.derive(chunks, None if fresh else lexical.latest(root))
+        lexical.write(root, revision, derived, made_by="ingest")
+    store.set_lexical(
+        {
+            "revision": revision,
+            "chunks": len(derived.lexical.table),
+            "format": lexical.FORMAT,
+            "made_by": "ingest",
+        }
+    )
+    return revision, derived.counted

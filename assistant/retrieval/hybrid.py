@@ -1,23 +1,33 @@
 """Hybrid retrieval: dense (Chroma) + BM25 (Dutch stems and stopwords), fused by RRF, filters applied to both.
 
-The chunks are read from the store once into an immutable `Corpus` (reloaded when another process's
-ingest changed the index), so a question never sees half of an update.
+The retriever knows every chunk by its row in the lexical index the ingest wrote (`corpus.py`): ids,
+documents, headings, BM25. Texts stay in the store and are fetched by id for the passages a question reads,
+so no process holds every chunk's text. Another process's ingest changes the store's revision: the retriever
+then opens that revision's lexical index (written by the ingest) as one new `Corpus`, so a question never
+sees half of an update.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.config import RetrievalSettings
-from assistant.core.documents import Chunk
+from assistant.core.documents import Chunk, DocumentMeta
 from assistant.core.filters import Filters
 from assistant.core.results import Hit
 from assistant.embedding import Embedder
-from assistant.retrieval.bm25 import BM25Index, reciprocal_rank_fusion
+from assistant.retrieval.bm25 import reciprocal_rank_fusion
+from assistant.retrieval.corpus import Corpus, Notify, is_current, open_corpus
 from assistant.store.chroma import VectorStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,90 +38,118 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Corpus:
-    """Everything read from the store at (re)load, swapped as one object so a question never sees half."""
-
-    order: tuple[Chunk, ...]
-    chunks: dict[str, Chunk]
-    bm25: BM25Index
-    first: dict[str, Chunk]
-    revision: str
-    by_doc: dict[str, tuple[Chunk, ...]] = field(default_factory=dict)  # every document's chunks, in order
-    masks: dict[Filters, np.ndarray] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, store: VectorStore) -> Corpus:
-        revision = store.revision()
-        order = tuple(sorted(store.all_chunks(), key=lambda c: (c.doc.id, c.position)))
-        # Every answer looks titles up here (knoppen, cases): a scan of all chunks per call was 80% of
-        # a question's time at 100k chunks (bench/README.md).
-        # The answer plans read whole documents the same way (`document_chunks`).
-        grouped: dict[str, list[Chunk]] = {}
-        for chunk in order:
-            grouped.setdefault(chunk.doc.id, []).append(chunk)
-        return cls(
-            order=order,
-            chunks={c.id: c for c in order},
-            bm25=BM25Index(list(order)),
-            first={doc_id: chunks[0] for doc_id, chunks in grouped.items()},
-            revision=revision,
-            by_doc={doc_id: tuple(chunks) for doc_id, chunks in grouped.items()},
-        )
-
-    def mask(self, filters: Filters) -> np.ndarray:
-        if filters not in self.masks:
-            self.masks[filters] = np.array([filters.matches(c.doc) for c in self.order], dtype=np.float32)
-        return self.masks[filters]
-
-
 class HybridRetriever:
     # How often a running app looks whether an ingest changed the index (one small read by id).
     REVISION_CHECK_S = 5.0
+    # Chunk texts kept after a fetch: routes read the same checklists and rules question after question. A
+    # chunk id hashes its text, so a kept text is never out of date.
+    TEXTS_KEPT = 2048
 
-    def __init__(self, store: VectorStore, embedder: Embedder, settings: RetrievalSettings) -> None:
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        settings: RetrievalSettings,
+        notify: Notify | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.settings = settings
-        self._corpus = Corpus.read(store)
+        self._notify = notify
+        self._lock = threading.Lock()
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._rebuilding: threading.Thread | None = None
+        self._corpus = open_corpus(store, notify)
         self._checked = time.monotonic()
 
     def reload(self) -> None:
-        """Read the chunks from the store again."""
-        self._corpus = Corpus.read(self.store)
+        """Open the store's current lexical index again (rebuilt first when it is stale)."""
+        self._corpus = open_corpus(self.store, self._notify)
         self._checked = time.monotonic()
 
     def refresh(self) -> bool:
-        """Reload when another process's ingest changed the index since we read it; True if it did."""
+        """Reload when another process's ingest changed the index since we read it; True if it did.
+
+        The ingest wrote the new revision's lexical index, so opening it takes milliseconds. When it did not
+        (an ingest on another machine against the same Chroma server), it is rebuilt in the background and
+        questions are answered from the previous revision meanwhile."""
         if time.monotonic() - self._checked < self.REVISION_CHECK_S:
             return False
         self._checked = time.monotonic()
-        if self.store.revision() == self._corpus.revision:
+        revision = self.store.revision()
+        if revision == self._corpus.revision:
             return False
-        self.store = self.store.reconnected()
-        self.reload()
-        return True
+        store = self.store.reconnected()
+        if is_current(store, revision):
+            self.store = store
+            self.reload()
+            return True
+        self._rebuild_in_background(store)
+        return False
+
+    def _rebuild_in_background(self, store: VectorStore) -> None:
+        with self._lock:
+            if self._rebuilding is not None and self._rebuilding.is_alive():
+                return
+
+            def run() -> None:
+                try:
+                    corpus = open_corpus(store, self._notify)
+                except Exception:  # the next check tries again
+                    log.exception("rebuilding the lexical index failed")
+                    return
+                self.store, self._corpus = store, corpus
+
+            self._rebuilding = threading.Thread(target=run, name="wibb-lexical-rebuild", daemon=True)
+            self._rebuilding.start()
 
     @property
     def corpus(self) -> Corpus:
-        """The chunks as last read from the store (replaced as a whole after another process's ingest)."""
+        """The lexical index as last opened (replaced as a whole after another process's ingest)."""
         return self._corpus
 
     @property
-    def chunks(self) -> dict[str, Chunk]:
-        return self._corpus.chunks
+    def size(self) -> int:
+        """The number of chunks in the index."""
+        return len(self._corpus.table)
 
-    def documents(self) -> dict[str, Chunk]:
-        """The first chunk of every document, by document id (titles and metadata for the UI)."""
-        return dict(self._corpus.first)
+    def documents(self) -> Mapping[str, DocumentMeta]:
+        """Every document's metadata by id (titles and kinds for the UI and the answer's links)."""
+        return self._corpus.table.documents()
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
-        """All chunks of one document in reading order (to show the full text)."""
-        return list(self._corpus.by_doc.get(doc_id, ()))
+        """All chunks of one document in reading order, with their texts (to show or read the document)."""
+        table = self._corpus.table
+        return self.fetch([table.ids[row] for row in table.document_rows(doc_id)])
+
+    def first_chunks(self, doc_ids: Sequence[str]) -> list[Chunk]:
+        """The opening chunk of each document, with its text, in the given order (cards in the UI)."""
+        table = self._corpus.table
+        rows = [table.document_rows(d) for d in doc_ids]
+        return self.fetch([table.ids[r[0]] for r in rows if r])
+
+    def fetch(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """These chunks with their texts, in the given order; ids the index does not hold are left out."""
+        table = self._corpus.table
+        wanted = [i for i in dict.fromkeys(chunk_ids) if i in table]
+        with self._lock:
+            found = {i: self._texts[i] for i in wanted if i in self._texts}
+            for chunk_id in found:
+                self._texts.move_to_end(chunk_id)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            fetched = self.store.texts(missing)
+            found.update(fetched)
+            with self._lock:
+                self._texts.update(fetched)
+                while len(self._texts) > self.TEXTS_KEPT:
+                    self._texts.popitem(last=False)
+        return [table.chunk(table.row(i), found[i]) for i in wanted if i in found]
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None) -> Retrieval:
         self.refresh()
         corpus = self._corpus
+        table = corpus.table
         k = k or self.settings.top_k
         n = max(self.settings.candidates, k)
         filters = filters if filters and not filters.is_empty() else None
@@ -120,16 +158,17 @@ class HybridRetriever:
         t0 = time.perf_counter()
         vector = self.embedder.embed_queries([query])[0]
         t1 = time.perf_counter()
-        dense = [(i, s) for i, s in self.store.query(vector, n, filters) if i in corpus.chunks]
+        dense = [(i, s) for i, s in self.store.query(vector, n, filters) if i in table]
         t2 = time.perf_counter()
-        lexical = corpus.bm25.search(query, n, corpus.mask(filters) if filters else None)
+        mask = corpus.mask(filters) if filters else None
+        lexical = [(table.ids[row], s) for row, s in corpus.bm25.search(query, n, mask)]
         t3 = time.perf_counter()
         # a passage with one sentence that matches well, which the passage's own vector may dilute
         by_sentence: list[str] = []
         if self.settings.sentence_weight > 0:
             by_sentence = [
                 i for i in self.store.query_sentences(vector, self.settings.sentence_candidates)
-                if i in corpus.chunks and (filters is None or filters.matches(corpus.chunks[i].doc))
+                if i in table and (filters is None or filters.matches(table.doc_of_chunk(i)))
             ]  # fmt: skip
         t4 = time.perf_counter()
         fused = reciprocal_rank_fusion(
@@ -140,17 +179,30 @@ class HybridRetriever:
             ],
             self.settings.rrf_k,
         )
-        dense_by_id, bm25_by_id = dict(dense), dict(lexical)
-        hits = tuple(
-            Hit(corpus.chunks[i], score, rank, dense_by_id.get(i), bm25_by_id.get(i))
-            for rank, (i, score) in enumerate(fused[:k], start=1)
-        )
         t5 = time.perf_counter()
+        chunks = self._top(fused, k)
+        t6 = time.perf_counter()
+        dense_by_id, bm25_by_id, score = dict(dense), dict(lexical), dict(fused)
+        hits = tuple(
+            Hit(chunk, score[chunk.id], rank, dense_by_id.get(chunk.id), bm25_by_id.get(chunk.id))
+            for rank, chunk in enumerate(chunks, start=1)
+        )
         timings.update(
             embed_ms=(t1 - t0) * 1000,
             dense_ms=(t2 - t1) * 1000,
             bm25_ms=(t3 - t2) * 1000,
             sentence_search_ms=(t4 - t3) * 1000,
             fusion_ms=(t5 - t4) * 1000,
+            fetch_ms=(t6 - t5) * 1000,
         )
         return Retrieval(query, vector, hits, timings)
+
+    def _top(self, fused: list[tuple[str, float]], k: int) -> list[Chunk]:
+        """The best k fused passages with their texts; one deleted meanwhile (an ingest running now) makes
+        room for the next."""
+        chunks = self.fetch([i for i, _ in fused[:k]])
+        start = k
+        while len(chunks) < k and start < len(fused):
+            chunks += self.fetch([i for i, _ in fused[start : start + k]])
+            start += k
+        return chunks[:k]

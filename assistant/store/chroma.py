@@ -8,9 +8,11 @@ next ingest. Chroma results become our own `Chunk` and `Sentence` here and never
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -41,6 +43,11 @@ class VectorStore:
     ) -> None:
         chroma_url = server_url(chroma_url)
         self.location = chroma_url or str(data_dir / "chroma")
+        # What is derived from the chunks (retrieval.lexical) lives beside an embedded index; with a server,
+        # each machine keeps its own copy in its data folder, one per server and collection.
+        server = urlparse(chroma_url)
+        place = f"{name}@{server.hostname}-{server.port or 8000}" if chroma_url else name
+        self.lexical_dir = data_dir / "lexical" / place
         self._args = (data_dir, chroma_url, name, timeout, token)
         self._token = token
         self._client = make_client(data_dir, chroma_url, timeout, token)
@@ -183,18 +190,31 @@ class VectorStore:
 
     def set_revision(self, revision: str) -> None:
         """Mark the index as changed, so running apps reload it (see `revision`)."""
+        self._set_meta("revision", revision)
+
+    def set_lexical(self, record: dict[str, Any]) -> None:
+        """Record which ingest wrote the lexical index, and for which revision (part of the manifest)."""
+        self._set_meta("lexical", json.dumps(record, ensure_ascii=False))
+
+    def _set_meta(self, key: str, value: str) -> None:
         self._guard(
-            "write revision",
-            lambda: self._collections[2].upsert(ids=["revision"], embeddings=[[0.0]], documents=[revision]),
+            f"write {key}",
+            lambda: self._collections[2].upsert(ids=[key], embeddings=[[0.0]], documents=[value]),
         )
 
     # -- reading ---------------------------------------------------------------------------------
 
     def revision(self) -> str:
         """The revision written by the last ingest that changed the index ('' when none yet)."""
-        got = self._guard(
-            "read revision", lambda: self._collections[2].get(ids=["revision"], include=["documents"])
-        )
+        return self._meta("revision")
+
+    def lexical(self) -> dict[str, Any]:
+        """What the last ingest recorded about the lexical index it wrote ({} when none did)."""
+        found = self._meta("lexical")
+        return dict(json.loads(found)) if found else {}
+
+    def _meta(self, key: str) -> str:
+        got = self._guard(f"read {key}", lambda: self._collections[2].get(ids=[key], include=["documents"]))
         return str(got["documents"][0]) if got["ids"] else ""
 
     def _all(self, which: int, include: list[str]) -> list[dict[str, Any]]:
@@ -217,8 +237,29 @@ class VectorStore:
         return {row["ids"]: str(row["metadatas"]["chunk_id"]) for row in self._all(1, ["metadatas"])}
 
     def all_chunks(self) -> list[Chunk]:
-        rows = self._all(0, ["documents", "metadatas"])
-        return [chunk_from_record(r["ids"], r["documents"], r["metadatas"]) for r in rows]
+        return [chunk for batch in self.chunk_batches() for chunk in batch]
+
+    def chunk_batches(self) -> Iterator[list[Chunk]]:
+        """Every chunk with its text, a batch at a time (a rebuild of the lexical index reads them once)."""
+        total = self._guard("count", lambda: self._chunks.count())
+        for offset in range(0, total, _BATCH):
+            got = self._guard(
+                "read",
+                lambda o=offset: self._chunks.get(include=["documents", "metadatas"], limit=_BATCH, offset=o),
+            )
+            yield [
+                chunk_from_record(*row)
+                for row in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            ]
+
+    def texts(self, chunk_ids: Sequence[str]) -> dict[str, str]:
+        """The texts of these chunks by id (ids no longer stored are left out)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(chunk_ids), _BATCH):  # SQLite caps the variables of one query
+            batch = list(chunk_ids[start : start + _BATCH])
+            got = self._guard("read texts", lambda b=batch: self._chunks.get(ids=b, include=["documents"]))
+            found.update(zip(got["ids"], got["documents"], strict=True))
+        return found
 
     def count(self) -> int:
         return int(self._guard("count", lambda: self._chunks.count()))

@@ -6,6 +6,21 @@ from assistant import errors
 from assistant.core.documents import LoadProblem
 from assistant.texts.answers import LLM_FALLBACK, QUESTION_PROBLEMS
 
+# The lexical index (BM25, the document names, the chunk table) that `wibb ingest` writes beside the index, when
+# a process finds it unusable and builds it again from the index; said once, on the console.
+_LEXICAL_AFTER = (
+    " Hij wordt nu opnieuw opgebouwd uit de index en bewaard in {folder}; bij een grote kennisbank duurt dat "
+    "even. Elk volgend proces opent hem direct; `wibb ingest` houdt hem bij."
+)
+LEXICAL_REBUILD = {
+    "missing": "De zoekwoordenindex ontbreekt." + _LEXICAL_AFTER,
+    "stale": "De zoekwoordenindex hoort bij een eerdere ingest (de index is sindsdien veranderd)."
+    + _LEXICAL_AFTER,
+    "format": "De zoekwoordenindex is met een andere versie van de assistent gemaakt of is beschadigd."
+    + _LEXICAL_AFTER,
+    "count": "De zoekwoordenindex telt niet evenveel tekstdelen als de index (een onderbroken ingest?)."
+    + _LEXICAL_AFTER,
+}
 INGEST_PROBLEMS = {
     "empty": "het bestand is leeg",
     "too_large": "het bestand is te groot ({detail} MB)",

@@ -18,12 +18,15 @@ class BrowseHandlers(Session):
     ) -> tuple[list[list[str]], list[list[str]], list[tuple[str, str]], str, list[str]]:
         """(cards, table rows, choices to open, count line, the document id of each card and row)."""
         try:
-            chosen = browse(self.assistant().retriever.documents(), sector or "", soort or "")
+            retriever = self.assistant().retriever
+            # the cards show the start of each text: only the listed documents' opening chunks are read
+            listed = browse(retriever.documents(), sector or "", soort or "")
+            chosen = retriever.first_chunks([d.id for d in listed])
         except Exception as error:
             return [], [], [], f"⚠️ {describe(error)}", []
         line = W["browse_count"].format(n=len(chosen)) if chosen else W["browse_empty"]
         cards = [[card_text(c, sector or "")] for c in chosen]
-        return cards, table_rows(chosen), doc_choices(chosen), line, [c.doc.id for c in chosen]
+        return cards, table_rows(chosen), doc_choices(c.doc for c in chosen), line, [c.doc.id for c in chosen]
 
     def ask_scoped(self, question: str, scope: str, doc_id: str, sector: str) -> Iterator[str]:
         """A single question limited to one case/knop or to one sector, streamed as Markdown."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -47,6 +48,11 @@ def describe_storage(error: BaseException, data_dir: Path) -> str:
     return f"⚠️ {W['storage_failed'].format(folder=data_dir)}"
 
 
+def _console(message: str) -> None:
+    """Said to whoever started the app (the lexical index being rebuilt), not to the visitors."""
+    print(message, file=sys.stderr, flush=True)
+
+
 class Session:
     def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
         self.settings = settings
@@ -65,7 +71,7 @@ class Session:
                 if self._assistant is None:
                     from assistant.factory import build_assistant
 
-                    self._assistant = build_assistant(self.settings)
+                    self._assistant = build_assistant(self.settings, notify=_console)
         return self._assistant
 
     def warm_up(self) -> threading.Thread:

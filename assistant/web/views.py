@@ -18,7 +18,7 @@ from assistant import texts
 from assistant.answering.answer import Answer, DocLink
 from assistant.answering.chat import Conversation, from_messages
 from assistant.answering.rendering import answer_markdown, escape, source_line
-from assistant.core.documents import SECTOREN, SOORTEN, Chunk, safe_url
+from assistant.core.documents import SECTOREN, SOORTEN, Chunk, DocumentMeta, safe_url
 from assistant.core.filters import Filters, admits_sector
 from assistant.errors import ConfigError
 from assistant.feedback.store import AnswerRecord
@@ -136,19 +136,17 @@ def filters_dict(filters: Filters) -> dict[str, list[str]]:
 
 
 def browse(
-    documents: Mapping[str, Chunk],
+    documents: Mapping[str, DocumentMeta],
     sector: str = "",
     soort: str = "",
     kinds: Sequence[str] = ("casus", "knop"),
-) -> list[Chunk]:
-    """Cases and knoppen (first chunk of each document), filtered, knoppen first, then by title."""
+) -> list[DocumentMeta]:
+    """Cases and knoppen, filtered, knoppen first, then by title."""
     wanted = (soort,) if soort in kinds else tuple(kinds)
     chosen = [
-        c
-        for c in documents.values()
-        if c.doc.soort in wanted and admits_sector([sector] if sector else [], c.doc)
+        d for d in documents.values() if d.soort in wanted and admits_sector([sector] if sector else [], d)
     ]
-    return sorted(chosen, key=lambda c: (c.doc.soort != "knop", c.doc.titel.lower()))
+    return sorted(chosen, key=lambda d: (d.soort != "knop", d.titel.lower()))
 
 
 def table_rows(chunks: Sequence[Chunk]) -> list[list[str]]:
@@ -210,8 +208,8 @@ def document_markdown(chunks: Sequence[Chunk]) -> str:
     return "\n\n".join(lines)
 
 
-def doc_choices(chunks: Iterable[Chunk]) -> list[tuple[str, str]]:
-    return [(doc_label(c.doc.soort, c.doc.titel), c.doc.id) for c in chunks]
+def doc_choices(docs: Iterable[DocumentMeta]) -> list[tuple[str, str]]:
+    return [(doc_label(d.soort, d.titel), d.id) for d in docs]
 
 
 # -- login ------------------------------------------------------------------------------------------
