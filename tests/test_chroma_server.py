@@ -202,3 +202,45 @@ def test_rebuild_through_the_server_embeds_everything_again(server, tmp_path):
     again = ingest(settings.knowledge_dir, build_store(settings), embedder, rebuild=True)
     assert (again.chunks_added, again.chunks_removed, again.sentences_added) == (15, 0, 20)
     assert build_store(settings).open(embedder.identity, create=False).count() == 15
+
+
+def test_each_machine_keeps_its_own_copy_of_the_lexical_index_current(server, tmp_path):
+    """With a server, the lexical index lives in each machine's data folder: the ingest machine writes it; another
+    machine rebuilds its copy once (in Dutch), or has `wibb ingest` write it without embedding anything."""
+    import shutil
+
+    from conftest import TINY
+
+    folder = tmp_path / "kennis"
+    shutil.copytree(TINY, folder)
+    here = fake_settings(
+        tmp_path / "here", knowledge_dir=folder, chroma_url=server.url, collection="machines"
+    )
+    there = here.model_copy(update={"data_dir": tmp_path / "there"})
+    third = here.model_copy(update={"data_dir": tmp_path / "third"})
+    ingest(folder, build_store(here), FakeEmbedder())
+    store = build_store(here).open(FakeEmbedder().identity, create=False)
+    assert store.lexical_dir == tmp_path / "here" / "lexical" / f"machines@127.0.0.1-{server.port}"
+    assert (store.lexical_dir / store.revision() / "manifest.json").exists()
+
+    heard: list[str] = []
+    running = build_assistant(there, notify=heard.append)  # nothing in this machine's data folder yet
+    assert running.retriever.corpus.rebuilt == "missing" and len(heard) == 1
+    assert build_assistant(there).retriever.corpus.rebuilt == ""  # the next process opens the copy
+
+    report = ingest(folder, build_store(third), FakeEmbedder())  # `wibb ingest` on a third machine
+    assert (report.chunks_added, report.lexical_written, report.lexical_counted) == (0, True, 15)
+    assert build_store(third).open(FakeEmbedder().identity, create=False).revision() == store.revision()
+    assert build_assistant(third).retriever.corpus.rebuilt == ""
+
+    # an ingest elsewhere: the running app rebuilds its copy in the background and answers meanwhile
+    running.retriever.REVISION_CHECK_S = 0.0
+    path = folder / "casussen" / "zorgreserve.md"
+    path.write_text(path.read_text().replace("3500 ingeschreven", "3900 ingeschreven"))
+    ingest(folder, build_store(here), FakeEmbedder())
+    assert running.answer(QUESTION).text  # answered from the previous revision or the new one, never an error
+    rebuilding = running.retriever._rebuilding
+    assert rebuilding is not None
+    rebuilding.join(60)
+    answer = running.answer(QUESTION)
+    assert "3900" in answer.text and running.retriever.corpus.rebuilt == "stale"

@@ -34,11 +34,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     for problem in report.problems:
         print(texts.CLI["problem"].format(problem=texts.describe_problem(problem)), file=sys.stderr)
+    lexical = texts.CLI["lexical_written" if report.lexical_written else "lexical_current"].format(
+        counted=report.lexical_counted, folder=report.lexical_folder
+    )
     print(
         texts.CLI["ingest_done"].format(
-            seconds=report.seconds,
-            r=report,
-            model=report.identity.label(),
+            seconds=report.seconds, r=report, model=report.identity.label(), lexical=lexical
         )
     )
     return 0

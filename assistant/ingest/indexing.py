@@ -44,6 +44,7 @@ class IngestReport:
     sentences_added: int
     lexical_counted: int  # chunks whose words the lexical index counted now (0: it was current)
     lexical_written: bool
+    lexical_folder: Path  # where the lexical index lives (with a Chroma server: this machine's copy)
     problems: tuple[LoadProblem, ...]
     seconds: float
     identity: EmbedderIdentity
@@ -97,6 +98,7 @@ def ingest(
         sentences_added=sentences_added,
         lexical_counted=written[1] if written else 0,
         lexical_written=written is not None,
+        lexical_folder=store.lexical_dir,
         problems=tuple(loaded.problems),
         seconds=time.perf_counter() - started,
         identity=embedder.identity,

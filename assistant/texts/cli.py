@@ -10,8 +10,11 @@ CLI = {
         "Klaar in {seconds:.1f} s: {r.documents} documenten ({r.documents_changed} nieuw of gewijzigd, "
         "{r.documents_removed} verwijderd), {r.chunks} tekstdelen ({r.chunks_added} toegevoegd, "
         "{r.chunks_unchanged} ongewijzigd, {r.chunks_removed} verwijderd), {r.sentences_added} zinnen ingebed. "
-        "Model: {model}."
+        "Model: {model}. {lexical}"
     ),
+    # the lexical index (BM25, the names of the documents) beside the index: what this ingest did to it
+    "lexical_written": "Zoekwoordenindex bijgewerkt ({counted} tekstdelen geteld, de rest overgenomen): {folder}",
+    "lexical_current": "Zoekwoordenindex was al bij: {folder}",
     "chat_start": "Stel je vraag over werken in breder belang. Lege regel of Ctrl-D om te stoppen.",
     "chat_end": "Tot ziens.",
     "chat_prompt": "\nJij: ",
