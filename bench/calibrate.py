@@ -64,8 +64,6 @@ NAMES = (
 READER = False  # set by --reader: one more signal, the reader's best probability
 
 
-
-
 def log(message: str) -> None:
     print(f"[calibrate] {message}", file=sys.stderr, flush=True)
 

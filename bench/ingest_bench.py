@@ -40,6 +40,7 @@ def work_ingest(data_dir: str, knowledge: str, rebuild: bool = False) -> dict[st
         "chunks_added": report.chunks_added,
         "chunks_removed": report.chunks_removed,
         "sentences_added": report.sentences_added,
+        "lexical_counted": report.lexical_counted,
         "identity": report.identity.label(),
     }
 
@@ -131,4 +132,5 @@ def _summary(runs: list[dict[str, Any]], source: str) -> dict[str, Any]:
         "chunks": runs[-1]["chunks"],
         "chunks_added": Spread.of([r["chunks_added"] for r in runs]).__dict__,
         "sentences_added": Spread.of([r["sentences_added"] for r in runs]).__dict__,
+        "lexical_counted": Spread.of([r["lexical_counted"] for r in runs]).__dict__,
     }

@@ -154,9 +154,14 @@ def _commit() -> str:
 # -- subprocesses ---------------------------------------------------------------------------------
 
 
+# The one setting a benchmark run passes on: which reader answers (`WIBB_READER_BACKEND=none` measures the
+# answerer without it, e.g. on a branch where the trained model is not there yet).
+KEPT_SETTINGS = ("WIBB_READER_BACKEND",)
+
+
 def bench_env(**extra: str) -> dict[str, str]:
     """Offline, no telemetry, and no developer WIBB_* settings leaking into a measurement."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIBB_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIBB_") or k in KEPT_SETTINGS}
     env.update(
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",

@@ -1,9 +1,10 @@
 """Benchmarks (not tests): `python bench/run.py [--quick] [--only SECTION ...]` writes bench/RESULTS.md.
 
-Sections, in order: ingest, latency, coldstart, scale, baseline (bench/README.md says what each
-measures). `make bench` runs all of them (tens of minutes on 2 cores, most of it embedding
-knowledge/ from scratch and writing the 100k-chunk corpus the first time). `--quick` is a fast
-subset: from-scratch ingest of one folder, fewer repeats, only the 1k synthetic corpus.
+Sections, in order: ingest, latency, coldstart, scale, baseline, reader (bench/README.md says what
+each measures). `make bench` runs all of them and writes every section of RESULTS.md from that one
+run (an hour or more on 2 cores, most of it embedding knowledge/ from scratch and the 100k-chunk
+corpus; writing that corpus the first time adds another). `--quick` is a fast subset: from-scratch
+ingest of one folder, fewer repeats, only the 1k synthetic corpus.
 Raw figures go to bench/cache/results.json; work files to bench/cache/work/.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report
 from measure import BENCH, CACHE, load_average, machine, run_worker
 
-SECTIONS = ("ingest", "latency", "coldstart", "scale", "baseline")
+SECTIONS = ("ingest", "latency", "coldstart", "scale", "baseline", "reader")
 
 
 def log(message: str) -> None:
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python bench/run.py"
         + (" --quick" if args.quick else "")
         + (f" --only {' '.join(args.only)}" if args.only else ""),
-        "machine": machine(),
+        "machine": {**machine(), "reader": os.environ.get("WIBB_READER_BACKEND", "onnx")},
         "load": {},
     }
     data_dir = ingest_bench.INDEX / "data"
@@ -79,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
                 "llama_index": run_worker("baseline", passes=2 if args.quick else 3, data_dir=str(data_dir)),
                 "wibb": run_worker("quality", data_dir=str(data_dir)),
             }
+        elif section == "reader":
+            results["reader"] = run_worker("reader", data_dir=str(data_dir), passes=1 if args.quick else 3)
         results["load"][section] = {
             "before": load_before,
             "after": load_average(),

@@ -17,10 +17,11 @@ def main() -> None:
     import baseline
     import ingest_bench
     import latency
+    import reader_cost
     import scale
     from measure import emit
 
-    tasks = {**ingest_bench.TASKS, **latency.TASKS, **scale.TASKS, **baseline.TASKS}
+    tasks = {**ingest_bench.TASKS, **latency.TASKS, **scale.TASKS, **baseline.TASKS, **reader_cost.TASKS}
     task, args = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")
     result = tasks[task](**args)
     result["process_s"] = time.perf_counter() - STARTED

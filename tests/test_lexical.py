@@ -254,3 +254,15 @@ def test_bm25_built_from_token_ids_scores_like_bm25s_from_strings():
     found = ours.search("zorgreservisten", 3)
     assert [d for d, _ in found] == [d for d, _ in expected] == [0]
     assert [s for _, s in found] == pytest.approx([s for _, s in expected])
+
+
+def test_start_up_is_timed_step_by_step_and_the_lexicon_waits_for_the_warm_up(tiny_index):
+    assistant = build_assistant(tiny_index)
+    assert set(assistant.startup_ms) == {"embedder_ms", "store_ms", "lexical_ms", "reader_ms"}
+    assert assistant.retriever.corpus.lexical._counts is None  # read when first needed, not at start-up
+    assistant.warm_up()
+    assert {"warm_lexicon_ms", "warm_reader_ms", "warm_search_ms"} <= set(assistant.startup_ms)
+    assert all(value >= 0 for value in assistant.startup_ms.values())
+    lexicon = assistant.planner.lexicon()
+    assert "3500" in assistant.answer(QUESTION).text
+    assert assistant.planner.lexicon() is lexicon  # made once per opened index

@@ -479,6 +479,16 @@ def test_question_limited_to_one_case_or_sector(web):
     assert "techdocent" in answer.lower() or "docent" in answer.lower()
 
 
+def test_the_browse_table_and_choices_read_no_texts_only_the_cards_do(web, monkeypatch):
+    retriever = web.assistant().retriever
+    fetched: list[str] = []
+    monkeypatch.setattr(retriever, "fetch", lambda ids: fetched.extend(ids) or [])
+    cards, rows, choices, _, ids = web.browse("zorg", "", cards=False)
+    assert cards == [] and rows and len(rows) == len(choices) == len(ids) and fetched == []
+    web.browse("zorg", "")
+    assert fetched == [retriever.corpus.table.ids[retriever.corpus.table.document_rows(d)[0]] for d in ids]
+
+
 def test_scoped_question_refuses_unknown_ids_and_sectors_without_caching_a_filter(web):
     corpus = web.assistant().retriever._corpus
     before = len(corpus.masks)

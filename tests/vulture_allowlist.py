@@ -27,3 +27,8 @@ down_revision  # Alembic reads these module attributes of every migration (datab
 branch_labels
 depends_on
 downgrade
+of_chunks  # BM25Index.of_chunks: tests build BM25 straight from chunks (tests/test_retrieval.py)
+memory_mapped  # BM25Index.memory_mapped: tests/test_lexical.py checks a second process maps, not builds
+opened_ms  # Corpus fields read by the benchmark (bench/latency.py) and the tests
+rebuilt
+all_chunks  # VectorStore.all_chunks: bench/synthetic.py and the tests read a whole (small) store

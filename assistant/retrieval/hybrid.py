@@ -146,6 +146,15 @@ class HybridRetriever:
                     self._texts.popitem(last=False)
         return [table.chunk(table.row(i), found[i]) for i in wanted if i in found]
 
+    def warm_up(self) -> None:
+        """One search of each kind, read nowhere: loads the embedding model and the store's vector indexes
+        (a Chroma index is read from disk by its first query), so the first question does not wait."""
+        vector = self.embedder.embed_queries(["warm-up"])[0]
+        self.store.query(vector, 1)
+        if self.settings.sentence_weight > 0:
+            self.store.query_sentences(vector, 1)
+        self._corpus.bm25.search("warm-up", 1)
+
     def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None) -> Retrieval:
         self.refresh()
         corpus = self._corpus

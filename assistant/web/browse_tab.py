@@ -14,19 +14,20 @@ W = texts.WEB
 
 class BrowseHandlers(Session):
     def browse(
-        self, sector: str = "", soort: str = ""
+        self, sector: str = "", soort: str = "", *, cards: bool = True
     ) -> tuple[list[list[str]], list[list[str]], list[tuple[str, str]], str, list[str]]:
-        """(cards, table rows, choices to open, count line, the document id of each card and row)."""
+        """(cards, table rows, choices to open, count line, the document id of each card and row); with
+        `cards=False` no cards (the table and the choices need no texts, so none are read)."""
         try:
             retriever = self.assistant().retriever
-            # the cards show the start of each text: only the listed documents' opening chunks are read
             listed = browse(retriever.documents(), sector or "", soort or "")
-            chosen = retriever.first_chunks([d.id for d in listed])
+            # a card shows the start of its text: only the listed documents' opening chunks are read
+            chunks = retriever.first_chunks([d.id for d in listed]) if cards else []
         except Exception as error:
             return [], [], [], f"⚠️ {describe(error)}", []
-        line = W["browse_count"].format(n=len(chosen)) if chosen else W["browse_empty"]
-        cards = [[card_text(c, sector or "")] for c in chosen]
-        return cards, table_rows(chosen), doc_choices(c.doc for c in chosen), line, [c.doc.id for c in chosen]
+        line = W["browse_count"].format(n=len(listed)) if listed else W["browse_empty"]
+        shown = [[card_text(c, sector or "")] for c in chunks]
+        return shown, table_rows(listed), doc_choices(listed), line, [d.id for d in listed]
 
     def ask_scoped(self, question: str, scope: str, doc_id: str, sector: str) -> Iterator[str]:
         """A single question limited to one case/knop or to one sector, streamed as Markdown."""
@@ -89,7 +90,7 @@ def build_browse_tab(gr: Any, app: BrowseHandlers, demo: Any) -> None:
             answer = gr.Markdown()
 
     def refresh(sector_value: str, kind_value: str):
-        _, rows, choices, line, ids = app.browse(sector_value, kind_value)
+        _, rows, choices, line, ids = app.browse(sector_value, kind_value, cards=False)
         return rows, gr.update(choices=choices, value=None), line, ids
 
     view.change(lambda v: gr.update(visible=v == "table"), view, table, api_visibility="private")

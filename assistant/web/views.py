@@ -149,12 +149,9 @@ def browse(
     return sorted(chosen, key=lambda d: (d.soort != "knop", d.titel.lower()))
 
 
-def table_rows(chunks: Sequence[Chunk]) -> list[list[str]]:
+def table_rows(docs: Sequence[DocumentMeta]) -> list[list[str]]:
     """Title, kind, sectors, peildatum: what a user reads (the document id stays out of sight)."""
-    return [
-        [c.doc.titel, KINDS.get(c.doc.soort, c.doc.soort), ", ".join(c.doc.sector), c.doc.peildatum]
-        for c in chunks
-    ]
+    return [[d.titel, KINDS.get(d.soort, d.soort), ", ".join(d.sector), d.peildatum] for d in docs]
 
 
 def badge(chunk: Chunk, sector: str) -> str:
