@@ -29,6 +29,5 @@ depends_on
 downgrade
 of_chunks  # BM25Index.of_chunks: tests build BM25 straight from chunks (tests/test_retrieval.py)
 memory_mapped  # BM25Index.memory_mapped: tests/test_lexical.py checks a second process maps, not builds
-opened_ms  # Corpus fields read by the benchmark (bench/latency.py) and the tests
-rebuilt
+rebuilt  # Corpus.rebuilt: read by the benchmark (bench/latency.py) and the tests
 all_chunks  # VectorStore.all_chunks: bench/synthetic.py and the tests read a whole (small) store

@@ -35,7 +35,6 @@ class Corpus:
     lexical: Lexical
     revision: str
     masks: dict[Filters, np.ndarray] = field(default_factory=dict)
-    opened_ms: float = 0.0
     rebuilt: str = ""  # why it had to be rebuilt ("" when it was opened as written)
 
     @property
@@ -67,7 +66,7 @@ def open_corpus(store: VectorStore, notify: Notify | None = None) -> Corpus:
     reason = lexical.check(root, revision, store.count())
     if reason is None:
         try:
-            return Corpus(lexical.load(root, revision), revision, opened_ms=_ms(started))
+            return Corpus(lexical.load(root, revision), revision)
         except (OSError, ValueError, KeyError) as error:  # damaged files: rebuild them
             log.warning("lexical index at %s unreadable (%s): rebuilding", root, error)
             reason = "format"
@@ -80,7 +79,7 @@ def open_corpus(store: VectorStore, notify: Notify | None = None) -> Corpus:
             writable = False
         # another process may have rebuilt it while this one waited for the lock
         if writable and lexical.check(root, revision, store.count()) is None:
-            return Corpus(lexical.load(root, revision), revision, opened_ms=_ms(started))
+            return Corpus(lexical.load(root, revision), revision)
         return _rebuild(store, revision, reason, notify, started, write=writable)
 
 
@@ -104,8 +103,4 @@ def _rebuild(
         time.perf_counter() - started,
         len(derived.lexical.table),
     )
-    return Corpus(derived.lexical, revision, opened_ms=_ms(started), rebuilt=reason)
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
+    return Corpus(derived.lexical, revision, rebuilt=reason)
