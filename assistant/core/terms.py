@@ -8,6 +8,7 @@ questions they are read for.
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
 from assistant.core import dutch
@@ -36,7 +37,7 @@ def terms(text: str) -> list[str]:
 
 @lru_cache(maxsize=16384)  # passages and sentences are read again for every question that finds them
 def _terms(text: str) -> tuple[str, ...]:
-    return tuple(term(w) for w in dutch.content_words(text))
+    return tuple(sys.intern(term(w)) for w in dutch.content_words(text))  # shared, as in `dutch.words`
 
 
 # Title words that name no document in particular.
