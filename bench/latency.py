@@ -88,9 +88,9 @@ def local_copy(settings: Any) -> None:
     it): the benchmark's is the embedded store's folder, copied once under the server's name."""
     import shutil
 
-    from assistant.factory import build_store
+    from assistant.store.chroma import lexical_place
 
-    here = build_store(settings).lexical_dir
+    here = lexical_place(settings.data_dir, settings.chroma_url, settings.collection)
     embedded = settings.data_dir / "lexical" / settings.collection
     if not here.exists() and embedded.exists():
         shutil.copytree(embedded, here, ignore=shutil.ignore_patterns(".lock", ".tmp-*"))

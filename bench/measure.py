@@ -133,20 +133,25 @@ def machine() -> dict[str, str]:
 
 
 def _commit() -> str:
-    """The checked-out commit, read from .git without running git."""
+    """The checked-out commit, read from .git without running git (also in a worktree, where .git is a file
+    naming the worktree's folder and the branch refs live in the shared one)."""
     git = ROOT / ".git"
     try:
+        common = git
+        if git.is_file():
+            git = Path(git.read_text().split("gitdir:", 1)[1].strip())
+            common = (git / (git / "commondir").read_text().strip()).resolve()
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head[:12]
         ref = head[5:]
-        path = git / ref
-        if path.exists():
-            return path.read_text().strip()[:12]
-        for line in (git / "packed-refs").read_text().splitlines():
+        for folder in (git, common):
+            if (folder / ref).exists():
+                return (folder / ref).read_text().strip()[:12]
+        for line in (common / "packed-refs").read_text().splitlines():
             if line.endswith(ref):
                 return line.split()[0][:12]
-    except OSError:
+    except (OSError, IndexError):
         pass
     return "unknown"
 

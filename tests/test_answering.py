@@ -110,6 +110,15 @@ def test_a_list_of_the_knoppen_names_each_knop_by_its_opening_sentence(assistant
     assert {c.doc_id for c in answer.citations} == {"matcher", "laagdrempeligheid"}
 
 
+def test_a_list_names_at_most_max_listed_documents_however_many_there_are(assistant, monkeypatch):
+    from assistant.answering import plans
+
+    monkeypatch.setattr(plans, "MAX_LISTED", 1)
+    answer = assistant.answer("Welke knoppen zijn er?")
+    assert {c.doc_id for c in answer.citations} == {"matcher"}  # the first by title ("Knop 1: de matcher")
+    assert "Laagdrempeligheid betekent" not in answer.text
+
+
 def test_a_misspelt_question_word_is_mended_before_the_search(assistant):
     typed = assistant.answer("hoevel zorgreservisten zijn er?")
     spelt = assistant.answer("hoeveel zorgreservisten zijn er?")

@@ -59,6 +59,30 @@ def test_filters_limit_both_retrievers(assistant):
     assert {h.chunk.doc.id for h in one.hits} == {"techdocent"}
 
 
+def test_a_broad_filter_is_applied_to_wider_neighbours_a_narrow_one_left_to_the_store(assistant, monkeypatch):
+    from assistant.config import RetrievalSettings
+    from assistant.retrieval.hybrid import HybridRetriever
+
+    retriever = assistant.retriever
+    calls: list[tuple[int, object]] = []
+    query = retriever.store.query
+
+    def spied(vector, n, filters=None):  # type: ignore[no-untyped-def]
+        calls.append((n, filters))
+        return query(vector, n, filters)
+
+    monkeypatch.setattr(retriever.store, "query", spied)
+    broad = retriever.retrieve("zorgreservisten vergoeding", Filters(sector=("zorg",)))
+    assert calls == [(retriever.settings.candidates * HybridRetriever.WIDEN, None)]  # no filter for Chroma
+    assert broad.hits and all({"zorg", "sectoroverstijgend"} & set(h.chunk.doc.sector) for h in broad.hits)
+    narrow = HybridRetriever(retriever.store, retriever.embedder, RetrievalSettings(candidates=2))
+    narrow.WIDEN = 2
+    calls.clear()
+    one = narrow.retrieve("deelnemers", Filters(doc_ids=("techdocent",)))
+    assert [filters for _, filters in calls] == [None, Filters(doc_ids=("techdocent",))]
+    assert one.hits and {h.chunk.doc.id for h in one.hits} == {"techdocent"}
+
+
 def test_filters_translate_to_chroma_where_clauses():
     assert where(Filters()) is None
     assert where(Filters(soort=("casus",))) == {"soort": {"$in": ["casus"]}}

@@ -35,6 +35,9 @@ MAX_CASES = 3
 MAX_RULES = 2
 MAX_ITEMS = 6
 MAX_SCORED = 24  # casussen scored per route (the knowledge base has 11)
+# Documents a list names at most (the knowledge base has 6 knoppen, 11 casussen): at 100k chunks "welke knoppen
+# zijn er" read every knop of thousands, 19 s and 0.7 GB for one answer nobody could read.
+MAX_LISTED = 24
 # Regels for everyone who combines two jobs, whatever the sector.
 TWO_JOBS = (
     "nevenwerkzaamheden",
@@ -295,8 +298,8 @@ def enumeration(reading: Reading, hits: Sequence[Hit], library: Library, questio
         docs = sorted(docs, key=lambda d: d.titel)
     # a knop is listed by its opening sentence, which says which knop it is and what it means; a casus by
     # the sentence that answers the question best
-    lines, used = _best_lines(_rank_docs(docs, hits) if soort == "casus" else docs, library, question,
-                              vector, settings, opening=soort == "knop")  # fmt: skip
+    listed = (_rank_docs(docs, hits) if soort == "casus" else docs)[:MAX_LISTED]
+    lines, used = _best_lines(listed, library, question, vector, settings, opening=soort == "knop")
     if not lines:
         return None
     return PlanResult((Section("", tuple(lines)),), tuple(used))

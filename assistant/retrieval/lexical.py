@@ -38,7 +38,7 @@ from assistant.retrieval.bm25 import BM25Index
 from assistant.retrieval.table import ChunkTable
 from assistant.retrieval.tokens import Tokens, assemble, document_frequencies
 
-FORMAT = 1
+FORMAT = 2  # 2: documents share their sectors, knoppen and sources on disk
 KEEP = 2  # revisions kept on disk: a process still reading the previous one is not cut off
 # Cut once with the current tokenizers: a change to the stemmer, the stopwords or `terms` changes it, and an
 # index written with other tokens is rebuilt instead of read with the wrong words.

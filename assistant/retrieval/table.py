@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -105,11 +105,7 @@ class ChunkTable:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        plain = {
-            "ids": self.ids,
-            "docs": [asdict(doc) for doc in self.docs],
-            "headings": self.headings,
-        }
+        plain = {"ids": self.ids, "headings": self.headings, **_docs_plain(self.docs)}
         (folder / "table.json").write_text(json.dumps(plain, ensure_ascii=False))
         for name in _NAMES:
             np.save(folder / f"table-{name}.npy", getattr(self, name))
@@ -120,13 +116,34 @@ class ChunkTable:
         arrays = {name: np.load(folder / f"table-{name}.npy") for name in _NAMES}
         return cls(
             ids=tuple(plain["ids"]),
-            docs=tuple(_doc(d) for d in plain["docs"]),
+            docs=_docs(plain),
             headings=tuple(tuple(h) for h in plain["headings"]),
             **arrays,
         )
 
 
-def _doc(plain: dict[str, Any]) -> DocumentMeta:
-    tuples = {k: tuple(plain[k]) for k in ("sector", "doelgroep", "knoppen")}
-    sources = tuple(SourceRef(**s) for s in plain["bronnen"])
-    return DocumentMeta(**{**plain, **tuples, "bronnen": sources})
+# Documents on disk: the lists they share (sectors, knoppen, sources) written once and referred to by number,
+# so 100k chunks' documents load in milliseconds and share their tuples in memory.
+_SHARED = ("sector", "doelgroep", "knoppen", "bronnen")
+
+
+def _docs_plain(docs: Iterable[DocumentMeta]) -> dict[str, Any]:
+    values: dict[str, int] = {}
+    rows = []
+    for doc in docs:
+        row = asdict(doc)
+        for name in _SHARED:
+            key = json.dumps(row[name], ensure_ascii=False)
+            row[name] = values.setdefault(key, len(values))
+        rows.append([row[f.name] for f in fields(DocumentMeta)])
+    return {"docs": rows, "values": [json.loads(key) for key in values]}
+
+
+def _docs(plain: dict[str, Any]) -> tuple[DocumentMeta, ...]:
+    values = [tuple(SourceRef(**v) if isinstance(v, dict) else v for v in value) for value in plain["values"]]
+    names = [f.name for f in fields(DocumentMeta)]
+    shared = [n in _SHARED for n in names]
+    return tuple(
+        DocumentMeta(*(values[v] if is_shared else v for v, is_shared in zip(row, shared, strict=True)))
+        for row in plain["docs"]
+    )

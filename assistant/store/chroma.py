@@ -43,11 +43,7 @@ class VectorStore:
     ) -> None:
         chroma_url = server_url(chroma_url)
         self.location = chroma_url or str(data_dir / "chroma")
-        # What is derived from the chunks (retrieval.lexical) lives beside an embedded index; with a server,
-        # each machine keeps its own copy in its data folder, one per server and collection.
-        server = urlparse(chroma_url)
-        place = f"{name}@{server.hostname}-{server.port or 8000}" if chroma_url else name
-        self.lexical_dir = data_dir / "lexical" / place
+        self.lexical_dir = lexical_place(data_dir, chroma_url, name)
         self._args = (data_dir, chroma_url, name, timeout, token)
         self._token = token
         self._client = make_client(data_dir, chroma_url, timeout, token)
@@ -310,6 +306,16 @@ class VectorStore:
         for meta, text, vector in rows:
             result.setdefault(str(meta["chunk_id"]), []).append((text, np.asarray(vector, dtype=np.float32)))
         return result
+
+
+def lexical_place(data_dir: Path, chroma_url: str, name: str) -> Path:
+    """Where the lexical index of this store lives (`retrieval.lexical`): beside an embedded index; with a
+    server, in this machine's data folder, one copy per server and collection."""
+    chroma_url = server_url(chroma_url)
+    if not chroma_url:
+        return data_dir / "lexical" / name
+    server = urlparse(chroma_url)
+    return data_dir / "lexical" / f"{name}@{server.hostname}-{server.port or 8000}"
 
 
 def _identity(manifest: dict[str, Any] | None) -> EmbedderIdentity | None:
