@@ -35,8 +35,8 @@ MAX_CASES = 3
 MAX_RULES = 2
 MAX_ITEMS = 6
 MAX_SCORED = 24  # casussen scored per route (the knowledge base has 11)
-# Documents a list names at most (the knowledge base has 6 knoppen, 11 casussen): at 100k chunks "welke knoppen
-# zijn er" read every knop of thousands, 19 s and 0.7 GB for one answer nobody could read.
+# Documents a list names at most (the knowledge base has 6 knoppen, 11 casussen): at 100k chunks "welke
+# knoppen zijn er" read every knop of thousands, 19 s and 0.7 GB for one answer nobody could read.
 MAX_LISTED = 24
 # Regels for everyone who combines two jobs, whatever the sector.
 TWO_JOBS = (
