@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.core.filters import Filters
 from assistant.retrieval.bm25 import BM25Index, reciprocal_rank_fusion
 from assistant.store.records import where
@@ -103,3 +105,15 @@ def test_document_chunks_are_in_reading_order(assistant):
         ("Vergoeding",),
     ]
     assert assistant.retriever.documents()["matcher"].titel == "Knop 1: de matcher"
+    assert assistant.retriever.document_headings("zorgreserve") == [c.heading for c in chunks]
+
+
+def test_whether_a_casus_says_what_is_not_known_is_read_from_its_headings_not_its_texts(
+    assistant, monkeypatch
+):
+    from assistant.answering import plans
+
+    library = assistant.planner.library()
+    casus = assistant.retriever.documents()["zorgreserve"]
+    monkeypatch.setattr(assistant.retriever, "fetch", lambda ids: pytest.fail(f"read the texts of {ids}"))
+    assert plans._thin(casus, library) is False

@@ -65,6 +65,7 @@ class Planner:
         return plans.Library(
             documents=self.retriever.documents(),
             chunks_of=self.retriever.document_chunks,
+            headings_of=self.retriever.document_headings,
             sentences=self.retriever.store.sentences,
             lexicon=self.lexicon(),
             reader=self.reader,

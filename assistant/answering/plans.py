@@ -63,7 +63,8 @@ class Library:
     """What a plan may read beyond the retrieved hits: every document and the sentences of any chunk."""
 
     documents: Mapping[str, DocumentMeta]  # every document by id
-    chunks_of: Callable[[str], list[Chunk]]
+    chunks_of: Callable[[str], list[Chunk]]  # with their texts (read from the store)
+    headings_of: Callable[[str], list[tuple[str, ...]]]  # a document's section headings, without reading it
     sentences: Sentences
     lexicon: Lexicon
     reader: Reader | None = None  # with a reader, each line of a route is the sentence it rates best
@@ -154,7 +155,7 @@ def _read_lines(
 
 def _thin(doc: DocumentMeta, library: Library) -> bool:
     """A casus the knowledge base knows little about: a section of its own says what is not known."""
-    return any(chunk.heading and is_absence_heading(chunk.heading[0]) for chunk in library.chunks_of(doc.id))
+    return any(heading and is_absence_heading(heading[0]) for heading in library.headings_of(doc.id))
 
 
 def is_absence_heading(heading: str) -> bool:

@@ -126,6 +126,11 @@ class HybridRetriever:
         table = self._corpus.table
         return self.fetch([table.ids[row] for row in table.document_rows(doc_id)])
 
+    def document_headings(self, doc_id: str) -> list[tuple[str, ...]]:
+        """The heading path of each of a document's chunks, in reading order (nothing read from the store)."""
+        table = self._corpus.table
+        return [table.headings[int(table.heading_of[row])] for row in table.document_rows(doc_id)]
+
     def first_chunks(self, doc_ids: Sequence[str]) -> list[Chunk]:
         """The opening chunk of each document, with its text, in the given order (cards in the UI)."""
         table = self._corpus.table
