@@ -20,6 +20,7 @@ from assistant.factory import build_assistant, build_store
 from assistant.ingest.indexing import ingest
 from assistant.retrieval import lexical
 from assistant.retrieval.bm25 import BM25Index
+from assistant.retrieval.derive import derive
 from assistant.store.chroma import VectorStore
 
 QUESTION = "Hoeveel zorgreservisten zijn er ingeschreven?"
@@ -135,7 +136,7 @@ def test_the_updated_index_ranks_exactly_like_one_built_from_scratch(settings, c
     ingest(corpus, build_store(settings), FakeEmbedder())
     store = opened(settings)
     updated = lexical.load(store.lexical_dir, store.revision())
-    fresh = lexical.derive(store.all_chunks()).lexical
+    fresh = derive(store.all_chunks(), store.sentences).lexical
     assert updated.table.ids == fresh.table.ids
     assert updated.counts().df == fresh.counts().df and updated.counts().units == fresh.counts().units
     for query in ("zorgreservisten ingeschreven", "matcher vraag aanbod", "deelnemers", "totaal 3600"):

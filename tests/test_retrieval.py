@@ -45,9 +45,9 @@ def test_hybrid_retrieval_finds_the_passage_with_the_figure(assistant):
 def test_sentence_search_gives_each_chunk_once_best_first(assistant):
     retriever = assistant.retriever
     vector = retriever.embedder.embed_queries(["Hoeveel zorgreservisten zijn er ingeschreven?"])[0]
-    ids = retriever.store.query_sentences(vector, 30)
-    assert len(ids) == len(set(ids)) > 1
-    assert retriever.corpus.table.doc_of_chunk(ids[0]).id == "zorgreserve"
+    rows = retriever.corpus.lexical.sentences.search(vector, 30)
+    assert len(rows) == len(set(rows)) > 1
+    assert retriever.corpus.table.doc_at(rows[0]).id == "zorgreserve"
 
 
 def test_filters_limit_both_retrievers(assistant):

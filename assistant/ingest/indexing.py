@@ -25,6 +25,7 @@ from assistant.embedding import Embedder
 from assistant.ingest.chunking import split_document
 from assistant.ingest.reading import load_documents
 from assistant.retrieval import lexical
+from assistant.retrieval.derive import derive
 from assistant.store.chroma import VectorStore
 
 # A progress factory gets the total amount of work and returns the function that reports steps.
@@ -143,7 +144,7 @@ def _write_lexical(
             # written for these ids once, but the index changed since without a new revision (an ingest
             # killed before it set one): a new revision makes running apps reopen it
             revision = uuid.uuid4().hex
-        derived = lexical.derive(chunks, None if fresh else lexical.latest(root))
+        derived = derive(chunks, store.sentences, None if fresh else lexical.latest(root))
         lexical.write(root, revision, derived, made_by="ingest")
     store.set_lexical(
         {

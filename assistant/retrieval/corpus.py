@@ -20,6 +20,7 @@ from assistant import texts
 from assistant.core.filters import Filters
 from assistant.retrieval import lexical
 from assistant.retrieval.bm25 import BM25Index
+from assistant.retrieval.derive import derive
 from assistant.retrieval.lexical import Counts, Lexical
 from assistant.retrieval.table import ChunkTable
 from assistant.store.chroma import VectorStore
@@ -90,8 +91,10 @@ def _rebuild(
     log.info("lexical index at %s is %s for revision %r: rebuilding from the store", root, reason, revision)
     if notify is not None:
         notify(texts.LEXICAL_REBUILD[reason].format(folder=root))
-    derived = lexical.derive(
-        (chunk for batch in store.chunk_batches() for chunk in batch), lexical.latest(root) if write else None
+    derived = derive(
+        (chunk for batch in store.chunk_batches() for chunk in batch),
+        store.sentences,
+        lexical.latest(root) if write else None,
     )
     if write:
         try:

@@ -160,8 +160,7 @@ class HybridRetriever:
         (a Chroma index is read from disk by its first query), so the first question does not wait."""
         vector = self.embedder.embed_queries(["warm-up"])[0]
         self.store.query(vector, 1)
-        if self.settings.sentence_weight > 0:
-            self.store.query_sentences(vector, 1)
+        self._corpus.lexical.sentences.search(vector, 1)
         self._corpus.bm25.search("warm-up", 1)
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None) -> Retrieval:
@@ -184,10 +183,10 @@ class HybridRetriever:
         # a passage with one sentence that matches well, which the passage's own vector may dilute
         by_sentence: list[str] = []
         if self.settings.sentence_weight > 0:
+            rows = corpus.lexical.sentences.search(vector, self.settings.sentence_candidates)
             by_sentence = [
-                i for i in self.store.query_sentences(vector, self.settings.sentence_candidates)
-                if i in table and (filters is None or filters.matches(table.doc_of_chunk(i)))
-            ]  # fmt: skip
+                table.ids[row] for row in rows if filters is None or filters.matches(table.doc_at(row))
+            ]
         t4 = time.perf_counter()
         fused = reciprocal_rank_fusion(
             [

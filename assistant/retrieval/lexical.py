@@ -5,6 +5,7 @@ name and renamed into place, its `manifest.json` last, so a process never opens 
 
 - the chunk table (`table.py`): ids, documents, headings, positions, no texts;
 - BM25 (`bm25.py`), saved with bm25s and memory-mapped by every process that opens it;
+- the sentence index (`sentences.py`): every sentence vector with its chunk, memory-mapped;
 - the answerer's lexicon: in how many chunks each term occurs and the terms that name each document;
 - every chunk's stems and terms (`tokens.py`), so the next ingest re-counts only new chunks.
 
@@ -24,21 +25,19 @@ import shutil
 import socket
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from assistant.core import dutch
-from assistant.core.documents import Chunk
-from assistant.core.terms import name_keys, terms
+from assistant.core.terms import terms
 from assistant.retrieval.bm25 import BM25Index
+from assistant.retrieval.sentences import SentenceIndex
 from assistant.retrieval.table import ChunkTable
-from assistant.retrieval.tokens import Tokens, assemble, document_frequencies
+from assistant.retrieval.tokens import Tokens
 
-FORMAT = 2  # 2: documents share their sectors, knoppen and sources on disk
+FORMAT = 3  # 2: documents share their sectors, knoppen and sources on disk; 3: the sentence index
 KEEP = 2  # revisions kept on disk: a process still reading the previous one is not cut off
 # Cut once with the current tokenizers: a change to the stemmer, the stopwords or `terms` changes it, and an
 # index written with other tokens is rebuilt instead of read with the wrong words.
@@ -66,6 +65,7 @@ class Lexical:
 
     table: ChunkTable
     bm25: BM25Index
+    sentences: SentenceIndex
     folder: Path | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     _counts: Counts | None = None
@@ -81,57 +81,12 @@ class Lexical:
 
 @dataclass(frozen=True)
 class Derived:
-    """What an ingest (or a rebuild) computes before writing: the index and its tokens."""
+    """What an ingest (or a rebuild) computes before writing (`derive.py`): the index and its tokens."""
 
     lexical: Lexical
     stems: Tokens
     terms: Tokens
     counted: int  # chunks whose words were cut now (the rest came from the previous folder)
-
-
-def derive(chunks: Iterable[Chunk], previous: Path | None = None) -> Derived:
-    """The lexical index of these chunks, reusing the tokens of `previous` (a folder) for known chunk ids.
-
-    The chunks are read once, as they come: only their metadata and the words of chunks not seen before
-    are kept, never the texts (a rebuild at 100k chunks streams them from the store)."""
-    reuse = _previous_tokens(previous)
-    known = set(reuse[0]) if reuse else set()
-    light: dict[str, Chunk] = {}
-    # the words of new chunks as ids into one vocabulary each: 100k chunks of strings would not fit
-    vocabularies: tuple[dict[str, int], dict[str, int]] = ({}, {})
-    cut: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for chunk in chunks:
-        if chunk.id in light:
-            continue
-        light[chunk.id] = replace(chunk, text="")  # the table keeps no text
-        if chunk.id not in known:
-            text = chunk.embed_text
-            cut[chunk.id] = tuple(  # type: ignore[assignment]
-                np.fromiter((v.setdefault(t, len(v)) for t in words), dtype=np.int32)
-                for v, words in zip(vocabularies, (dutch.stems(text), terms(text)), strict=True)
-            )
-    spelled = tuple(list(v) for v in vocabularies)
-    table = ChunkTable.of(light.values())
-    ids = table.ids
-    stems, counted = assemble(
-        ids, (reuse[0], reuse[1]) if reuse else None, lambda row: (spelled[0][t] for t in cut[ids[row]][0])
-    )
-    words, _ = assemble(
-        ids, (reuse[0], reuse[2]) if reuse else None, lambda row: (spelled[1][t] for t in cut[ids[row]][1])
-    )
-    counts = Counts(document_frequencies(words), len(table), [name_keys(doc) for doc in table.docs])
-    bm25 = BM25Index.build(stems.rows(), stems.vocabulary)
-    return Derived(Lexical(table, bm25, _counts=counts), stems, words, counted)
-
-
-def _previous_tokens(folder: Path | None) -> tuple[Sequence[str], Tokens, Tokens] | None:
-    if folder is None or check_folder(folder) is not None:
-        return None
-    try:
-        ids = json.loads((folder / "table.json").read_text())["ids"]
-        return ids, Tokens.load(folder, "stems"), Tokens.load(folder, "terms")
-    except (OSError, ValueError, KeyError):
-        return None  # a damaged folder: count everything again
 
 
 # -- on disk -------------------------------------------------------------------------------------------
@@ -147,6 +102,7 @@ def write(root: Path, revision: str, derived: Derived, made_by: str) -> Path:
     try:
         lexical.table.save(temporary)
         lexical.bm25.save(temporary / "bm25")
+        lexical.sentences.save(temporary)
         derived.stems.save(temporary, "stems")
         derived.terms.save(temporary, "terms")
         counts = lexical.counts()
@@ -250,7 +206,7 @@ def load(root: Path, revision: str) -> Lexical:
     folder = root / _name(revision)
     table = ChunkTable.load(folder)
     bm25 = BM25Index.load(folder / "bm25", len(table))
-    return Lexical(table, bm25, folder, manifest(folder) or {})
+    return Lexical(table, bm25, SentenceIndex.load(folder), folder, manifest(folder) or {})
 
 
 @contextlib.contextmanager

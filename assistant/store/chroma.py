@@ -273,16 +273,6 @@ class VectorStore:
         )
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
-    def query_sentences(self, vector: np.ndarray, n: int) -> list[str]:
-        """The chunks of the `n` sentences nearest to the vector, best first, each chunk once."""
-        result = self._guard(
-            "query sentences",
-            lambda: self._sentences.query(
-                query_embeddings=[vector.tolist()], n_results=n, include=["metadatas"]
-            ),
-        )
-        return list(dict.fromkeys(str(meta["chunk_id"]) for meta in result["metadatas"][0]))
-
     def sentences(self, chunks: Sequence[Chunk]) -> dict[str, list[tuple[str, np.ndarray]]]:
         """Sentence texts and vectors per chunk, in reading order.
 
