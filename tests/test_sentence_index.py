@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.retrieval import sentences
-from assistant.retrieval.sentences import SentenceIndex, quantise
+from assistant.retrieval.sentences import SentenceIndex
 
 
 def unit(rows: int, dimension: int = 32, seed: int = 1) -> np.ndarray:
@@ -25,22 +25,20 @@ def clustered(rows: int, centres: int = 40, dimension: int = 32) -> np.ndarray:
 def test_a_small_index_compares_every_vector_and_names_each_chunk_once_best_first():
     vectors = unit(300)
     chunk_rows = np.arange(300) // 3  # three sentences per chunk
-    index = SentenceIndex.build(*quantise(vectors), chunk_rows)
-    assert index.centroids is None and index.vectors.dtype == np.int8
+    index = SentenceIndex.build(vectors, chunk_rows)
+    assert index.centroids is None and index.vectors.dtype == np.float32
     query = vectors[42]
-    stored = index.floats(slice(None))  # int8 with a scale per row: within 0.01 of every component
-    assert np.abs(stored - vectors).max() < 0.01
-    exact = np.argsort(-(stored @ query), kind="stable")
+    exact = np.argsort(-(vectors @ query), kind="stable")
     expected = list(dict.fromkeys(int(chunk_rows[i]) for i in exact[:12]))
     assert index.search(query, 12) == expected and expected[0] == 14
-    assert SentenceIndex.build(*quantise(np.zeros((0, 8))), np.zeros(0)).search(query, 5) == []
+    assert SentenceIndex.build(np.zeros((0, 8)), np.zeros(0)).search(query, 5) == []
 
 
 def test_above_the_exact_size_an_inverted_file_finds_nearly_what_comparing_everything_finds(monkeypatch):
     monkeypatch.setattr(sentences, "EXACT_UP_TO", 1000)
     vectors = clustered(6000)
-    index = SentenceIndex.build(*quantise(vectors), np.arange(6000))
-    assert index.centroids is not None and index.offsets is not None
+    index = SentenceIndex.build(vectors, np.arange(6000))
+    assert index.centroids is not None and index.offsets is not None and index.vectors.dtype == np.float16
     assert len(index.centroids) == 77 and index.offsets[-1] == 6000
     found = overlap = 0
     for query in clustered(6000)[::300] + 0.01:
@@ -54,7 +52,7 @@ def test_above_the_exact_size_an_inverted_file_finds_nearly_what_comparing_every
 def test_the_same_sentences_give_the_same_index(monkeypatch):
     monkeypatch.setattr(sentences, "EXACT_UP_TO", 500)
     vectors = clustered(2000)
-    one, two = (SentenceIndex.build(*quantise(vectors), np.arange(2000)) for _ in range(2))
+    one, two = (SentenceIndex.build(vectors, np.arange(2000)) for _ in range(2))
     assert np.array_equal(one.centroids, two.centroids) and np.array_equal(one.chunk_rows, two.chunk_rows)
 
 
@@ -62,7 +60,7 @@ def test_the_same_sentences_give_the_same_index(monkeypatch):
 def test_a_saved_index_is_memory_mapped_and_answers_as_before(tmp_path, monkeypatch, rows):
     monkeypatch.setattr(sentences, "EXACT_UP_TO", 1000)
     vectors = clustered(rows)
-    index = SentenceIndex.build(*quantise(vectors), np.arange(rows) // 2)
+    index = SentenceIndex.build(vectors, np.arange(rows) // 2)
     index.save(tmp_path)
     opened = SentenceIndex.load(tmp_path)
     assert isinstance(opened.vectors, np.memmap)

@@ -20,7 +20,7 @@ from assistant.core.documents import Chunk
 from assistant.core.terms import name_keys, terms
 from assistant.retrieval.bm25 import BM25Index
 from assistant.retrieval.lexical import Counts, Derived, Lexical, check_folder
-from assistant.retrieval.sentences import SentenceIndex, quantise
+from assistant.retrieval.sentences import EXACT_UP_TO, SentenceIndex
 from assistant.retrieval.table import ChunkTable
 from assistant.retrieval.tokens import Tokens, assemble, document_frequencies
 
@@ -60,7 +60,7 @@ def derive(chunks: Iterable[Chunk], read_sentences: ReadSentences, previous: Pat
     # the words of new chunks as ids into one vocabulary each: 100k chunks of strings would not fit
     vocabularies: tuple[dict[str, int], dict[str, int]] = ({}, {})
     cut: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    quantised: list[tuple[np.ndarray, np.ndarray]] = []  # int8 vectors and scales, a batch at a time
+    vectors: list[np.ndarray] = []  # a batch at a time; float16 once there are more than an exact index holds
     owners: list[str] = []
     pending: list[Chunk] = []
 
@@ -68,7 +68,9 @@ def derive(chunks: Iterable[Chunk], read_sentences: ReadSentences, previous: Pat
         found = read_sentences(pending)
         batch = [(chunk.id, vector) for chunk in pending for _, vector in found.get(chunk.id, [])]
         if batch:
-            quantised.append(quantise(np.vstack([vector for _, vector in batch])))
+            vectors.append(np.vstack([vector for _, vector in batch]))
+            if len(owners) + len(batch) > EXACT_UP_TO:
+                vectors[:] = [part.astype(np.float16, copy=False) for part in vectors]
             owners.extend(chunk_id for chunk_id, _ in batch)
         pending.clear()
 
@@ -99,30 +101,25 @@ def derive(chunks: Iterable[Chunk], read_sentences: ReadSentences, previous: Pat
     )
     counts = Counts(document_frequencies(words), len(table), [name_keys(doc) for doc in table.docs])
     bm25 = BM25Index.build(stems.rows(), stems.vocabulary)
-    sentences = _sentences(table, old, quantised, owners)
+    sentences = _sentences(table, old, vectors, owners)
     return Derived(Lexical(table, bm25, sentences, _counts=counts), stems, words, counted)
 
 
 def _sentences(
-    table: ChunkTable,
-    old: _Previous | None,
-    quantised: list[tuple[np.ndarray, np.ndarray]],
-    owners: list[str],
+    table: ChunkTable, old: _Previous | None, vectors: list[np.ndarray], owners: list[str]
 ) -> SentenceIndex:
     """The new chunks' sentence vectors with those of the previous folder's chunks that are still there, in
     one order whatever came from where (so an updated index is the one a rebuild would make)."""
-    parts = list(quantised)
+    parts = list(vectors)
     rows = [np.array([table.row(owner) for owner in owners], dtype=np.int32)]
     if old is not None and len(old.sentences):
         # each old row's place in the new table (-1: the chunk is gone)
         moved = np.array([table.row(i) if i in table else -1 for i in old.ids], dtype=np.int32)
         kept = np.flatnonzero(moved[old.sentences.chunk_rows] >= 0)
-        parts.append((np.asarray(old.sentences.vectors[kept]), old.sentences.scales[kept]))
+        parts.append(np.asarray(old.sentences.vectors[kept]))
         rows.append(moved[old.sentences.chunk_rows[kept]])
     if not parts:
-        return SentenceIndex.build(np.zeros((0, 0), dtype=np.int8), np.zeros(0), np.zeros(0))
-    matrix = np.concatenate([vectors for vectors, _ in parts])
-    scales = np.concatenate([scale for _, scale in parts])
-    chunk_rows = np.concatenate(rows)
+        return SentenceIndex.build(np.zeros((0, 0), dtype=np.float16), np.zeros(0))
+    matrix, chunk_rows = np.concatenate(parts), np.concatenate(rows)
     order = np.lexsort((matrix[:, 1], matrix[:, 0], chunk_rows))
-    return SentenceIndex.build(matrix[order], scales[order], chunk_rows[order])
+    return SentenceIndex.build(matrix[order], chunk_rows[order])

