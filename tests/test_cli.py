@@ -36,13 +36,30 @@ def test_ingest_prints_a_summary_and_second_run_changes_nothing(env, capsys):
         r"Klaar in \d+\.\d s: 6 documenten \(6 nieuw of gewijzigd, 0 verwijderd\), 15 tekstdelen "
         r"\(15 toegevoegd, 0 ongewijzigd, 0 verwijderd\), 20 zinnen ingebed\. "
         r"Model: fake:hashed-stems \(512d\)\. "
-        r"Zoekwoordenindex bijgewerkt \(15 tekstdelen geteld, de rest overgenomen\): \S+/data/lexical/wibb\n",
+        r"Zoekwoordenindex opgebouwd \(15 tekstdelen geteld\): \S+/data/lexical/wibb\n",
         out,
     )
     assert main(["ingest"]) == 0
     again = capsys.readouterr().out
     assert "15 tekstdelen (0 toegevoegd, 15 ongewijzigd, 0 verwijderd), 0 zinnen ingebed" in again
     assert again.endswith(f"Zoekwoordenindex was al bij: {env / 'data' / 'lexical' / 'wibb'}\n")
+
+
+def test_ingest_of_a_changed_file_counts_only_its_chunks_for_the_lexical_index(env, tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "kennis"
+    shutil.copytree(TINY, folder)
+    assert main(["ingest", "--knowledge", str(folder)]) == 0
+    path = folder / "casussen" / "zorgreserve.md"
+    path.write_text(path.read_text().replace("3500 ingeschreven", "3600 ingeschreven"))
+    capsys.readouterr()
+    assert main(["ingest", "--knowledge", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "15 tekstdelen (1 toegevoegd, 14 ongewijzigd, 1 verwijderd)" in out
+    assert out.endswith(
+        f"Zoekwoordenindex bijgewerkt (1 van de 15 tekstdelen opnieuw geteld): {env / 'data' / 'lexical' / 'wibb'}\n"
+    )
 
 
 def test_ingest_reports_bad_files_in_dutch(env, tmp_path, capsys):

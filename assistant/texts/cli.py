@@ -13,7 +13,8 @@ CLI = {
         "Model: {model}. {lexical}"
     ),
     # the lexical index (BM25, the names of the documents) beside the index: what this ingest did to it
-    "lexical_written": "Zoekwoordenindex bijgewerkt ({counted} tekstdelen geteld, de rest overgenomen): {folder}",
+    "lexical_built": "Zoekwoordenindex opgebouwd ({counted} tekstdelen geteld): {folder}",
+    "lexical_written": "Zoekwoordenindex bijgewerkt ({counted} van de {chunks} tekstdelen opnieuw geteld): {folder}",
     "lexical_current": "Zoekwoordenindex was al bij: {folder}",
     "chat_start": "Stel je vraag over werken in breder belang. Lege regel of Ctrl-D om te stoppen.",
     "chat_end": "Tot ziens.",
