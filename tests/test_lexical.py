@@ -136,13 +136,17 @@ def test_the_updated_index_ranks_exactly_like_one_built_from_scratch(settings, c
     ingest(corpus, build_store(settings), FakeEmbedder())
     store = opened(settings)
     updated = lexical.load(store.lexical_dir, store.revision())
-    fresh = derive(store.all_chunks(), store.sentences).lexical
+    fresh = derive(store.all_chunks(), store.sentence_vectors).lexical
     assert updated.table.ids == fresh.table.ids
     assert updated.counts().df == fresh.counts().df and updated.counts().units == fresh.counts().units
     for query in ("zorgreservisten ingeschreven", "matcher vraag aanbod", "deelnemers", "totaal 3600"):
         found, expected = updated.bm25.search(query, 10), fresh.bm25.search(query, 10)
         assert [r for r, _ in found] == [r for r, _ in expected] and found, query
         assert [s for _, s in found] == pytest.approx([s for _, s in expected]), query
+    # the sentence vectors: the same rows, whatever was copied and what read anew
+    assert np.array_equal(updated.sentences.vectors, fresh.sentences.vectors)
+    assert np.array_equal(updated.sentences.chunk_rows, fresh.sentences.chunk_rows)
+    assert np.array_equal(updated.sentences.positions, fresh.sentences.positions)
 
 
 @pytest.mark.parametrize("spoil", ["missing", "stale", "format", "count"])
@@ -267,3 +271,20 @@ def test_start_up_is_timed_step_by_step_and_the_lexicon_waits_for_the_warm_up(ti
     lexicon = assistant.planner.lexicon()
     assert "3500" in assistant.answer(QUESTION).text
     assert assistant.planner.lexicon() is lexicon  # made once per opened index
+
+
+def test_a_chunks_sentences_are_read_from_the_sentence_index_exactly_as_chroma_stores_them(
+    assistant, monkeypatch
+):
+    retriever = assistant.retriever
+    chunks = retriever.document_chunks("zorgreserve") + retriever.document_chunks("matcher")
+    stored = retriever.store.sentences(chunks)
+    monkeypatch.setattr(VectorStore, "sentences", lambda self, chunks: pytest.fail("read Chroma's sentences"))
+    monkeypatch.setattr(
+        VectorStore, "sentence_vectors", lambda self, ids: pytest.fail("read Chroma's vectors")
+    )
+    ours = retriever.sentences([*chunks, chunks[0]])
+    assert sorted(ours) == sorted(stored) and len(ours) == len(chunks)
+    for chunk_id, pairs in stored.items():
+        assert [text for text, _ in ours[chunk_id]] == [text for text, _ in pairs]
+        assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(ours[chunk_id], pairs, strict=True))

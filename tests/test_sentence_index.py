@@ -25,19 +25,19 @@ def clustered(rows: int, centres: int = 40, dimension: int = 32) -> np.ndarray:
 def test_a_small_index_compares_every_vector_and_names_each_chunk_once_best_first():
     vectors = unit(300)
     chunk_rows = np.arange(300) // 3  # three sentences per chunk
-    index = SentenceIndex.build(vectors, chunk_rows)
+    index = SentenceIndex.build(vectors, chunk_rows, np.arange(300) % 3)
     assert index.centroids is None and index.vectors.dtype == np.float32
     query = vectors[42]
     exact = np.argsort(-(vectors @ query), kind="stable")
     expected = list(dict.fromkeys(int(chunk_rows[i]) for i in exact[:12]))
     assert index.search(query, 12) == expected and expected[0] == 14
-    assert SentenceIndex.build(np.zeros((0, 8)), np.zeros(0)).search(query, 5) == []
+    assert SentenceIndex.build(np.zeros((0, 8)), np.zeros(0), np.zeros(0)).search(query, 5) == []
 
 
 def test_above_the_exact_size_an_inverted_file_finds_nearly_what_comparing_everything_finds(monkeypatch):
     monkeypatch.setattr(sentences, "EXACT_UP_TO", 1000)
     vectors = clustered(6000)
-    index = SentenceIndex.build(vectors, np.arange(6000))
+    index = SentenceIndex.build(vectors, np.arange(6000), np.zeros(6000))
     assert index.centroids is not None and index.offsets is not None and index.vectors.dtype == np.float16
     assert len(index.centroids) == 77 and index.offsets[-1] == 6000
     found = overlap = 0
@@ -52,7 +52,7 @@ def test_above_the_exact_size_an_inverted_file_finds_nearly_what_comparing_every
 def test_the_same_sentences_give_the_same_index(monkeypatch):
     monkeypatch.setattr(sentences, "EXACT_UP_TO", 500)
     vectors = clustered(2000)
-    one, two = (SentenceIndex.build(vectors, np.arange(2000)) for _ in range(2))
+    one, two = (SentenceIndex.build(vectors, np.arange(2000), np.zeros(2000)) for _ in range(2))
     assert np.array_equal(one.centroids, two.centroids) and np.array_equal(one.chunk_rows, two.chunk_rows)
 
 
@@ -60,9 +60,13 @@ def test_the_same_sentences_give_the_same_index(monkeypatch):
 def test_a_saved_index_is_memory_mapped_and_answers_as_before(tmp_path, monkeypatch, rows):
     monkeypatch.setattr(sentences, "EXACT_UP_TO", 1000)
     vectors = clustered(rows)
-    index = SentenceIndex.build(vectors, np.arange(rows) // 2)
+    index = SentenceIndex.build(vectors, np.arange(rows) // 2, np.arange(rows) % 2)
     index.save(tmp_path)
     opened = SentenceIndex.load(tmp_path)
     assert isinstance(opened.vectors, np.memmap)
     for query in vectors[:5]:
         assert opened.search(query, 10) == index.search(query, 10)
+    # a chunk's vectors by their position in it, whichever list they are in
+    mine = opened.of_chunks([7, rows])[7]
+    assert sorted(mine) == [0, 1] and opened.of_chunks([rows]) == {}
+    assert np.allclose(mine[1], vectors[15], atol=1e-3) and np.allclose(mine[0], vectors[14], atol=1e-3)

@@ -66,14 +66,14 @@ class Planner:
             documents=self.retriever.documents(),
             chunks_of=self.retriever.document_chunks,
             headings_of=self.retriever.document_headings,
-            sentences=self.retriever.store.sentences,
+            sentences=self.retriever.sentences,
             lexicon=self.lexicon(),
             reader=self.reader,
         )
 
     def evidence(self, query: str, retrieval: Retrieval) -> float:
         """The score of the best usable sentence among the retrieved passages (0 when there is none)."""
-        sentences = self.retriever.store.sentences([h.chunk for h in retrieval.hits])
+        sentences = self.retriever.sentences([h.chunk for h in retrieval.hits])
         scored = composer.score_candidates(
             query, retrieval.query_vector, retrieval.hits, sentences, self.settings
         )
@@ -85,7 +85,7 @@ class Planner:
         reading = read_question(query)
         hits = retrieval.hits
         t0 = time.perf_counter()
-        sentences = self.retriever.store.sentences([h.chunk for h in hits])
+        sentences = self.retriever.sentences([h.chunk for h in hits])
         scored = composer.score_candidates(query, retrieval.query_vector, hits, sentences, self.settings)
         base.timings_ms["sentences_ms"] = (time.perf_counter() - t0) * 1000
         candidates = [c for c in scored if composer.usable(c.text)]
@@ -270,7 +270,7 @@ class Planner:
             return []
         firsts = [next(c for c in chunks if c.heading == heading) for heading in sections[: plans.MAX_ITEMS]]
         hits = [Hit(c, 0.0, 1) for c in firsts]
-        sentences = self.retriever.store.sentences(firsts)
+        sentences = self.retriever.sentences(firsts)
         items: list[Candidate] = []
         for hit in hits:
             found = [t for t in sentences.get(hit.chunk.id, []) if composer.usable(t[0])]

@@ -144,7 +144,7 @@ def _write_lexical(
             # written for these ids once, but the index changed since without a new revision (an ingest
             # killed before it set one): a new revision makes running apps reopen it
             revision = uuid.uuid4().hex
-        derived = derive(chunks, store.sentences, None if fresh else lexical.latest(root))
+        derived = derive(chunks, store.sentence_vectors, None if fresh else lexical.latest(root))
         lexical.write(root, revision, derived, made_by="ingest")
     store.set_lexical(
         {

@@ -93,7 +93,7 @@ def _rebuild(
         notify(texts.LEXICAL_REBUILD[reason].format(folder=root))
     derived = derive(
         (chunk for batch in store.chunk_batches() for chunk in batch),
-        store.sentences,
+        store.sentence_vectors,
         lexical.latest(root) if write else None,
     )
     if write:

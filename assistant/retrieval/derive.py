@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.core import dutch
-from assistant.core.documents import Chunk
+from assistant.core.documents import Chunk, sentences_of
 from assistant.core.terms import name_keys, terms
 from assistant.retrieval.bm25 import BM25Index
 from assistant.retrieval.lexical import Counts, Derived, Lexical, check_folder
@@ -24,8 +24,8 @@ from assistant.retrieval.sentences import EXACT_UP_TO, SentenceIndex
 from assistant.retrieval.table import ChunkTable
 from assistant.retrieval.tokens import Tokens, assemble, document_frequencies
 
-# `VectorStore.sentences`: the sentences (text, vector) of each chunk, by chunk id
-ReadSentences = Callable[[Sequence[Chunk]], dict[str, list[tuple[str, np.ndarray]]]]
+# `VectorStore.sentence_vectors`: the stored vectors of these sentence ids
+ReadVectors = Callable[[Sequence[str]], dict[str, np.ndarray]]
 _READ_BATCH = 256  # chunks whose sentences are read from the store at once
 
 
@@ -48,7 +48,7 @@ class _Previous:
             return None  # a damaged folder: count everything again
 
 
-def derive(chunks: Iterable[Chunk], read_sentences: ReadSentences, previous: Path | None = None) -> Derived:
+def derive(chunks: Iterable[Chunk], read_vectors: ReadVectors, previous: Path | None = None) -> Derived:
     """The lexical index of these chunks, reusing what `previous` (a folder) holds for known chunk ids.
 
     The chunks are read once, as they come: only their metadata, the words of chunks not seen before and
@@ -61,17 +61,18 @@ def derive(chunks: Iterable[Chunk], read_sentences: ReadSentences, previous: Pat
     vocabularies: tuple[dict[str, int], dict[str, int]] = ({}, {})
     cut: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     vectors: list[np.ndarray] = []  # a batch at a time; float16 once there are more than an exact index holds
-    owners: list[str] = []
+    owners: list[tuple[str, int]] = []  # (chunk id, position) of each vector
     pending: list[Chunk] = []
 
     def read_pending() -> None:
-        found = read_sentences(pending)
-        batch = [(chunk.id, vector) for chunk in pending for _, vector in found.get(chunk.id, [])]
+        wanted = [sentence for chunk in pending for sentence in sentences_of(chunk)]
+        found = read_vectors([sentence.id for sentence in wanted])
+        batch = [(s.chunk_id, s.position, found[s.id]) for s in wanted if s.id in found]
         if batch:
-            vectors.append(np.vstack([vector for _, vector in batch]))
+            vectors.append(np.vstack([vector for *_, vector in batch]))
             if len(owners) + len(batch) > EXACT_UP_TO:
                 vectors[:] = [part.astype(np.float16, copy=False) for part in vectors]
-            owners.extend(chunk_id for chunk_id, _ in batch)
+            owners.extend((chunk_id, position) for chunk_id, position, _ in batch)
         pending.clear()
 
     for chunk in chunks:
@@ -106,20 +107,24 @@ def derive(chunks: Iterable[Chunk], read_sentences: ReadSentences, previous: Pat
 
 
 def _sentences(
-    table: ChunkTable, old: _Previous | None, vectors: list[np.ndarray], owners: list[str]
+    table: ChunkTable, old: _Previous | None, vectors: list[np.ndarray], owners: list[tuple[str, int]]
 ) -> SentenceIndex:
     """The new chunks' sentence vectors with those of the previous folder's chunks that are still there, in
     one order whatever came from where (so an updated index is the one a rebuild would make)."""
     parts = list(vectors)
-    rows = [np.array([table.row(owner) for owner in owners], dtype=np.int32)]
+    rows = [np.array([table.row(chunk_id) for chunk_id, _ in owners], dtype=np.int32)]
+    positions = [np.array([position for _, position in owners], dtype=np.int32)]
     if old is not None and len(old.sentences):
         # each old row's place in the new table (-1: the chunk is gone)
         moved = np.array([table.row(i) if i in table else -1 for i in old.ids], dtype=np.int32)
         kept = np.flatnonzero(moved[old.sentences.chunk_rows] >= 0)
         parts.append(np.asarray(old.sentences.vectors[kept]))
         rows.append(moved[old.sentences.chunk_rows[kept]])
+        positions.append(old.sentences.positions[kept])
     if not parts:
-        return SentenceIndex.build(np.zeros((0, 0), dtype=np.float16), np.zeros(0))
-    matrix, chunk_rows = np.concatenate(parts), np.concatenate(rows)
-    order = np.lexsort((matrix[:, 1], matrix[:, 0], chunk_rows))
-    return SentenceIndex.build(matrix[order], chunk_rows[order])
+        return SentenceIndex.build(np.zeros((0, 0), dtype=np.float32), np.zeros(0), np.zeros(0))
+    chunk_rows, where = np.concatenate(rows), np.concatenate(positions)
+    order = np.lexsort((where, chunk_rows))  # by chunk, then by position in it
+    matrix = np.concatenate(parts)
+    del parts
+    return SentenceIndex.build(matrix[order], chunk_rows[order], where[order])

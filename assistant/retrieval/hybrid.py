@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.config import RetrievalSettings
-from assistant.core.documents import Chunk, DocumentMeta
+from assistant.core.documents import Chunk, DocumentMeta, sentences_of
 from assistant.core.filters import Filters
 from assistant.core.results import Hit
 from assistant.embedding import Embedder
@@ -136,6 +136,21 @@ class HybridRetriever:
         table = self._corpus.table
         rows = [table.document_rows(d) for d in doc_ids]
         return self.fetch([table.ids[r[0]] for r in rows if r])
+
+    def sentences(self, chunks: Sequence[Chunk]) -> dict[str, list[tuple[str, np.ndarray]]]:
+        """Each chunk's sentences (text, vector) in reading order: the texts split from the chunk as the
+        ingest split them, the vectors from the sentence index (Chroma's sentence collection is not read)."""
+        corpus = self._corpus
+        table = corpus.table
+        rows = {c.id: table.row(c.id) for c in chunks if c.id in table}
+        vectors = corpus.lexical.sentences.of_chunks(list(rows.values()))
+        found: dict[str, list[tuple[str, np.ndarray]]] = {}
+        for chunk in chunks:
+            mine = vectors.get(rows.get(chunk.id, -1), {})
+            pairs = [(s.text, mine[s.position]) for s in sentences_of(chunk) if s.position in mine]
+            if pairs:
+                found[chunk.id] = pairs
+        return found
 
     def fetch(self, chunk_ids: Sequence[str]) -> list[Chunk]:
         """These chunks with their texts, in the given order; ids the index does not hold are left out."""

