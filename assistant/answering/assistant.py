@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import texts
@@ -42,6 +43,7 @@ class Assistant:
         llm: ChatModel | None = None,
         composer: ComposerSettings = DEFAULT_COMPOSER,
         reader: Reader | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.retriever = retriever
         identity = retriever.embedder.identity
@@ -52,7 +54,7 @@ class Assistant:
         self.composer = composer
         self.reader = reader
         refusal = RefusalModel.for_reader(self.min_evidence, reader.identity.backend if reader else "none")
-        self.planner = Planner(retriever, composer, refusal, reader)
+        self.planner = Planner(retriever, composer, refusal, reader, cache_dir)
 
     @property
     def retrieval_k(self) -> int:
@@ -64,7 +66,7 @@ class Assistant:
     def warm_up(self) -> None:
         """Build what the first question would otherwise wait for: the knowledge base's words and names,
         and the reader."""
-        self.planner.lexicon()
+        self.planner.correct("")
         load = getattr(self.reader, "load", None)
         if load is not None:
             load()
@@ -81,8 +83,9 @@ class Assistant:
         """Snapshots of the growing answer; the first already carries the sources, the last is complete."""
         started = time.perf_counter()
         question = clean_question(question, self.max_question_chars)
-        # the search sees the mended question words too ("hoevel" -> "hoeveel"), not only the reading
-        query, asked, retrieval = self._query(mend(question), conversation, filters)
+        # the search sees the mended question words ("hoevel" -> "hoeveel") and the knowledge base's
+        # spelling of a misspelt word ("macther" -> "matcher"), not only the reading
+        query, asked, retrieval = self._query(self.planner.correct(mend(question)), conversation, filters)
         retrieval = retrieval or self.retriever.retrieve(query, filters, self.retrieval_k)
         plan = self._plan(question, query, retrieval, asked)
         if plan.refused or self.llm is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from assistant import texts
 from assistant.answering import composer, focus, kinds, plans, reranking
@@ -18,6 +19,7 @@ from assistant.answering.composer import Candidate, ComposerSettings, Compositio
 from assistant.answering.lexicon import Lexicon, mentions, singulars, terms
 from assistant.answering.reading import Reading, read_question, verdict
 from assistant.answering.refusal import RefusalModel, Signals, nearest_documents, refusal_sentence
+from assistant.answering.spelling import Speller, speller_for
 from assistant.core import dutch
 from assistant.core.results import Citation, Hit
 from assistant.reader import Reader
@@ -44,12 +46,15 @@ class Planner:
         composer_settings: ComposerSettings,
         refusal: RefusalModel,
         reader: Reader | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.retriever = retriever
         self.settings = composer_settings
         self.refusal = refusal
         self.reader = reader
+        self.cache_dir = cache_dir  # where derived word lists are kept between processes
         self._lexicon: tuple[object, Lexicon] | None = None
+        self._speller: tuple[Lexicon, Speller] | None = None
 
     def lexicon(self) -> Lexicon:
         """Built once per loaded corpus (a new ingest brings new names and words)."""
@@ -60,6 +65,13 @@ class Planner:
             )
             self._lexicon = (corpus, lexicon)
         return self._lexicon[1]
+
+    def correct(self, text: str) -> str:
+        """The text with its misspelt words in the knowledge base's spelling (`spelling`)."""
+        lexicon = self.lexicon()
+        if self._speller is None or self._speller[0] is not lexicon:
+            self._speller = (lexicon, speller_for(lexicon, self.cache_dir))
+        return self._speller[1].correct(text, lexicon)
 
     def library(self) -> plans.Library:
         return plans.Library(

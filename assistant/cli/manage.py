@@ -34,6 +34,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     for problem in report.problems:
         print(texts.CLI["problem"].format(problem=texts.describe_problem(problem)), file=sys.stderr)
+    from assistant.factory import prepare_caches
+
+    prepare_caches(settings)  # what the first question would otherwise build: e5's tokenizer, the word list
     print(
         texts.CLI["ingest_done"].format(
             seconds=report.seconds,
