@@ -20,6 +20,8 @@ CSS = """
   min-height: 8em; padding: 10px 12px !important;}
 .wibb-card::first-line {font-weight: bold;}
 #wibb-status:empty {display: none;}
+/* Table headers wrap between words only (Gradio breaks them anywhere: "Geslaag d"). */
+.wibb-table th span.header {word-break: normal !important; overflow-wrap: normal !important;}
 .wibb-examples {align-items: center; gap: 6px; flex-wrap: wrap;}
 .wibb-examples-label {flex: 0 0 100%; font-size: 0.85em; color: var(--body-text-color-subdued);}
 .wibb-examples button {flex: 0 1 auto !important; min-width: 0 !important; white-space: normal;}
