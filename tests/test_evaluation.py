@@ -760,5 +760,5 @@ def test_every_eval_run_is_kept_in_the_history_unless_asked_not_to(cli_env, tiny
     assert run.revision and run.summary["answer_fact_recall"] == pytest.approx(5 / 6)
     stored = history.load(run.id)
     assert stored is not None and len(stored["cases"]) == 9
-    assert compare_runs(stored, stored).now_failing == []  # the same run: nothing flipped
+    assert compare_runs(stored, stored).flips == []  # the same run: nothing flipped
     assert history.load(run.id + 100) is None

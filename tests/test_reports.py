@@ -111,7 +111,10 @@ def test_compare_gives_deltas_and_flipped_cases():
     deltas = {d.name: d.delta for d in comparison.deltas}
     assert deltas["answer_fact_recall"] == pytest.approx(-0.25)
     assert deltas["hit@5"] == 0.0
-    assert (comparison.now_passing, comparison.now_failing) == (["omvang"], ["kwaad"])
+    assert [(f.id, f.old, f.new) for f in comparison.flips] == [
+        ("omvang", "failed", "passed"),
+        ("kwaad", "passed", "failed"),
+    ]
     assert (comparison.added, comparison.removed) == (["uurloon"], ["oud"])
     text = comparing.comparison_markdown(comparison)
     # the Dutch names of every other report, then each case that flipped with its question

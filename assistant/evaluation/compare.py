@@ -43,14 +43,6 @@ class Comparison:
     label: str = ""
     k: int = 5
 
-    @property
-    def now_passing(self) -> list[str]:
-        return [f.id for f in self.flips if f.new == PASSED]
-
-    @property
-    def now_failing(self) -> list[str]:
-        return [f.id for f in self.flips if f.new == FAILED and f.old == PASSED]
-
 
 def compare(old: dict[str, Any], report: EvalReport, label: str = "") -> Comparison:
     """Per-metric deltas and the cases whose outcome flipped, against the JSON of an earlier run."""
