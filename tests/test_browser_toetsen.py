@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-BROKEN = "- id: a\n  question: Vraag?\n  expect_fact: [x]\n- id: b\n  question: Vraag?\n  answerable: misschien\n"
+BROKEN = (
+    "- id: a\n  question: Vraag?\n  expect_fact: [x]\n- id: b\n  question: Vraag?\n  answerable: misschien\n"
+)
 TO_REVIEW = "- id: open-1\n  question: Wat doet een matcher?\n- id: open-2\n  question: Wat kost het?\n"
 TABLES = ("#wibb-eval-cases", "#wibb-runs", "#wibb-feedback")
 # Every word of every header of the table on one line: a word split over two lines ("Geslaag d") shows as
@@ -154,7 +156,8 @@ def test_an_earlier_run_opens_from_the_runs_table_and_two_runs_compare_in_dutch(
         summary = page.locator("#wibb-eval-summary")
         summary.get_by_text("Run 1 ·", exact=False).wait_for()
         assert "9 vragen" in summary.inner_text()
-        page.locator("#wibb-eval-cases").get_by_text("zorgreserve-omvang").filter(visible=True).first.wait_for()
+        cases = page.locator("#wibb-eval-cases")
+        cases.get_by_text("zorgreserve-omvang").filter(visible=True).first.wait_for()
         for suffix in (".html", ".md", ".json", ".csv"):  # the report can be downloaded again
             page.get_by_text(suffix, exact=False).first.wait_for()
         for label, run in (("Eerdere run", "run 1 ·"), ("Latere run", "run 2 ·")):
