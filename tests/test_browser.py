@@ -279,7 +279,8 @@ def test_a_wrong_file_type_is_refused_in_dutch_and_nothing_runs(page, app_url, t
     page.get_by_role("tab", name="Toetsen").click()
     page.locator("input[type=file]").first.set_input_files(str(wrong))
     page.get_by_text("Alleen YAML- (.yaml, .yml) en CSV-bestanden", exact=False).first.wait_for()
-    page.get_by_role("button", name="Start de toets").click()
+    start = page.get_by_role("button", name="Start de toets")
+    assert start.is_disabled()  # refused at upload: there is nothing to start
     page.wait_for_timeout(1500)
     assert page.get_by_text("Alleen YAML- (.yaml, .yml) en CSV-bestanden", exact=False).count() >= 1
     assert page.get_by_text("geslaagd (", exact=False).count() == 0  # no set was run

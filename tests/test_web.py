@@ -576,7 +576,7 @@ def test_question_set_runs_with_progress_and_a_report(web, tmp_path):
     summary, rows, files = webeval.run_eval(web, "eigen", None, False, lambda d, t: calls.append((d, t)),
                                             {"eigen": path})  # fmt: skip
     assert calls == [(1, 2), (2, 2)]
-    assert rows[0][:4] == ["zr", "Hoeveel zorgreservisten zijn er ingeschreven?", "", "ja"]
+    assert rows[0][:4] == ["zr", "Hoeveel zorgreservisten zijn er ingeschreven?", "", "geslaagd"]
     assert {Path(f).suffix for f in files} == {".html", ".md", ".json", ".csv"}
     [written] = [f for f in files if f.endswith(".json")]
     hit = json.loads(Path(written).read_text(encoding="utf-8"))["summary"]["hit@5"]
@@ -598,7 +598,7 @@ def test_a_conversation_set_runs_turn_by_turn_in_the_toetsen_tab(web, tmp_path):
         ["g/1", "Wie was de aanjager voor defensie?", ""],
         ["g/2", "En voor de zorg?", "Wie was de aanjager voor de zorg?"],
     ]
-    assert "1 gesprekken met samen 2 vragen" in summary and "followup_answer_fact_recall" in summary
+    assert "1 gesprek met samen 2 vragen" in summary and "followup_answer_fact_recall" in summary
 
 
 def test_an_unusable_question_set_is_explained_in_dutch(web, tmp_path):

@@ -48,7 +48,8 @@ ARGPARSE = {
 
 FEEDBACK_CLI = {
     "written": "{n} feedbackregels geschreven naar {path}",
-    "questions_written": "{n} toetsvragen (uit 👎) geschreven naar {path}",
+    "questions_written": "{n} toetsvragen (uit 👎) geschreven naar {path}. Vul in wat er bij TE DOEN staat en haal "
+    "todo weg: tot dan is elke vraag te beoordelen en telt hij niet als geslaagd.",
     "none": "Er is nog geen feedback opgeslagen in {path}.",
 }
 

@@ -85,7 +85,22 @@ WEB: dict[str, str] = {
     "auth_invalid": "verwacht 'gebruiker:wachtwoord' (meer dan één: scheid ze met komma's) "
     "of het pad van een bestand met op elke regel 'gebruiker:wachtwoord'",
     "eval_source": "Vragenset",
-    "eval_upload_choice": "Eigen bestand (geüpload)",
+    "eval_upload_choice": "Eigen bestand (upload hiernaast)",
+    "bundled_other": "meegeleverde vragenset",
+    "set_questions": "{n} vragen",
+    "set_questions_one": "1 vraag",
+    "set_talks": "{n} gesprekken",
+    "set_talk_one": "1 gesprek",
+    "set_conversations": "{talks} ({questions})",
+    "set_singles": "{n} losse vragen",
+    "set_single_one": "1 losse vraag",
+    "set_mixed": "{singles} en {talks}, samen {questions}",
+    "set_choice": "{name} · {size} · {purpose}",
+    "set_choice_broken": "{name} · kan niet worden gelezen",
+    "set_ready": "**{name}**: {size}, klaar om te toetsen.",
+    "set_unanswerable": "Bij {n} moet de assistent weigeren.",
+    "set_to_review": "{n} hebben niets om te controleren of staan op todo: die zijn te beoordelen en tellen niet "
+    "als geslaagd.",
     "eval_file": "Eigen vragenset (YAML of CSV, maximaal {mb} MB)",
     "eval_run": "Start de toets",
     "eval_progress": "Vraag {done} van {total}",
@@ -99,6 +114,7 @@ WEB: dict[str, str] = {
     "eval_case_query": "Gezocht op",
     "eval_case_expected": "Verwacht",
     "eval_case_reasons": "Waarom niet geslaagd",
+    "eval_case_notes": "Ter informatie",
     "eval_case_answer": "Antwoord",
     "eval_case_passages": "Opgehaalde passages",
     "eval_case_refused": "geweigerd",
@@ -115,7 +131,22 @@ WEB: dict[str, str] = {
     "runs_new": "Latere run",
     "runs_compare": "Vergelijk",
     "runs_pick_two": "Kies twee runs om te vergelijken.",
-    "runs_missing": "Een van die runs bestaat niet (meer).",
+    "runs_missing": "Die run bestaat niet (meer).",
+    "runs_pick_one": "Kies een run om te openen (of klik op een regel in de tabel).",
+    "runs_open": "Open een eerdere run",
+    "runs_open_button": "Openen",
+    "runs_opened": "Run {id} · {when} · {source} (door {origin}; kennisbank {revision})",
+    "runs_passed": "{passed} van {judged}",
+    "runs_review": ", {n} te beoordelen",
+    "runs_review_only": "{n} te beoordelen",
+    "pass_accordion": "Wat betekent geslaagd?",
+    "feedback_pick_row": "Klik op een regel in de tabel om de hele vraag, het antwoord en het gesprek te zien.",
+    "feedback_row": "nr. {id} · {when}",
+    "feedback_context": "Eerder in het gesprek",
+    "feedback_answer": "Gegeven antwoord",
+    "feedback_comment": "Toelichting",
+    "feedback_cited": "Geciteerd",
+    "feedback_filters": "Filters",
     "feedback_heading": "Feedback van gebruikers",
     "feedback_counts": "{likes} × 👍 en {dislikes} × 👎 opgeslagen.",
     "feedback_refresh": "Vernieuwen",
@@ -127,15 +158,34 @@ WEB: dict[str, str] = {
     "feedback_exported": "{n} feedbackregels klaar om te downloaden (CSV en JSON).",
 }
 
+# The bundled question sets in the order the Toetsen picker shows them (the tuning parts first), each with
+# what it is for.
+BUNDLED_SETS = {
+    "vragen.yaml": "afstemdeel: losse vragen waarop de assistent is afgesteld en gekalibreerd",
+    "gesprekken.yaml": "afstemdeel: gesprekken met vervolgvragen, sectorwissels en nieuwe onderwerpen",
+    "vragen-achtergehouden.yaml": "achtergehouden deel: losse vragen waarop nooit is afgesteld; lees alleen de "
+    "cijfers",
+    "gesprekken-achtergehouden.yaml": "achtergehouden deel: gesprekken waarop nooit is afgesteld; lees alleen "
+    "de cijfers",
+}
+
 WEB_HEADERS = {
     "browse": ["Titel", "Soort", "Sectoren", "Peildatum"],
-    "eval": ["Id", "Vraag", "Gezocht op", "Geslaagd", "Reden", "Antwoord", "Opgehaald"],
-    "feedback": ["Nr", "Tijd", "Oordeel", "Vraag", "Toelichting", "Geciteerd"],
+    "eval": ["Id", "Vraag", "Gezocht op", "Uitslag", "Reden", "Antwoord", "Opgehaald"],
+    "feedback": [
+        "Nr",
+        "Tijd",
+        "Oordeel",
+        "Eerder in het gesprek",
+        "Vraag",
+        "Antwoord",
+        "Toelichting",
+        "Geciteerd",
+    ],
     "runs": [
         "Run",
         "Tijd",
         "Vragenset",
-        "Kennisbank",
         "Door",
         "Geslaagd",
         "Feiten in antwoord",
@@ -185,12 +235,23 @@ GRADIO_NL = {
     "status.queue_position": "In de wachtrij: {position} van {size}",
 }
 
+# The question-set YAML made from 👎 (`wibb feedback export --as-questions`, Toetsen): its opening comment,
+# the labels of each case's comment lines, and what the organiser still has to fill in.
+FEEDBACK_HEADER = [
+    "Toetsvragen uit 👎-feedback (een YAML-lijst in het vragensetformaat van wibb eval).",
+    "Ingevuld wat de feedback weet: de vraag (met het gesprek ervoor), de filters, de geciteerde bronnen en de",
+    "toelichting. Vul per vraag in wat alleen jij weet (de regels met TE DOEN) en haal dan 'todo' weg: tot die",
+    "tijd is elke vraag 'te beoordelen' en telt hij niet als geslaagd. Daarna: wibb eval <dit bestand>",
+]
 FEEDBACK_QUESTIONS = {
-    "header": [
-        "Toetsvragen uit 👎-feedback (een YAML-lijst in het vragensetformaat van wibb eval). Vul per vraag expect_facts en expect_sources in,",
-        "of zet answerable: false als de kennisbank het antwoord niet heeft. Daarna: wibb eval <dit bestand>",
-    ],
     "comment": "toelichting",
     "answer": "gegeven antwoord",
     "cited": "geciteerd",
+    "note": "👎 van {created}",
+    "todo": "vul expect_facts in (of zet answerable op false) en controleer expect_sources; haal dan deze regel weg",
+}
+FEEDBACK_TO_DO = {
+    "expect_facts": 'TE DOEN: de feiten die een goed antwoord noemt, bv. [["3500", "3.500"]]',
+    "expect_sources": "TE DOEN: wat het 👎-antwoord citeerde; laat alleen de juiste bronnen staan",
+    "answerable": "TE DOEN: false als de kennisbank het antwoord niet heeft (expect_facts dan leeg)",
 }

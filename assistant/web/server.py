@@ -20,6 +20,8 @@ CSS = """
   min-height: 8em; padding: 10px 12px !important;}
 .wibb-card::first-line {font-weight: bold;}
 #wibb-status:empty {display: none;}
+/* Table headers wrap between words only (Gradio breaks them anywhere: "Geslaag d"). */
+.wibb-table th span.header {word-break: normal !important; overflow-wrap: normal !important;}
 .wibb-examples {align-items: center; gap: 6px; flex-wrap: wrap;}
 .wibb-examples-label {flex: 0 0 100%; font-size: 0.85em; color: var(--body-text-color-subdued);}
 .wibb-examples button {flex: 0 1 auto !important; min-width: 0 !important; white-space: normal;}
@@ -32,7 +34,8 @@ CSS = """
 """
 # Runs in the page head (an inline script: the CSP forbids the eval Gradio uses for `js=` options).
 # A new question scrolls to the top of the chat, so its answer is read from its first line; a full text
-# opened with a click comes into view; the controls Gradio leaves unnamed get a Dutch name.
+# opened with a click (also an earlier test run, opened from the runs table below it) comes into view; the
+# controls Gradio leaves unnamed get a Dutch name.
 PAGE_SCRIPT = b"""<script>(function(){
 var lastUser=null, clicked=0, shown={};
 function follow(){
@@ -42,7 +45,7 @@ function follow(){
   if(newest && newest!==lastUser){ lastUser=newest; newest.scrollIntoView({block:'start'}); }
 }
 function reveal(){
-  ['#wibb-doc','#wibb-browse-doc'].forEach(function(id){
+  ['#wibb-doc','#wibb-browse-doc','#wibb-eval-summary'].forEach(function(id){
     var el=document.querySelector(id); if(!el) return;
     var text=el.textContent;
     var changed=shown[id]!==undefined && text!==shown[id];
