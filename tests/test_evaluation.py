@@ -513,6 +513,7 @@ def test_run_with_a_judge_adds_faithfulness_to_the_summary(tiny_assistant):
 
 
 SUMMARY = f"""Vragenset: {DATA / "vragen.yaml"}
+Lezer: geen lezer (alleen de regels)
 9 vragen, 8 geslaagd (89%)
   context_fact_recall@5  1,000
   answer_fact_recall     0,833

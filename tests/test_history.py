@@ -31,6 +31,7 @@ def test_a_stored_run_opens_again_as_the_report_it_was(tiny_report, tmp_path):
     run_id = history.save(tiny_report, revision="abc", origin="toetsen")
     reopened = history.report(run_id)
     assert reopened is not None and (reopened.source, reopened.k) == ("vragen.yaml", 5)
+    assert reopened.reader == tiny_report.reader == "geen lezer (alleen de regels)"  # which reader answered
     assert [c.status for c in reopened.cases] == [c.status for c in tiny_report.cases]
     assert "review" in [c.status for c in reopened.cases]
     # every report file is the same again: summary, reasons, notes, citations, passages and their text

@@ -157,7 +157,7 @@ def test_feedback_in_postgresql_round_trips_with_the_migrated_schema(postgres):
         and store.entries(ids=[first])[0].comment == "mist het bedrag"
     )
     with create_engine(postgres.url.replace("postgresql://", "postgresql+psycopg://")).connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
         tables = set(
             conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
         )

@@ -1,12 +1,12 @@
 """Misspelt words of a question mended to the knowledge base's own words: "macther" -> "matcher",
-"verplegkundige" -> "verpleegkundige" (issue 21: a misspelt question is answered like the correctly spelt one).
+"verplegkundige" -> "verpleegkundige" (issue 21: a misspelt question is answered like the right one).
 
 A word is mended only when neither the knowledge base nor Dutch uses it (the Dutch word list of
-pyspellchecker: "precies", "bijbaan" and "weekend" stay, whatever the knowledge base says), nor is it a role a
-person names; when it is long enough to tell a typo from another word (six letters or more); and when one
-word the knowledge base does use lies a typo away: one edit (a letter wrong, missing, extra, or two swapped) for
-words under nine letters, two for longer ones; of several, the closest, then the most used. Candidates are
-found through a delete index (SymSpell): every known term with one letter left out, built once per lexicon.
+pyspellchecker: "precies", "bijbaan" and "weekend" stay, whatever the knowledge base says), nor is it a
+role a person names; when it is long enough to tell a typo from another word (six letters or more); and
+when one word the knowledge base does use lies a typo away: one edit (a letter wrong, missing, extra, or
+two swapped) for words under nine letters, two for longer ones; of several, the closest, then the most
+used. Candidates come from a delete index (SymSpell): every known term with one letter left out.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ eval_runs = Table(
     Column("passed", Integer, nullable=False),
     Column("summary", Text, nullable=False),
     Column("k", Integer, nullable=False, server_default="5"),  # the passages the @k metrics looked at
+    Column("reader", Text, nullable=False, server_default=""),  # which reader answered (Dutch label)
 )
 eval_cases = Table(
     "eval_cases",

@@ -42,7 +42,7 @@ class RunHistory:
                 eval_runs.insert().values(
                     created=now(), source=report.source, revision=revision, origin=origin,
                     cases=len(report.cases), passed=sum(c.passed for c in report.cases),
-                    summary=json.dumps(_finite(report.summary)), k=report.k,
+                    summary=json.dumps(_finite(report.summary)), k=report.k, reader=report.reader,
                 )
             ).inserted_primary_key[0]  # fmt: skip
             rows = [
@@ -116,6 +116,7 @@ class RunHistory:
             "revision": run["revision"],
             "origin": run["origin"],
             "k": run["k"],
+            "reader": run["reader"],
         }
 
     def report(self, run_id: int) -> EvalReport | None:

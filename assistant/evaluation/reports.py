@@ -139,6 +139,8 @@ def to_markdown(report: EvalReport) -> str:
     lines = [f"# {L['title']}", ""]
     if report.source:
         lines += [f"{L['question_set']}: {_md(report.source)}", ""]
+    if report.reader:
+        lines += [f"{L['reader']}: {_md(report.reader)}", ""]
     lines += [f"## {L['summary']}", "", overview(report), "", *summary_table(report)]
     lines += ["", f"## {L['pass_heading']}", "", pass_meaning(report.k)]
     lines += [
@@ -193,6 +195,7 @@ def to_html(report: EvalReport, comparison: Comparison | None = None) -> str:
         L=L,
         css=Markup(css),
         source=report.source,
+        reader=report.reader,
         overview=overview(report),
         pass_meaning=pass_meaning(report.k),
         summary=[(name, number(name, value), meaning) for name, value, meaning in summary_rows(report)],
@@ -206,6 +209,7 @@ def to_html(report: EvalReport, comparison: Comparison | None = None) -> str:
 def terminal_summary(report: EvalReport, max_failures: int = 20) -> str:
     """What `wibb eval` prints: the overview, the metrics, the failed cases with their reasons."""
     lines = [f"{L['question_set']}: {report.source}"] if report.source else []
+    lines += [f"{L['reader']}: {report.reader}"] if report.reader else []
     lines.append(overview(report))
     width = max((len(name) for name, _, _ in summary_rows(report)), default=0)
     lines += [f"  {name:<{width}}  {number(name, value)}" for name, value, _ in summary_rows(report)]

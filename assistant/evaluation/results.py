@@ -68,3 +68,4 @@ class EvalReport:
     cases: list[CaseResult]
     k: int = 5
     source: str = ""
+    reader: str = ""  # which reader answered (Dutch, `reader_label`): figures belong to a reader

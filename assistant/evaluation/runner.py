@@ -69,7 +69,16 @@ def run_cases(
             results.append(result)
         if progress:
             progress(done, len(cases))
-    return EvalReport(summarise(results, k), results, k, source)
+    reader = reader_label(getattr(assistant, "reader", None))
+    return EvalReport(summarise(results, k), results, k, source, reader)
+
+
+def reader_label(reader: Any) -> str:
+    """Which reader answers, as the reports say it: the trained model's name, the test reader, or none."""
+    if reader is None:
+        return texts.READER_LABELS["none"]
+    identity = reader.identity
+    return texts.READER_LABELS.get(identity.backend, "{name}").format(name=identity.name)
 
 
 def _ask(

@@ -25,7 +25,8 @@ def case_json(case: CaseResult) -> dict[str, Any]:
 
 
 def report_json(report: EvalReport) -> dict[str, Any]:
-    return {"summary": report.summary, "cases": [case_json(case) for case in report.cases]}
+    out: dict[str, Any] = {"summary": report.summary, "cases": [case_json(case) for case in report.cases]}
+    return {"reader": report.reader, **out} if report.reader else out
 
 
 def report_from_json(data: dict[str, Any], k: int = 5, source: str = "") -> EvalReport:
@@ -37,7 +38,8 @@ def report_from_json(data: dict[str, Any], k: int = 5, source: str = "") -> Eval
         if isinstance(value, int | float) and not isinstance(value, bool)
     }
     cases = [case_from_json(c) for c in data.get("cases") or [] if isinstance(c, dict)]
-    return EvalReport(summary, cases, k, source or str(data.get("source") or ""))
+    reader = str(data.get("reader") or "")
+    return EvalReport(summary, cases, k, source or str(data.get("source") or ""), reader)
 
 
 _SIMPLE = {f.name for f in fields(CaseResult)} - {"citations", "passages", "to_review"}

@@ -135,6 +135,7 @@ EVAL_METRIC_NAMES = {
 EVAL_LABELS = {
     "title": "Toetsrapport WiBB-assistent",
     "question_set": "Vragenset",
+    "reader": "Lezer",
     "summary": "Samenvatting",
     "questions": "{cases} vragen",
     "questions_one": "1 vraag",
@@ -213,4 +214,9 @@ EVAL_LABELS = {
     "not_written": "Kan het rapport {path} niet schrijven ({reason}).",
     "not_measured_value": "niet gemeten",
     "not_measured": "Niet gemeten: {metric} (geen enkele vraag in deze set gaat daarover; drempel {limit})",
+}
+READER_LABELS = {
+    "onnx": "de getrainde lezer {name}",
+    "fake": "de testlezer ({name}, geen model)",
+    "none": "geen lezer (alleen de regels)",
 }

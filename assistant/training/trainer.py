@@ -28,7 +28,7 @@ class TrainSettings:
     pos_weight: float = 2.0  # positives are ~1 in 8 pairs
     max_tokens: int = MAX_TOKENS
     seed: int = 13
-    threads: int = 0  # torch threads; 0: all cores (on a busy machine 1 is faster: no thread waits for another)
+    threads: int = 0  # torch threads; 0: all cores (on a busy machine 1 is faster: no thread waits)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -15,7 +15,8 @@ def summary_markdown(report: Any) -> str:
     """The overview line and the metrics with their Dutch meaning, as in the report files."""
     from assistant.evaluation import reports
 
-    return "\n".join([f"**{reports.overview(report)}**", "", *reports.summary_table(report)])
+    reader = [f"{texts.EVAL_LABELS['reader']}: {report.reader}", ""] if getattr(report, "reader", "") else []
+    return "\n".join([f"**{reports.overview(report)}**", "", *reader, *reports.summary_table(report)])
 
 
 def ordered_cases(report: Any, only_failed: bool = False) -> list[Any]:
