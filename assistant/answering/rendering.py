@@ -63,6 +63,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "answer": answer.text,
         "refused": answer.refused,
+        "elsewhere": answer.elsewhere,
         "citations": [
             {"n": c.n, "id": c.doc_id, "title": c.titel, "source": c.source, "url": c.url, "quote": c.quote}
             for c in answer.citations

@@ -19,6 +19,7 @@ CLI = {
     "empty_value": "(leeg)",
     "question_unit": "vraag",
     "interrupted": "\nGestopt.",
+    "elsewhere": "Vraag het zonder --sector en --soort om het antwoord uit de hele kennisbank te krijgen.",
     "bad_k": "-k moet een geheel getal van 1 tot en met 50 zijn, niet '{value}'",
 }
 
