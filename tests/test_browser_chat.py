@@ -5,7 +5,6 @@ the browser; links in every answer; stop and answer again with a language model.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
@@ -190,7 +189,7 @@ def test_conversations_survive_a_reload_and_can_be_reopened_exported_deleted_and
         with page.expect_download() as download:
             page.get_by_role("button", name="Exporteer als Markdown").click()
         exported = download.value
-        text = open(exported.path(), encoding="utf-8").read()
+        text = exported.path().read_text(encoding="utf-8")
         assert exported.suggested_filename.startswith(
             "wibb-gesprek-"
         ) and exported.suggested_filename.endswith(".md")

@@ -4,7 +4,7 @@ answer again (with a language model), asking again in the whole knowledge base, 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -43,7 +43,7 @@ class ChatHandlers(Session):
         turns: Sequence[ChatTurn] | None = None,
         session: str = "",
         widened: bool = False,
-    ) -> Iterator[Step]:
+    ) -> Generator[Step, None, None]:
         """Stream one answer: yields (chat messages, textbox value, turns, session id, document choices).
         `widened`: asked again in the whole knowledge base, whatever the filters."""
         history = list(history or [])
