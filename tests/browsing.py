@@ -113,20 +113,28 @@ def opened(browser: Any, url: str, size: str) -> Iterator[Any]:
 
 
 def ask(page: Any, question: str) -> None:
+    """Type a question and send it; returns when it is taken (the box empties, as a person sees)."""
     box = page.locator("#wibb-vraag textarea")
     box.fill(question)
     box.press("Enter")
+    page.wait_for_function("() => document.querySelector('#wibb-vraag textarea').value === ''")
 
 
 def answered(page: Any, count: int = 1) -> Any:
     """Wait until the chat shows `count` complete answers (each has its Bronnen block or is a refusal);
     returns the chat."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     chat = page.locator("#wibb-chat")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#wibb-chat .bot-row').length >= n"
-        " && !document.querySelector('#wibb-chat .pending, #wibb-chat [aria-busy=true]')",
-        arg=count,
-    )
+    try:
+        page.wait_for_function(
+            "n => document.querySelectorAll('#wibb-chat .bot-row').length >= n"
+            " && !document.querySelector('#wibb-chat .pending, #wibb-chat [aria-busy=true]')",
+            arg=count,
+        )
+    except PlaywrightTimeout:  # say what the chat shows instead
+        shown = chat.inner_text()
+        raise AssertionError(f"{count} answers expected; the chat shows: {shown!r}") from None
     page.wait_for_timeout(300)
     return chat
 

@@ -143,6 +143,18 @@ def test_typing_during_an_answer_stays_and_a_second_question_waits_its_turn(mode
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_two_questions_sent_one_after_the_other_are_both_answered_in_order(app, browser, size):
+    url, _ = app
+    with opened(browser, url, size) as page:
+        ask(page, "Hoeveel zorgreservisten zijn er ingeschreven?")
+        ask(page, "Wat doet een matcher?")  # at once, while the first is answered: not dropped
+        chat = answered(page, 2)
+        users = [t.strip() for t in chat.locator(".user-row").all_inner_texts()]
+        assert users == ["Hoeveel zorgreservisten zijn er ingeschreven?", "Wat doet een matcher?"]
+        bubble(chat, 1).get_by_text("Een matcher vertaalt", exact=False).first.wait_for()
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_an_example_clicked_while_typing_leaves_the_box_alone(app, browser, size):
     url, _ = app
     with opened(browser, url, size) as page:

@@ -221,6 +221,7 @@ GRADIO_LABELS_NL = {
     "Fullscreen": "Volledig scherm",
     "Exit fullscreen mode": "Volledig scherm sluiten",
     "chatbot conversation": "Gesprek",
+    "Open cell menu": "Celmenu openen",
 }
 GRADIO_PREFIXES_NL = (("user's message: ", "Jouw vraag: "), ("bot's message: ", "Antwoord: "))
 

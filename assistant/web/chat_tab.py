@@ -138,9 +138,14 @@ def build_chat_tab(gr: Any, app: ChatHandlers, demo: Any) -> None:
     loops = []
 
     def answering(event: Any) -> None:
-        loop = event.then(answer, [chatbot, turns, session], answered, api_visibility="private")
+        # "multiple": a question sent while the loop ends must still start its own (the default "once" drops a
+        # trigger while the same step of an earlier question is pending, and the question would be stranded)
+        loop = event.then(answer, [chatbot, turns, session], answered, trigger_mode="multiple",
+                          show_progress_on=[chatbot], api_visibility="private")  # fmt: skip
         loops.append(loop)
-        loop.then(keep, [store, conversation_id, turns], kept, api_visibility="private")
+        loop.then(
+            keep, [store, conversation_id, turns], kept, trigger_mode="multiple", api_visibility="private"
+        )
 
     def ask_again(state: list[Any], value: str, request: gr.Request):
         position = action_value(value)

@@ -26,9 +26,13 @@ SCRIPT_TEXTS = {
     "labels": texts.GRADIO_LABELS_NL,
     "prefixes": [list(pair) for pair in texts.GRADIO_PREFIXES_NL],
 }
+# Gradio scopes the app's CSS to inside its container; what must reach the container itself goes into the
+# page head: the container clips instead of hiding its overflow, so that a sticky box sticks to the window.
+PAGE_STYLE = "<style>.gradio-container {overflow: clip !important;}</style>"
 # In an inline script, "</" could end it early: JSON allows the escaped form.
 PAGE_SCRIPT = (
-    "<script>window.WIBB="
+    PAGE_STYLE
+    + "<script>window.WIBB="
     + json.dumps(SCRIPT_TEXTS, ensure_ascii=False).replace("</", "<\\/")
     + ";\n"
     + _read("page.js")
