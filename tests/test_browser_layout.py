@@ -45,7 +45,7 @@ def test_the_question_box_and_the_start_of_a_long_answer_are_in_view_together(ap
         frame = chat.bounding_box()
         start = chat.locator(".bot-row").first.bounding_box()
         assert box and frame and start
-        assert 0 <= box["y"] and box["y"] + box["height"] <= height  # the box, whole
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height  # the box, whole
         assert 0 <= start["y"] < height  # the first line of the answer
         # and a good part of the answer between them, not a slit with its own scrolling
         shown = min(frame["y"] + frame["height"], box["y"], height) - max(start["y"], frame["y"], 0)
@@ -63,14 +63,14 @@ def test_a_case_page_brings_its_question_box_within_reach(app, browser, size):
         height = page.viewport_size["height"]
         question = page.locator("#wibb-scoped").get_by_label("Je vraag")
         placed = question.bounding_box()
-        if not (placed and 0 <= placed["y"] and placed["y"] + placed["height"] <= height):
+        if not (placed and placed["y"] >= 0 and placed["y"] + placed["height"] <= height):
             jump = page.get_by_role("button", name="Stel een vraag over deze tekst")
             jump_box = jump.bounding_box()
             assert jump.is_visible() and jump_box and jump_box["y"] + jump_box["height"] <= height
             jump.click()
             page.wait_for_timeout(600)
             placed = question.bounding_box()
-            assert placed and 0 <= placed["y"] and placed["y"] + placed["height"] <= height
+            assert placed and placed["y"] >= 0 and placed["y"] + placed["height"] <= height
             assert question.evaluate("e => e === document.activeElement")  # ready to type
         question.fill("Wat gebeurde er in onderdeel 3 van de proefcasus?")
         page.locator("#wibb-scoped").get_by_role("button", name="Verstuur").click()
