@@ -63,7 +63,10 @@ def save(store: Any, conversation_id: str, turns: list[ChatTurn], now: float | N
     """The store with this conversation saved (newest first, the oldest beyond the limit dropped) and
     marked as the open one."""
     others = [s for s in conversations(store) if s.id != conversation_id]
-    kept = [Saved(conversation_id, title(turns), now or time.time(), tuple(turns[-MAX_TURNS:])), *others]
+    kept = [
+        Saved(conversation_id, title(turns), time.time() if now is None else now, tuple(turns[-MAX_TURNS:])),
+        *others,
+    ]
     return _store(kept[:MAX_CONVERSATIONS], conversation_id)
 
 
@@ -96,7 +99,7 @@ def choices(store: Any, now: float | None = None) -> list[tuple[str, str]]:
 
 def when(stamp: float, now: float | None = None) -> str:
     """ "vandaag 14:05", "gisteren 09:12", "3 mrt 14:05", "3 mrt 2024" (local time of the server)."""
-    moment, today = datetime.fromtimestamp(stamp), datetime.fromtimestamp(now or time.time())
+    moment, today = datetime.fromtimestamp(stamp), datetime.fromtimestamp(time.time() if now is None else now)
     clock = moment.strftime("%H:%M")
     days = (today.date() - moment.date()).days
     if days == 0:
