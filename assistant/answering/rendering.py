@@ -40,8 +40,11 @@ def escape_answer(text: str) -> str:
 
 
 def links_line(links: tuple[DocLink, ...], link: Callable[[DocLink], str] | None = None) -> str:
-    """The titles, escaped; with `link`, each as the edge links it (the web app: a link that opens it)."""
-    return ", ".join(link(each) if link else escape(each.titel) for each in links)
+    """The titles, escaped, between commas; with `link`, each as the edge links it (the web app: a link
+    that opens it, shown as a chip of its own, so without commas)."""
+    if link is not None:
+        return " ".join(link(each) for each in links)
+    return ", ".join(escape(each.titel) for each in links)
 
 
 _MARKER = re.compile(r"\[(\d+)\]")

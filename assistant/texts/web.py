@@ -65,7 +65,7 @@ WEB: dict[str, str] = {
     "schrijfbaar is en of de schijf niet vol is, en probeer het daarna opnieuw.",
     "doc_panel": "Volledige tekst",
     "doc_pick": "Knoppen en casussen uit dit gesprek",
-    "doc_none": "Klik onder een antwoord op een knop of casus, of kies er hierboven een, "
+    "doc_none": "Klik in een antwoord op een knop of casus, of kies er hierboven een, "
     "om de volledige tekst te lezen.",
     "doc_missing": "Deze tekst staat niet (meer) in de kennisbank.",
     "browse_intro": "Blader door de initiatieven (casussen) en de knoppen waaraan een organisatie kan "
