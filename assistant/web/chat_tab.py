@@ -217,7 +217,7 @@ def build_chat_tab(gr: Any, app: ChatHandlers, demo: Any) -> None:
         new_store, back = conversations.start_new(stored, conversation, state)
         return (*show(new_store, conversations.NOTHING), back, *undo_offer(back, "new"))
 
-    def remove(stored: Any, conversation: str, state: list[Any], request: gr.Request):
+    def remove(stored: Any, conversation: str, request: gr.Request):
         new_store, back = conversations.delete(stored, conversation)
         if back is None:
             return (*show(*conversations.reopen(new_store, conversation)), None, *undo_offer(None, ""))
@@ -237,7 +237,7 @@ def build_chat_tab(gr: Any, app: ChatHandlers, demo: Any) -> None:
     for trigger in (new.click, chatbot.clear):
         trigger(start_new, [store, conversation_id, turns], [*shown_outputs, *offer], cancels=loops,
                 api_visibility="private")  # fmt: skip
-    delete.click(remove, [store, conversation_id, turns], [*shown_outputs, *offer], cancels=loops,
+    delete.click(remove, [store, conversation_id], [*shown_outputs, *offer], cancels=loops,
                  api_visibility="private")  # fmt: skip
     undo.click(take_back, [store, way_back], [*shown_outputs, way_back, undo_row], api_visibility="private")
     # a reload shows the conversation that was open, and the list
