@@ -55,7 +55,7 @@ def build_chat_tab(gr: Any, app: ChatHandlers, demo: Any) -> None:
                 thanks = gr.Markdown()
                 comment = gr.Textbox(label=W["comment_label"], placeholder=W["comment_placeholder"], lines=2)
                 comment_send = gr.Button(W["comment_send"], size="sm")
-            gr.Markdown(W["examples_label"], elem_classes="wibb-examples-heading")
+            gr.Markdown(f"**{W['examples_label']}**", elem_classes="wibb-examples-heading")
             examples: list[tuple[Any, str]] = []
             for label, questions in texts.EXAMPLES.items():
                 with gr.Row(elem_classes="wibb-examples"):
