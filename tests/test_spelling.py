@@ -12,7 +12,9 @@ TEXTS = [
 ]
 
 
-def speller(dictionary: frozenset[str] = frozenset({"precies", "bijbaan", "weekend"})) -> tuple[Speller, Lexicon]:
+def speller(
+    dictionary: frozenset[str] = frozenset({"precies", "bijbaan", "weekend"}),
+) -> tuple[Speller, Lexicon]:
     lexicon = Lexicon.build([], (terms(t) for t in TEXTS))
     return Speller.build(lexicon, ["verpleegkundige"], dictionary), lexicon
 
@@ -20,7 +22,9 @@ def speller(dictionary: frozenset[str] = frozenset({"precies", "bijbaan", "weeke
 def test_typos_of_the_knowledge_bases_words_are_mended_with_their_ending_and_capital():
     s, lexicon = speller()
     assert s.correct("wat doet een macther precies?", lexicon) == "wat doet een matcher precies?"
-    assert s.correct("Ik ben verplegkundige, hoe begin ik?", lexicon) == "Ik ben verpleegkundige, hoe begin ik?"
+    assert (
+        s.correct("Ik ben verplegkundige, hoe begin ik?", lexicon) == "Ik ben verpleegkundige, hoe begin ik?"
+    )
     assert s.correct("wie is de directuer", lexicon) == "wie is de directeur"
     assert s.correct("Zorgreservisen en uitlenig", lexicon) == "Zorgreservisten en uitlening"
 

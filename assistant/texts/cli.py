@@ -26,6 +26,7 @@ CLI = {
     "train_near": "  bijna-kopieën van {set}: {cases} trainingsvragen",
     "train_remaining": "Na het weglaten van bijna-kopieën: {questions} trainingsvragen ({dropped} weggelaten).",
     "train_dropped": "{cases} bijna-kopieën uit de trainingsbestanden verwijderd.",
+    "elsewhere": "Vraag het zonder --sector en --soort om het antwoord uit de hele kennisbank te krijgen.",
     "bad_k": "-k moet een geheel getal van 1 tot en met 50 zijn, niet '{value}'",
 }
 

@@ -12,9 +12,26 @@ WEB: dict[str, str] = {
     "placeholder": "Stel je vraag over werken in breder belang, "
     "bijvoorbeeld: Ik ben verpleegkundige, hoe begin ik?",
     "send": "Verstuur",
+    "stop": "Stop",
+    "stopped": "Gestopt.",
+    "waiting": "Wacht op het vorige antwoord, daarna komt: {questions}",
+    "saved_heading": "Eerdere gesprekken",
+    "saved_list": "Open een gesprek",
+    "saved_none": "Nog geen gesprekken. Ze worden alleen in deze browser bewaard, niet op de server.",
+    "saved_info": "Alleen in deze browser bewaard, niet op de server.",
+    "saved_today": "vandaag {time}",
+    "saved_yesterday": "gisteren {time}",
+    "saved_delete": "Verwijder dit gesprek",
+    "saved_export": "Exporteer als Markdown",
+    "saved_deleted": "Gesprek verwijderd.",
+    "new_started": "Nieuw gesprek gestart. Het vorige staat bij Eerdere gesprekken.",
+    "undo": "Ongedaan maken",
+    "export_heading": "Gesprek met de WiBB-assistent: {title}",
+    "export_intro": "Opgeslagen op {when}. De antwoorden komen uit de kennisbank van Werken in Breder Belang; de bronnen staan onder elk antwoord.",
+    "export_question": "Vraag {n}",
+    "export_file": "wibb-gesprek",
     "new_chat": "Nieuw gesprek",
     "pending": "Ik zoek het antwoord op in de kennisbank …",
-    "open_hint": "Klik hieronder op een knop of casus om de volledige tekst te lezen.",
     "kind_casus": "Casus",
     "kind_knop": "Knop",
     "kind_other": "Tekst",
@@ -23,8 +40,12 @@ WEB: dict[str, str] = {
     "filter_soort": "Soort tekst",
     "filter_info": "Niets aangevinkt = de hele kennisbank.",
     "filters_active": "Gezocht binnen: {filters}",
+    "searched_everywhere": "Gezocht in de hele kennisbank (zonder filters)",
+    "widen": "Zoek in de hele kennisbank",
     "filters_clear": "Filters wissen",
     "question_label": "Je vraag",
+    "unnamed_button": "Knop",
+    "saved_nothing": "Er is nog geen gesprek om te exporteren: stel eerst een vraag.",
     "examples_label": "Voorbeeldvragen (één klik stelt de vraag)",
     "badge_cross": "sectoroverstijgend: geldt ook voor {sector}",
     "status_llm": "Antwoorden worden geschreven door een taalmodel ({model}); "
@@ -44,7 +65,7 @@ WEB: dict[str, str] = {
     "schrijfbaar is en of de schijf niet vol is, en probeer het daarna opnieuw.",
     "doc_panel": "Volledige tekst",
     "doc_pick": "Knoppen en casussen uit dit gesprek",
-    "doc_none": "Klik onder een antwoord op een knop of casus, of kies er hierboven een, "
+    "doc_none": "Klik in een antwoord op een knop of casus, of kies er hierboven een, "
     "om de volledige tekst te lezen.",
     "doc_missing": "Deze tekst staat niet (meer) in de kennisbank.",
     "browse_intro": "Blader door de initiatieven (casussen) en de knoppen waaraan een organisatie kan "
@@ -61,12 +82,15 @@ WEB: dict[str, str] = {
     "browse_open": "Open een casus of knop",
     "browse_empty": "Geen casussen of knoppen gevonden met dit filter.",
     "browse_count": "{n} casussen en knoppen",
+    "browse_count_split": "{own} alleen voor {sector} en {shared} voor alle sectoren",
+    "cards_own": "Voor {sector} ({n})",
+    "cards_shared": "Voor alle sectoren ({n})",
+    "jump_to_question": "Stel een vraag over deze tekst",
     "scoped_question": "Je vraag",
     "scoped_placeholder": "Bijvoorbeeld: Wat kan ik als werkgever van dit voorbeeld leren?",
     "scope": "Zoek in",
     "scope_doc": "Alleen deze casus of knop",
     "scope_sector": "De gekozen sector",
-    "ask": "Vraag",
     "scope_need_doc": "Open eerst een casus of knop.",
     "scope_need_sector": "Kies eerst een sector.",
     "scope_need_question": "Typ eerst een vraag.",
@@ -168,6 +192,7 @@ BUNDLED_SETS = {
     "gesprekken-achtergehouden.yaml": "achtergehouden deel: gesprekken waarop nooit is afgesteld; lees alleen "
     "de cijfers",
 }
+MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 WEB_HEADERS = {
     "browse": ["Titel", "Soort", "Sectoren", "Peildatum"],
@@ -233,7 +258,21 @@ GRADIO_NL = {
     "dataframe.filter": "Filteren",
     "dataframe.clear_filter": "Filters wissen",
     "status.queue_position": "In de wachtrij: {position} van {size}",
+    "common.complete": "Klaar",
+    "chatbot.retry": "Opnieuw genereren",
+    "chatbot.undo": "Ongedaan maken",
 }
+# Names Gradio writes in English without a translation key; the page script puts these in their place.
+GRADIO_LABELS_NL = {
+    "Scroll down": "Naar het einde van het gesprek",
+    "Copy table data": "Tabel kopiëren",
+    "Copied to clipboard": "Gekopieerd",
+    "Fullscreen": "Volledig scherm",
+    "Exit fullscreen mode": "Volledig scherm sluiten",
+    "chatbot conversation": "Gesprek",
+    "Open cell menu": "Celmenu openen",
+}
+GRADIO_PREFIXES_NL = (("user's message: ", "Jouw vraag: "), ("bot's message: ", "Antwoord: "))
 
 # The question-set YAML made from 👎 (`wibb feedback export --as-questions`, Toetsen): its opening comment,
 # the labels of each case's comment lines, and what the organiser still has to fill in.
