@@ -101,12 +101,15 @@ class LanguageModelError(WibbError):
 class QuestionSetError(WibbError):
     """A question-set file cannot be read or has an invalid entry."""
 
-    def __init__(self, source: str, reason: str, case: str | None = None) -> None:
+    def __init__(
+        self, source: str, reason: str, case: str | None = None, problems: tuple[QuestionSetError, ...] = ()
+    ) -> None:
         where = f"{source} ({case})" if case else source
         super().__init__(f"question set {where}: {reason}")
         self.source = source
         self.reason = reason
         self.case = case
+        self.problems = problems  # every invalid entry, when there is more than one
 
 
 class ExportTargetError(WibbError):

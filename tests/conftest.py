@@ -100,3 +100,27 @@ def served(tiny_index):
     launch(tiny_index, port=port, demo=demo, block=False)
     yield f"http://127.0.0.1:{port}/", tiny_index
     demo.close()
+
+
+@pytest.fixture
+def cli_env(tiny_index, monkeypatch):
+    """`wibb eval` over the tiny index with a fixed latency, so the whole output can be asserted."""
+    from dataclasses import replace
+
+    from assistant import factory
+
+    monkeypatch.setenv("WIBB_EMBED_BACKEND", "fake")
+    monkeypatch.setenv("WIBB_MIN_EVIDENCE", "0.45")
+    monkeypatch.setenv("WIBB_DATA_DIR", str(tiny_index.data_dir))
+    build = factory.build_assistant
+
+    class FixedLatency:
+        def __init__(self, inner):
+            self.inner, self.min_evidence, self.retriever = inner, inner.min_evidence, inner.retriever
+
+        def answer(self, *args, **kwargs):
+            return replace(self.inner.answer(*args, **kwargs), latency_ms=20.0)
+
+    monkeypatch.setattr(
+        factory, "build_assistant", lambda settings, **kw: FixedLatency(build(settings, **kw))
+    )

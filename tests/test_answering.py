@@ -126,3 +126,83 @@ def test_a_misspelt_question_word_is_mended_before_the_search(assistant):
     assert [h.chunk.id for h in typed.retrieved] == [h.chunk.id for h in spelt.retrieved]
     assert typed.text == spelt.text
     assert typed.question == "hoevel zorgreservisten zijn er?"  # what the user typed is kept
+
+
+# -- a filter is a hard limit (issue 22) --------------------------------------------------------------
+
+
+def shown_documents(answer) -> set[str]:
+    """Every document an answer shows: its citations, casussen, knoppen and nearest topics."""
+    links = (*answer.knoppen, *answer.cases, *answer.nearest)
+    return {c.doc_id for c in answer.citations} | {link.id for link in links}
+
+
+def test_a_route_keeps_every_citation_casus_and_knop_within_the_sector_filter(assistant):
+    question = "Ik ben leraar, kan ik ook iets in de zorg doen?"
+    unfiltered = assistant.answer(question)
+    assert "techdocent" in shown_documents(unfiltered)  # the teacher's own sector, without a filter
+    filters = Filters(sector=("zorg",))
+    answer = assistant.answer(question, filters=filters)
+    assert not answer.refused and "zorgreserve" in {c.doc_id for c in answer.citations}
+    documents = assistant.retriever.documents()
+    assert all(filters.matches(documents[d].doc) for d in shown_documents(answer))
+    assert "techdocent" not in shown_documents(answer)
+
+
+def test_a_route_without_a_sector_in_the_question_goes_where_the_filter_points(assistant):
+    question = "Ik ben leraar, wat kan ik naast mijn baan doen?"
+    assert assistant.answer(question).cases[0].id == "techdocent"  # the teacher's own sector
+    answer = assistant.answer(question, filters=Filters(sector=("zorg",)))
+    assert answer.text.startswith("Initiatieven die bij je passen:\n- De Nationale Zorgreserve is")
+    assert [link.id for link in answer.cases] == ["zorgreserve"]
+
+
+def test_knoppen_outside_a_soort_filter_are_not_shown(assistant):
+    answer = assistant.answer(
+        "Hoeveel zorgreservisten zijn er ingeschreven?", filters=Filters(soort=("casus",))
+    )
+    assert not answer.refused and "3500" in answer.text
+    assert answer.knoppen == ()  # the casus illustrates knoppen, but only casussen were asked for
+    assert {link.id for link in answer.cases} <= {"zorgreserve", "techdocent"}
+
+
+def test_a_question_about_another_sector_than_the_filter_says_nothing_was_found_there(assistant):
+    answer = assistant.answer(
+        "Hoeveel zorgreservisten zijn er ingeschreven?", filters=Filters(sector=("onderwijs",))
+    )
+    assert answer.refused and answer.elsewhere and answer.refusal == "scope"
+    assert answer.text == "In de sector onderwijs vond ik hier niets over, maar elders in de kennisbank wel."
+    assert answer.citations == () and answer.knoppen == () and answer.cases == ()
+    documents = assistant.retriever.documents()
+    assert all(Filters(sector=("onderwijs",)).matches(documents[d].doc) for d in shown_documents(answer))
+    assert not assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?").refused
+
+
+def test_a_question_scoped_to_one_casus_says_it_is_not_there_but_elsewhere(assistant):
+    answer = assistant.answer("Wat doet een matcher?", filters=Filters(doc_ids=("zorgreserve",)))
+    assert answer.refused and answer.elsewhere
+    assert (
+        answer.text == "In ‘Nationale Zorgreserve’ vond ik hier niets over, maar elders in de kennisbank wel."
+    )
+    assert {link.id for link in answer.nearest} <= {"zorgreserve"}
+
+
+def test_a_filtered_question_the_whole_knowledge_base_cannot_answer_is_a_plain_refusal(assistant):
+    answer = assistant.answer("Wat is de hoofdstad van Australië?", filters=Filters(sector=("zorg",)))
+    assert answer.refused and not answer.elsewhere and answer.text == texts.NOT_IN_KNOWLEDGE
+
+
+@pytest.mark.parametrize(
+    ("filters", "named"),
+    [
+        (Filters(sector=("defensie",)), "de sector defensie"),
+        (Filters(sector=("zorg", "onderwijs", "defensie")), "de sectoren zorg, onderwijs en defensie"),
+        (Filters(soort=("casus", "knop")), "de casussen en de knoppen"),
+        (Filters(sector=("zorg",), soort=("casus",)), "de casussen van de sector zorg"),
+        (Filters(doc_ids=("zorgreserve",)), "‘Nationale Zorgreserve’"),
+    ],
+)
+def test_the_scope_is_named_in_dutch(assistant, filters, named):
+    from assistant.answering.scope import name
+
+    assert name(filters, assistant.retriever.documents()) == named

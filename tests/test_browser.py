@@ -125,7 +125,7 @@ def test_ask_see_sources_and_give_a_thumbs_up(page, app_url):
     chat.get_by_text("Bronnen (").first.click()  # the folded sources block opens on a click
     chat.get_by_text("peildatum", exact=False).first.wait_for()
     assert chat.get_by_text("Nationale Zorgreserve", exact=False).first.is_visible()
-    assert page.get_by_role("button", name="Casus: Nationale Zorgreserve").first.is_visible()
+    assert chat.get_by_role("link", name="Nationale Zorgreserve", exact=True).first.is_visible()
 
     page.get_by_role("button", name="Vind ik leuk").first.click()  # Gradio's own 👍, in Dutch
     page.get_by_text("Bedankt voor je").first.wait_for()
@@ -142,7 +142,7 @@ def test_ask_see_sources_and_give_a_thumbs_up(page, app_url):
     page.get_by_text("Je toelichting is opgeslagen").wait_for()
     assert store.entries()[0].comment == "Duidelijk, dank je"
 
-    page.get_by_role("button", name="Casus: Nationale Zorgreserve").first.click()  # opens the full text
+    chat.get_by_role("link", name="Nationale Zorgreserve", exact=True).first.click()  # opens the full text
     page.locator("#wibb-doc").get_by_text("Omvang").first.wait_for()
     assert loaded < 15
     assert_local_only(page, base)
@@ -156,7 +156,7 @@ def test_html_in_knowledge_and_questions_is_shown_not_run(page, app_url):
     chat.get_by_text("42 deelnemers", exact=False).first.wait_for()
     assert chat.get_by_text('<img src=y onerror="window.__xss=7">', exact=False).count() >= 1  # the question
     assert chat.get_by_text('<img src=x onerror="window.__xss=4">', exact=False).count() >= 1  # the passage
-    link = page.get_by_role("button", name="Casus: Testcasus", exact=False).first
+    link = chat.get_by_role("link", name="Testcasus", exact=False).first
     link.click()
     doc = page.locator("#wibb-doc")
     doc.get_by_text("window.__xss=6", exact=False).first.wait_for()
@@ -252,7 +252,7 @@ def test_on_a_phone_the_box_is_in_view_answers_start_at_their_top_and_a_casus_op
         frame = chat.bounding_box()
         seen = question.bounding_box()
         assert frame and seen and seen["y"] >= frame["y"] - 2 and seen["y"] < frame["y"] + frame["height"]
-        page.get_by_role("button", name="Casus: Nationale Zorgreserve").first.click()
+        chat.get_by_role("link", name="Nationale Zorgreserve", exact=True).first.click()
         doc = page.locator("#wibb-doc")
         doc.get_by_text("Omvang").first.wait_for()
         page.wait_for_timeout(500)
@@ -279,7 +279,8 @@ def test_a_wrong_file_type_is_refused_in_dutch_and_nothing_runs(page, app_url, t
     page.get_by_role("tab", name="Toetsen").click()
     page.locator("input[type=file]").first.set_input_files(str(wrong))
     page.get_by_text("Alleen YAML- (.yaml, .yml) en CSV-bestanden", exact=False).first.wait_for()
-    page.get_by_role("button", name="Start de toets").click()
+    start = page.get_by_role("button", name="Start de toets")
+    assert start.is_disabled()  # refused at upload: there is nothing to start
     page.wait_for_timeout(1500)
     assert page.get_by_text("Alleen YAML- (.yaml, .yml) en CSV-bestanden", exact=False).count() >= 1
     assert page.get_by_text("geslaagd (", exact=False).count() == 0  # no set was run

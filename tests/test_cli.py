@@ -162,3 +162,19 @@ def test_usage_errors_are_dutch(capsys):
         main(["ask"])
     assert done.value.code == 2
     assert capsys.readouterr().err.endswith("wibb ask: fout: deze argumenten ontbreken: VRAAG\n")
+
+
+def test_ask_with_a_sector_keeps_everything_shown_within_it_or_says_it_found_nothing_there(env, capsys):
+    main(["ingest"])
+    capsys.readouterr()
+    assert main(["ask", "Ik ben leraar, kan ik ook iets in de zorg doen?", "--sector", "zorg", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    shown = {c["id"] for c in data["citations"]} | {k["id"] for k in data["knoppen"] + data["cases"]}
+    assert "zorgreserve" in shown and "techdocent" not in shown  # techdocent is onderwijs and techniek
+    assert main(["ask", "Hoeveel zorgreservisten zijn er ingeschreven?", "--sector", "onderwijs"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "In de sector onderwijs vond ik hier niets over, maar elders in de kennisbank wel."
+    assert (
+        lines[-1] == "Vraag het zonder --sector en --soort om het antwoord uit de hele kennisbank te krijgen."
+    )
+    assert "Bronnen:" not in lines and not any("Nationale Zorgreserve" in line for line in lines)

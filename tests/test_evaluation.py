@@ -512,29 +512,8 @@ def test_run_with_a_judge_adds_faithfulness_to_the_summary(tiny_assistant):
 # -- wibb eval ----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(tiny_index, monkeypatch):
-    """`wibb eval` over the tiny index with a fixed latency, so the whole output can be asserted."""
-    from assistant import factory
-
-    monkeypatch.setenv("WIBB_EMBED_BACKEND", "fake")
-    monkeypatch.setenv("WIBB_MIN_EVIDENCE", "0.45")
-    monkeypatch.setenv("WIBB_DATA_DIR", str(tiny_index.data_dir))
-    build = factory.build_assistant
-
-    class FixedLatency:
-        def __init__(self, inner):
-            self.inner, self.min_evidence, self.retriever = inner, inner.min_evidence, inner.retriever
-
-        def answer(self, *args, **kwargs):
-            return replace(self.inner.answer(*args, **kwargs), latency_ms=20.0)
-
-    monkeypatch.setattr(
-        factory, "build_assistant", lambda settings, **kw: FixedLatency(build(settings, **kw))
-    )
-
-
 SUMMARY = f"""Vragenset: {DATA / "vragen.yaml"}
+Lezer: geen lezer (alleen de regels)
 9 vragen, 8 geslaagd (89%)
   context_fact_recall@5  1,000
   answer_fact_recall     0,833
@@ -596,22 +575,18 @@ def test_eval_compares_with_a_previous_run(cli_env, tmp_path, capsys):
     old_path.write_text(json.dumps(old), encoding="utf-8")
     assert main(["eval", str(DATA / "vragen.csv"), "--compare", str(old_path)]) == 0
     out = capsys.readouterr().out
-    assert out.split("\n\n## ")[1] == (
-        f"Vergelijking met {old_path}\n\n"
-        "- context_fact_recall@5: niet gemeten -> 1,000 (–)\n"
-        "- answer_fact_recall: 0,500 -> 1,000 (+0,500)\n"
-        "- hit@5: niet gemeten -> 1,000 (–)\n"
-        "- mrr@5: niet gemeten -> 1,000 (–)\n"
-        "- citation_precision: niet gemeten -> 1,000 (–)\n"
-        "- refusal_accuracy: 0,900 -> 1,000 (+0,100)\n"
-        "- refusal_recall: niet gemeten -> 1,000 (–)\n"
-        "- false_refusal_rate: niet gemeten -> 0,000 (–)\n"
-        "- redundancy: niet gemeten -> 0,000 (–)\n"
-        "- pass_rate: niet gemeten -> 100% (–)\n"
-        "- latency_p50_ms: niet gemeten -> 20 ms (–)\n"
-        "- latency_p95_ms: niet gemeten -> 20 ms (–)\n\n"
-        "Nu geslaagd: zorgreserve-omvang\n"
-        "Nieuwe vragen: matcher-rol, leernetwerk-aanjager-en-start, zorgreservist-uurloon\n"
+    comparison = out.split("\n\n## ")[1]
+    assert comparison.startswith(
+        f"Vergelijking met {old_path}\n\n| Maat | Eerder | Nu | Verschil |\n|---|---|---|---|\n"
+        "| Feiten gevonden (context_fact_recall@5) | niet gemeten | 1,000 | – |\n"
+        "| Feiten in het antwoord (answer_fact_recall) | 0,500 | 1,000 | +0,500 |\n"
+    )
+    assert "| Terecht wel of niet geweigerd (refusal_accuracy) | 0,900 | 1,000 | +0,100 |\n" in comparison
+    assert comparison.endswith(
+        "**Nu geslaagd (1)**\n\n"
+        "- zorgreserve-omvang: Hoeveel zorgreservisten staan er ingeschreven bij de Nationale Zorgreserve? "
+        "(niet geslaagd → geslaagd)\n\n"
+        "Nieuwe vragen: matcher-rol, leernetwerk-aanjager-en-start, zorgreservist-uurloon\n\n"
         "Verdwenen vragen: leernetwerk-opgezet-door, weg\n"
     )
 
@@ -626,7 +601,7 @@ def test_eval_usage_problems_exit_2_with_a_dutch_message(cli_env, tmp_path, caps
     )
     assert main(["eval", str(DATA / "vragen.yaml"), "--judge"]) == 2
     assert capsys.readouterr().err == "--judge vraagt om een taalmodel: stel WIBB_LLM en WIBB_LLM_MODEL in.\n"
-    assert main(["eval", str(tmp_path / "weg.yaml")]) == 1
+    assert main(["eval", str(tmp_path / "weg.yaml")]) == 2  # unusable input, as above; 1 = a threshold missed
     assert (
         capsys.readouterr().err
         == f"De vragenset kan niet worden gebruikt ({tmp_path / 'weg.yaml'}): het bestand bestaat niet\n"
@@ -738,8 +713,10 @@ def test_a_conversation_is_asked_turn_by_turn_and_scored_per_turn(tiny_assistant
     assert summary["followup_answer_fact_recall"] == pytest.approx(
         sum(c.metrics["answer_fact_recall"] for c in followups) / len(followups)
     )
+    # the topic switch expects nothing: te beoordelen, and left out of its conversation's verdict
+    assert by_id["nieuw-onderwerp/3"].status == "review" and not by_id["nieuw-onderwerp/3"].passed
     passed = [
-        all(c.passed for c in report.cases if c.conversation == cid)
+        all(c.passed for c in report.cases if c.conversation == cid and c.status != "review")
         for cid in ("zorgreserve-gesprek", "nieuw-onderwerp")
     ]
     assert summary["conversation_pass_rate"] == pytest.approx(sum(passed) / 2)
@@ -752,7 +729,10 @@ def test_eval_of_a_conversation_file_writes_the_follow_up_metrics(cli_env, tmp_p
     assert main(["eval", str(path), "--json", str(out), "--markdown", str(md), "--html", str(html), "--csv",
                  str(csv_path), "--fail-under", "topic_switch_carryover=0", "followup_answer_fact_recall=0.5"]) == 0  # fmt: skip
     printed = capsys.readouterr().out
-    assert "2 gesprekken met samen 7 vragen" in printed and "followup_answer_fact_recall" in printed
+    assert (
+        "1 losse vraag en 2 gesprekken, samen 7 vragen" in printed
+        and "followup_answer_fact_recall" in printed
+    )
     summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
     assert {"answer_fact_recall", "refusal_accuracy", "followup_answer_fact_recall", "conversation_pass_rate",
             "topic_switch_carryover"} <= set(summary)  # fmt: skip
@@ -762,7 +742,9 @@ def test_eval_of_a_conversation_file_writes_the_follow_up_metrics(cli_env, tmp_p
     assert "Wie was de aanjager voor de zorg?" in csv_path.read_text(encoding="utf-8")
     # and a later run compares turn by turn
     assert main(["eval", str(path), "--compare", str(out)]) == 0
-    assert "followup_answer_fact_recall:" in capsys.readouterr().out
+    assert (
+        "| Feiten in het antwoord, vervolgvragen (followup_answer_fact_recall) |" in capsys.readouterr().out
+    )
 
 
 def test_every_eval_run_is_kept_in_the_history_unless_asked_not_to(cli_env, tiny_index, capsys):
@@ -779,5 +761,5 @@ def test_every_eval_run_is_kept_in_the_history_unless_asked_not_to(cli_env, tiny
     assert run.revision and run.summary["answer_fact_recall"] == pytest.approx(5 / 6)
     stored = history.load(run.id)
     assert stored is not None and len(stored["cases"]) == 9
-    assert compare_runs(stored, stored).now_failing == []  # the same run: nothing flipped
+    assert compare_runs(stored, stored).flips == []  # the same run: nothing flipped
     assert history.load(run.id + 100) is None

@@ -158,6 +158,36 @@ def test_a_dislike_on_a_follow_up_is_exported_with_its_conversation(store):
     assert [t.question for t in case.turns] == [*earlier, "En wie betaalt hun salaris?"]
 
 
+def test_dislikes_are_filled_in_as_far_as_the_feedback_goes_and_stay_to_review_until_completed(store):
+    from assistant.evaluation.questionset import parse_cases
+    from assistant.evaluation.scoring import Observation, score_case
+
+    earlier = ("Wat is de Nationale Zorgreserve?",)
+    add(store, DISLIKE, question="Hoeveel zorgreservisten zijn er?", answer="Er zijn er 4000 [1].",
+        comment="cijfer klopt niet", cited=["zorgreserve"], context=earlier)  # fmt: skip
+    add(store, DISLIKE, question="Wat kost het?", answer="Dat staat niet in de kennisbank.")
+    text = feedback.to_question_yaml(store.entries())
+    first, _ = yaml.safe_load(text)
+    asked = first["turns"][-1]
+    assert [t["question"] for t in first["turns"]] == [*earlier, "Hoeveel zorgreservisten zijn er?"]
+    assert asked["expect_sources"] == ["zorgreserve"]  # what the answer cited, for the organiser to check
+    assert asked["expect_facts"] == [] and asked["todo"]  # what only the organiser knows is marked
+    assert asked["notes"].endswith("; toelichting: cijfer klopt niet")
+    # each field left to complete says what belongs there, on its own line of the file
+    assert "    expect_facts: []  # TE DOEN: de feiten die een goed antwoord noemt" in text
+    assert "  expect_sources: []  # TE DOEN: wat het 👎-antwoord citeerde" in text
+    assert text.count("# TE DOEN:") == 6
+    # uploaded as it is, nothing passes: every question is te beoordelen, however it is answered
+    answered = Observation("Er zijn 3500 zorgreservisten [1].", False)
+    outcomes = [score_case(case, answered).status for case in parse_cases(text, "uit-feedback.yaml")]
+    assert outcomes == ["review", "review"]
+    completed = text.replace("expect_facts: []", 'expect_facts: [["3500"]]', 1)
+    completed = "\n".join(line for line in completed.splitlines() if "todo:" not in line)
+    conversation = parse_cases(completed, "uit-feedback.yaml")[0]
+    last = conversation.turns[-1]
+    assert not last.to_review and last.expect_facts == (("3500",),)
+
+
 def test_a_store_from_before_conversations_gets_the_context_column(tmp_path):
     path = tmp_path / "oud.sqlite3"
     with sqlite3.connect(path) as conn:  # the first round's table, without `context`
@@ -187,7 +217,8 @@ def test_cli_exports_csv_json_and_questions(tmp_path, capsys):
     assert printed == [
         f"2 feedbackregels geschreven naar {out_csv}",
         f"2 feedbackregels geschreven naar {out_json}",
-        f"1 toetsvragen (uit 👎) geschreven naar {out_yaml}",
+        f"1 toetsvragen (uit 👎) geschreven naar {out_yaml}. Vul in wat er bij TE DOEN staat en haal todo weg: "
+        "tot dan is elke vraag te beoordelen en telt hij niet als geslaagd.",
     ]
     assert len(list(csv.reader(out_csv.open(encoding="utf-8")))) == 3
     assert len(json.loads(out_json.read_text(encoding="utf-8"))) == 2

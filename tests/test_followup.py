@@ -86,3 +86,26 @@ def test_without_a_reference_or_a_subject_of_its_own_the_evidence_decides(lexico
 
 def test_the_first_question_is_searched_as_it_stands(lexicon):
     assert followup.resolve("  Wat is de  matcher? ", None, lexicon).query == "Wat is de matcher?"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "query"),
+    [
+        # the introduction ends at the comma before the question, not at the question mark
+        ("ik ben leraar op een mbo, kan ik ook iets in de zorg doen?", "Hoeveel uur per week kan dat?",
+         "Ik ben leraar op een mbo. Kan ik ook iets in de zorg doen? Hoeveel uur per week kan dat?"),
+        # a sentence that introduces and asks in one go is the earlier question itself
+        ("Ik ben leraar en wil iets in de zorg doen?", "Wat verdien ik dan?",
+         "Ik ben leraar en wil iets in de zorg doen? Wat verdien ik dan?"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_joined_to_an_introduced_question_reads_without_stray_marks(lexicon, first, then, query):
+    resolved = ask(lexicon, first, then)
+    assert resolved.query == query
+    assert " ?" not in resolved.query and ". ?" not in resolved.query
+
+
+def test_a_joint_never_leaves_a_lone_mark():
+    assert followup._tidy("Kan ik in de zorg doen. ? Hoeveel uur?") == "Kan ik in de zorg doen. Hoeveel uur?"
+    assert followup._tidy("Wat doet een matcher, ?") == "Wat doet een matcher,"
+    assert followup._tidy("Hoeveel kost dat? (eerder: kosten)") == "Hoeveel kost dat? (eerder: kosten)"

@@ -111,11 +111,21 @@ def test_compare_gives_deltas_and_flipped_cases():
     deltas = {d.name: d.delta for d in comparison.deltas}
     assert deltas["answer_fact_recall"] == pytest.approx(-0.25)
     assert deltas["hit@5"] == 0.0
-    assert (comparison.now_passing, comparison.now_failing) == (["omvang"], ["kwaad"])
+    assert [(f.id, f.old, f.new) for f in comparison.flips] == [
+        ("omvang", "failed", "passed"),
+        ("kwaad", "passed", "failed"),
+    ]
     assert (comparison.added, comparison.removed) == (["uurloon"], ["oud"])
     text = comparing.comparison_markdown(comparison)
-    assert "- answer_fact_recall: 0,750 -> 0,500 (-0,250)" in text
-    flips = "Nu geslaagd: omvang\nNu niet meer geslaagd: kwaad\nNieuwe vragen: uurloon\nVerdwenen vragen: oud"
+    # the Dutch names of every other report, then each case that flipped with its question
+    assert "| Feiten in het antwoord (answer_fact_recall) | 0,750 | 0,500 | -0,250 |" in text
+    assert "| Juiste bron gevonden (hit@5) | 1,000 | 1,000 | gelijk |" in text
+    assert "- answer_fact_recall:" not in text
+    flips = (
+        "**Nu geslaagd (1)**\n\n- omvang: Hoeveel zorgreservisten? (niet geslaagd → geslaagd)\n\n"
+        '**Nu niet geslaagd (1)**\n\n- kwaad: Wat doet &lt;script&gt;alert("x")&lt;/script&gt; | hier? '
+        "(geslaagd → niet geslaagd)\n\nNieuwe vragen: uurloon\n\nVerdwenen vragen: oud"
+    )
     assert text.endswith(flips)
     with pytest.raises(ValueError):
         comparing.compare(["geen", "rapport"], report)  # type: ignore[arg-type]
@@ -160,8 +170,8 @@ def test_compare_treats_a_missing_or_nan_old_value_as_not_measured():
     deltas = {d.name: d for d in comparison.deltas}
     assert deltas["hit@5"].old is None and deltas["hit@5"].delta is None
     text = comparing.comparison_markdown(comparison)
-    assert "- hit@5: niet gemeten -> 1,000 (–)" in text
-    assert "- answer_fact_recall: niet gemeten -> 0,500 (–)" in text
+    assert "| Juiste bron gevonden (hit@5) | niet gemeten | 1,000 | – |" in text
+    assert "| Feiten in het antwoord (answer_fact_recall) | niet gemeten | 0,500 | – |" in text
 
 
 def test_markdown_keeps_links_and_images_inert():

@@ -157,7 +157,7 @@ def test_feedback_in_postgresql_round_trips_with_the_migrated_schema(postgres):
         and store.entries(ids=[first])[0].comment == "mist het bedrag"
     )
     with create_engine(postgres.url.replace("postgresql://", "postgresql+psycopg://")).connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
         tables = set(
             conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
         )
@@ -264,7 +264,7 @@ def test_a_run_of_one_instance_is_listed_and_compared_in_the_other(two_instances
     from gradio_client import Client
 
     from assistant.web.app import WebApp
-    from assistant.web.records import compare_two, runs_overview
+    from assistant.web.runs import compare_two, open_run, runs_overview
 
     (first, _), settings = two_instances
     client = Client(first, verbose=False)
@@ -276,10 +276,15 @@ def test_a_run_of_one_instance_is_listed_and_compared_in_the_other(two_instances
         client.predict("upload", handle_file(str(path)), api_name="/toets")
     here = WebApp(shared_settings(tmp_path / "elders", postgres, settings.chroma_url))  # a third instance
     line, rows, choices = runs_overview(here, True)
-    assert len(rows) >= 2 and rows[0][2] == "vragen.yaml" and rows[0][4] == "toetsen", line
+    assert len(rows) >= 2 and rows[0][2] == "vragen.yaml" and rows[0][3] == "toetsen", line
     newest, older = choices[0][1], choices[1][1]
     comparison = compare_two(here, older, newest, True)
-    assert comparison.startswith("## Vergelijking met run") and "answer_fact_recall" in comparison
+    assert comparison.startswith("## Vergelijking met run") and "(answer_fact_recall)" in comparison
+    # and the third instance opens the run again from PostgreSQL, passages and all
+    summary, report, files = open_run(here, newest, True)
+    assert summary.startswith(f"### Run {newest} ·") and "**9 vragen, " in summary
+    assert report is not None and all(c.passages for c in report.cases)
+    assert {Path(f).suffix for f in files} == {".html", ".md", ".json", ".csv"}
 
 
 def test_twenty_sessions_over_two_instances_store_every_feedback_row(two_instances, postgres, tmp_path):

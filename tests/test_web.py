@@ -29,17 +29,19 @@ from assistant.web import eval_tab as webeval
 from assistant.web import records
 from assistant.web import session as webapp
 from assistant.web.app import WebApp
-from assistant.web.views import (
+from assistant.web.messages import (
     ChatTurn,
     answer_messages,
+    conversation_for,
+    turn_for_index,
+    user_message,
+)
+from assistant.web.views import (
     card_text,
     check_login,
-    conversation_for,
     document_markdown,
     filters_from,
     parse_auth,
-    turn_for_index,
-    user_message,
 )
 
 W = texts.WEB
@@ -87,17 +89,18 @@ def test_answer_becomes_one_bubble_with_collapsible_sources_and_clickable_links(
     )
     main, sources = answer_messages(answer)
     assert main["role"] == sources["role"] == "assistant"
-    assert "Er zijn 3500 zorgreservisten [1]." in main["content"]
-    assert W["open_hint"] in main["content"]
+    # the marker opens its source, the knoppen and casussen open their text: links in the bubble itself
+    assert "Er zijn 3500 zorgreservisten [\\[1\\]](#wibb-bron-1)." in main["content"]
+    assert "**Knoppen om aan te draaien:** [Knop 1: de matcher](#wibb-doc-matcher)" in main["content"]
+    assert (
+        "**Voorbeelden uit de praktijk:** [Nationale Zorgreserve](#wibb-doc-zorgreserve)" in main["content"]
+    )
     assert sources["metadata"] == {"title": "Bronnen (1)", "status": "done"}
     assert "**[1] Nationale Zorgreserve – Omvang**" in sources["content"]
     assert "[Verslag](https://example.org/zr)" in sources["content"]
     assert "peildatum 2024-06" in sources["content"]
     assert "> Er zijn 3500 zorgreservisten." in sources["content"]
-    assert sources["options"] == [
-        {"label": "Knop 1: de matcher", "value": "doc:matcher"},
-        {"label": "Casus: Nationale Zorgreserve", "value": "doc:zorgreserve"},
-    ]
+    assert "options" not in sources  # Gradio's options show under the last reply only
     assert "Gezocht op" not in main["content"]
 
 
@@ -369,7 +372,7 @@ def test_language_model_answer_streams_token_by_token(tmp_path, assistant):
     texts_seen = [s[0][1]["content"] for s in steps]
     assert len(steps) >= 5
     assert any("Er zijn 3500" in t and "zorgreservisten" not in t for t in texts_seen)  # a partial answer
-    assert "Er zijn 3500 zorgreservisten [1]." in texts_seen[-1]
+    assert "Er zijn 3500 zorgreservisten [\\[1\\]](#wibb-bron-1)." in texts_seen[-1]
 
 
 def test_side_panel_documents_are_looked_up_once_per_answer(tmp_path, assistant, monkeypatch):
@@ -385,7 +388,7 @@ def test_side_panel_documents_are_looked_up_once_per_answer(tmp_path, assistant,
     llm = ScriptedLLM(["Er zijn 3500 zorgreservisten [1]."])
     web = WebApp(fake_settings(tmp_path / "web"), Assistant(retriever, llm=llm))
     steps = ask(web, "Hoeveel zorgreservisten zijn er ingeschreven?")
-    assert len(steps) >= 5 and callers.count("assistant.web.chat_tab") == 1
+    assert len(steps) >= 5 and callers.count("assistant.web.chat") == 1
     assert ("Casus: Nationale Zorgreserve", "zorgreserve") in steps[-1][4]
 
 
@@ -407,8 +410,8 @@ def test_thumbs_are_stored_with_question_answer_cited_ids_and_filters(web):
     # changing your mind updates the same row; a comment is added to it; un-thumbing removes it
     turns, message, same_id = web.rate(messages, turns, session, 2, False)
     assert same_id == entry_id and message == W["feedback_dislike"]
-    assert web.comment("   ", same_id) == W["comment_empty"]
-    assert web.comment("Het cijfer is oud", same_id) == W["comment_saved"]
+    assert web.comment("   ", same_id) == (W["comment_empty"], False)
+    assert web.comment("Het cijfer is oud", same_id) == (W["comment_saved"], True)
     [entry] = web.feedback.entries()
     assert (entry.rating, entry.comment) == (DISLIKE, "Het cijfer is oud")
     turns, message, none = web.rate(messages, turns, session, 1, "")
@@ -417,7 +420,7 @@ def test_thumbs_are_stored_with_question_answer_cited_ids_and_filters(web):
 
 def test_thumb_on_an_unknown_message_stores_nothing(web):
     assert web.rate([], [], "", 3, True) == ([], W["feedback_unknown"], None)
-    assert web.comment("Toelichting", None) == W["feedback_unknown"]
+    assert web.comment("Toelichting", None) == (W["feedback_unknown"], False)
     assert web.feedback.entries() == []
 
 
@@ -426,7 +429,7 @@ def test_feedback_that_cannot_be_stored_says_what_to_do(web):
     web.feedback.path.mkdir(parents=True)  # a folder where the database should be: sqlite cannot open it
     failed = "⚠️ " + W["storage_failed"].format(folder=web.settings.data_dir)
     assert web.rate(messages, turns, session, 1, True) == (turns, failed, None)
-    assert web.comment("Het cijfer is oud", 1) == failed
+    assert web.comment("Het cijfer is oud", 1) == (failed, False)
     assert records.feedback_overview(web, False) == (failed, [], [])
     assert records.export_feedback(web, False) == (failed, [])
     assert records.dislikes_to_questions(web, [], False) == (failed, [])
@@ -469,13 +472,15 @@ def test_browse_filters_by_sector_and_kind(web):
 
 
 def test_question_limited_to_one_case_or_sector(web):
-    *_, answer = web.ask_scoped("Hoeveel zorgreservisten zijn er ingeschreven?", "doc", "zorgreserve", "")
+    *_, (answer, _) = web.ask_scoped(
+        "Hoeveel zorgreservisten zijn er ingeschreven?", "doc", "zorgreserve", ""
+    )
     assert "3500" in answer
-    *_, answer = web.ask_scoped("Hoeveel zorgreservisten zijn er ingeschreven?", "doc", "techdocent", "")
+    *_, (answer, _) = web.ask_scoped("Hoeveel zorgreservisten zijn er ingeschreven?", "doc", "techdocent", "")
     assert "3500" not in answer
-    assert list(web.ask_scoped("Vraag", "doc", "", "")) == [W["scope_need_doc"]]
-    assert list(web.ask_scoped("Vraag", "sector", "", "")) == [W["scope_need_sector"]]
-    *_, answer = web.ask_scoped("Welke voorbeelden zijn er?", "sector", "", "onderwijs")
+    assert list(web.ask_scoped("Vraag", "doc", "", "")) == [(W["scope_need_doc"], False)]
+    assert list(web.ask_scoped("Vraag", "sector", "", "")) == [(W["scope_need_sector"], False)]
+    *_, (answer, _) = web.ask_scoped("Welke voorbeelden zijn er?", "sector", "", "onderwijs")
     assert "techdocent" in answer.lower() or "docent" in answer.lower()
 
 
@@ -493,8 +498,8 @@ def test_scoped_question_refuses_unknown_ids_and_sectors_without_caching_a_filte
     corpus = web.assistant().retriever._corpus
     before = len(corpus.masks)
     for n in range(3):
-        assert list(web.ask_scoped("Vraag", "doc", f"bestaat-niet-{n}", "")) == [W["doc_missing"]]
-    assert list(web.ask_scoped("Vraag", "sector", "", "ruimtevaart")) == [W["scope_need_sector"]]
+        assert list(web.ask_scoped("Vraag", "doc", f"bestaat-niet-{n}", "")) == [(W["doc_missing"], False)]
+    assert list(web.ask_scoped("Vraag", "sector", "", "ruimtevaart")) == [(W["scope_need_sector"], False)]
     assert len(corpus.masks) == before
 
 
@@ -586,7 +591,7 @@ def test_question_set_runs_with_progress_and_a_report(web, tmp_path):
     summary, rows, files = webeval.run_eval(web, "eigen", None, False, lambda d, t: calls.append((d, t)),
                                             {"eigen": path})  # fmt: skip
     assert calls == [(1, 2), (2, 2)]
-    assert rows[0][:4] == ["zr", "Hoeveel zorgreservisten zijn er ingeschreven?", "", "ja"]
+    assert rows[0][:4] == ["zr", "Hoeveel zorgreservisten zijn er ingeschreven?", "", "geslaagd"]
     assert {Path(f).suffix for f in files} == {".html", ".md", ".json", ".csv"}
     [written] = [f for f in files if f.endswith(".json")]
     hit = json.loads(Path(written).read_text(encoding="utf-8"))["summary"]["hit@5"]
@@ -608,7 +613,7 @@ def test_a_conversation_set_runs_turn_by_turn_in_the_toetsen_tab(web, tmp_path):
         ["g/1", "Wie was de aanjager voor defensie?", ""],
         ["g/2", "En voor de zorg?", "Wie was de aanjager voor de zorg?"],
     ]
-    assert "1 gesprekken met samen 2 vragen" in summary and "followup_answer_fact_recall" in summary
+    assert "1 gesprek met samen 2 vragen" in summary and "followup_answer_fact_recall" in summary
 
 
 def test_an_unusable_question_set_is_explained_in_dutch(web, tmp_path):
@@ -635,18 +640,20 @@ def test_shipped_question_sets_are_offered():
 # -- the app over HTTP --------------------------------------------------------------------------------------
 
 
-def test_new_conversation_and_clear_stop_a_streaming_answer(web):
+def test_every_way_of_leaving_a_conversation_stops_its_answer(web):
     from assistant.web.app import build_demo
 
     demo = build_demo(web.assistant(), web.settings)
-    answering = {i for i, fn in demo.fns.items() if fn.name == "respond"}
+    loops = {i for i, fn in demo.fns.items() if fn.name == "answer"}
     examples = sum(len(q) for q in texts.EXAMPLES.values())
-    assert len(answering) == 2 + examples  # Enter, the send button, and one click on an example
-    resets = [fn for fn in demo.fns.values() if fn.name == "reset"]
-    assert {event for fn in resets for _, event in fn.targets} == {"click", "clear"}
-    for fn in resets:
-        [cancel] = [c for c in demo.fns.values() if c.is_cancel_function and c.targets == fn.targets]
-        assert set(cancel.cancels) == answering
+    assert len(loops) == 3 + examples  # Enter, the send button, a link to ask again, one per example
+    leaving = {"start_new": {"click", "clear"}, "remove": {"click"}, "open_saved": {"input"}}
+    for name, events in leaving.items():
+        handlers = [fn for fn in demo.fns.values() if fn.name == name]
+        assert {event for fn in handlers for _, event in fn.targets} == events
+        for fn in handlers:
+            [cancel] = [c for c in demo.fns.values() if c.is_cancel_function and c.targets == fn.targets]
+            assert set(cancel.cancels) == loops
 
 
 @pytest.mark.slow

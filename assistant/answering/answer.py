@@ -26,9 +26,10 @@ class Answer:
     cases: tuple[DocLink, ...] = ()
     retrieved: tuple[Hit, ...] = ()
     refused: bool = False
-    refusal: str = (
-        ""  # why: "evidence" (too weak), "absence" (the knowledge says it is not known), "focus", "model"
-    )
+    # why refused: "evidence" (too weak), "absence" (the knowledge says it is not known), "focus", "model",
+    # "scope" (nothing within the filters answers; see `elsewhere`)
+    refusal: str = ""
+    elsewhere: bool = False  # refused within the filters, while the whole knowledge base has an answer
     nearest: tuple[DocLink, ...] = ()
     query: str = ""
     evidence: float = 0.0

@@ -10,10 +10,11 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import texts
-from assistant.answering import followup
+from assistant.answering import followup, scope
 from assistant.answering.answer import Answer, DocLink, clean_question
 from assistant.answering.chat import Conversation
 from assistant.answering.composer import DEFAULT_COMPOSER, ComposerSettings
@@ -42,6 +43,7 @@ class Assistant:
         llm: ChatModel | None = None,
         composer: ComposerSettings = DEFAULT_COMPOSER,
         reader: Reader | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.retriever = retriever
         identity = retriever.embedder.identity
@@ -52,7 +54,7 @@ class Assistant:
         self.composer = composer
         self.reader = reader
         refusal = RefusalModel.for_reader(self.min_evidence, reader.identity.backend if reader else "none")
-        self.planner = Planner(retriever, composer, refusal, reader)
+        self.planner = Planner(retriever, composer, refusal, reader, cache_dir)
         # what getting ready took, step by step (`factory.build_assistant`, then `warm_up`)
         self.startup_ms: dict[str, float] = {}
 
@@ -64,10 +66,11 @@ class Assistant:
     # -- public API ------------------------------------------------------------------------------
 
     def warm_up(self) -> None:
-        """Do what the first question would otherwise wait for: the lexicon from the ingest's counts, the
-        reader, and one search (the embedding model and the store's vector indexes load on first use)."""
+        """Do what the first question would otherwise wait for: the lexicon from the ingest's counts and the
+        spelling mender, the reader, and one search (the embedding model and the store's vector indexes
+        load on first use)."""
         started = time.perf_counter()
-        self.planner.lexicon()
+        self.planner.correct("")
         lexicon = time.perf_counter()
         load = getattr(self.reader, "load", None)
         if load is not None:
@@ -92,10 +95,13 @@ class Assistant:
         """Snapshots of the growing answer; the first already carries the sources, the last is complete."""
         started = time.perf_counter()
         question = clean_question(question, self.max_question_chars)
-        # the search sees the mended question words too ("hoevel" -> "hoeveel"), not only the reading
-        query, asked, retrieval = self._query(mend(question), conversation, filters)
+        # the search sees the mended question words ("hoevel" -> "hoeveel") and the knowledge base's
+        # spelling of a misspelt word ("macther" -> "matcher"), not only the reading
+        query, asked, retrieval = self._query(self.planner.correct(mend(question)), conversation, filters)
         retrieval = retrieval or self.retriever.retrieve(query, filters, self.retrieval_k)
-        plan = self._plan(question, query, retrieval, asked)
+        plan = self._plan(question, query, retrieval, asked, filters)
+        if plan.refused and scope.limits(filters):
+            plan = self._outside(plan, query, asked, filters)
         if plan.refused or self.llm is None:
             yield from self._reveal(plan, started)
             return
@@ -136,39 +142,57 @@ class Assistant:
         )
         return followup.resolve(question, subject, lexicon)
 
-    def _plan(self, question: str, query: str, retrieval: Retrieval, asked: str = "") -> Answer:
+    def _plan(
+        self, question: str, query: str, retrieval: Retrieval, asked: str = "", filters: Filters | None = None
+    ) -> Answer:
         t0 = time.perf_counter()
         base = Answer(question=question, text="", retrieved=retrieval.hits, query=query,
                       timings_ms=dict(retrieval.timings_ms))  # fmt: skip
-        answer = self.planner.plan(question, query, retrieval, base, asked).answer
+        answer = self.planner.plan(question, query, retrieval, base, asked, filters).answer
         answer.timings_ms["plan_ms"] = (time.perf_counter() - t0) * 1000
         if answer.refused:
             return answer
         cited = [h for h in answer.retrieved if h.chunk.id in {c.chunk_id for c in answer.citations}]
         return replace(
-            answer, knoppen=self._knoppen(cited, answer.retrieved), cases=self._cases(cited, answer.retrieved)
+            answer,
+            knoppen=self._knoppen(cited, answer.retrieved, filters),
+            cases=self._links([h.chunk.doc.id for h in [*cited, *answer.retrieved]], "casus", filters),
         )
 
-    def _links(self, doc_ids: Sequence[str], soort: str | None = None) -> tuple[DocLink, ...]:
+    def _outside(self, plan: Answer, query: str, asked: str, filters: Filters | None) -> Answer:
+        """Nothing within the filters answers: say so, and whether the whole knowledge base does (the edges
+        offer that answer with one click). What is shown stays within the filters."""
+        assert filters is not None  # only called with filters that limit
+        everywhere = self.retriever.retrieve(query, None, self.retrieval_k)
+        wider = self._plan(plan.question, query, everywhere, asked)
+        if wider.refused:
+            return plan  # the knowledge base has nothing either: the refusal says so
+        text = texts.NOTHING_IN_SCOPE.format(scope=scope.name(filters, self.retriever.documents()))
+        return replace(plan, text=text, parts=(text,), citations=(), refusal="scope", elsewhere=True)
+
+    def _links(
+        self, doc_ids: Sequence[str], soort: str, filters: Filters | None = None
+    ) -> tuple[DocLink, ...]:
+        """The documents of one soort among `doc_ids`, first mention first, within the filters."""
         docs = self.retriever.documents()
         seen: list[DocLink] = []
         for doc_id in doc_ids:
             doc = docs.get(doc_id)
-            if doc and (soort is None or doc.soort == soort) and all(d.id != doc_id for d in seen):
+            if not doc or doc.soort != soort or any(d.id == doc_id for d in seen):
+                continue
+            if filters is None or filters.matches(doc):
                 seen.append(DocLink(doc_id, doc.titel, doc.soort))
-        return tuple(seen)
+        return tuple(seen[:MAX_LINKS])
 
-    def _knoppen(self, cited: Sequence[Hit], hits: Sequence[Hit]) -> tuple[DocLink, ...]:
+    def _knoppen(
+        self, cited: Sequence[Hit], hits: Sequence[Hit], filters: Filters | None
+    ) -> tuple[DocLink, ...]:
         """The knoppen the answer quotes, then those the cited passages illustrate (most mentioned first),
         then knop texts among the hits."""
         quoted = [h.chunk.doc.id for h in cited if h.chunk.doc.soort == "knop"]
         counts = Counter(k for h in cited for k in h.chunk.doc.knoppen)
         found = [h.chunk.doc.id for h in hits if h.chunk.doc.soort == "knop"]
-        ranked = quoted + [k for k, _ in counts.most_common()] + found
-        return self._links(ranked, "knop")[:MAX_LINKS]
-
-    def _cases(self, cited: Sequence[Hit], hits: Sequence[Hit]) -> tuple[DocLink, ...]:
-        return self._links([h.chunk.doc.id for h in [*cited, *hits]], "casus")[:MAX_LINKS]
+        return self._links(quoted + [k for k, _ in counts.most_common()] + found, "knop", filters)
 
     def _reveal(self, plan: Answer, started: float) -> Iterator[Answer]:
         """Extractive answers stream sentence by sentence; sources come first."""

@@ -17,7 +17,7 @@ shown under the answer ("Gezocht op: ...").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant import texts
 from assistant.answering.lexicon import Lexicon, phrase_for, short_title, terms
@@ -56,7 +56,14 @@ _PREPOSITION = {"mee": "met", "naar": "naar"}
 _POINTERS = re.compile(
     r"\b(?:hun|hen|ze|zij|die|dat|dit|deze|daar|dan|zo'n|zulke|hetzelfde|diezelfde|datzelfde)\b", re.I
 )
-_INTRODUCTION = re.compile(r"^\s*((?:ik ben|ik werk|ik was|wij zijn|we zijn)\b[^.?!]*[.!]?)", re.I)
+_INTRODUCES = re.compile(r"^\s*(?:ik ben|ik werk|ik was|wij zijn|we zijn)\b", re.I)
+# "Ik ben leraar." or "ik ben leraar op een mbo, kan ik ...": the introduction ends at a full stop or at the
+# comma before the question; a sentence that asks in one go ("Ik ben leraar en wil ...?") has none of its own.
+_INTRODUCTION = re.compile(
+    r"^\s*((?:ik ben|ik werk|ik was|wij zijn|we zijn)\b[^.?!]*?)\s*(?:[.!]|,(?=\s*(?:en\s+)?(?:kan|kun|mag"
+    r"|moet|wil|hoe|wat|waar|wie|welke?|wanneer|waarom|is|zijn|heb|hebben|zou|krijg|wordt|word)\b))",
+    re.I,
+)
 # The sector phrase of a question: "vanuit de zorg", "in het onderwijs", "bij Defensie".
 _SECTOR_NOUNS = (
     r"(?:de zorg|het onderwijs|defensie|de kinderopvang|de techniek|de politie|de brandweer|zorg|onderwijs)"
@@ -100,9 +107,7 @@ def subject_of(
     for question in reversed(questions):
         found = _INTRODUCTION.match(question)
         if found:
-            introduction = found.group(1).strip()
-            if not introduction.endswith((".", "!")):
-                introduction += "."
+            introduction = _capitalised(found.group(1).strip()) + "."
             break
     core = _without_introduction(question_sentence(query))
     named = lexicon.named(terms(core))
@@ -119,6 +124,20 @@ def subject_of(
 
 def resolve(question: str, subject: Subject | None, lexicon: Lexicon) -> Resolution:
     """The standalone search query for `question` after the conversation whose subject is given."""
+    found = _resolve(question, subject, lexicon)
+    return replace(found, query=_tidy(found.query), alone=_tidy(found.alone))
+
+
+# A joint between two questions must not leave a lone mark behind ("... doen. ? Hoeveel uur"): the query is
+# shown to the user under the answer.
+_STRAY = re.compile(r"(?<=[.?!,;:])(?:\s+[.?!,;:]+)+(?=\s|$)")
+
+
+def _tidy(query: str) -> str:
+    return _STRAY.sub("", query)
+
+
+def _resolve(question: str, subject: Subject | None, lexicon: Lexicon) -> Resolution:
     text = " ".join(question.split())
     if subject is None or not text:
         return Resolution(text, carried=False)
@@ -143,7 +162,7 @@ def resolve(question: str, subject: Subject | None, lexicon: Lexicon) -> Resolut
         filled = _fill_adverbs(_without_conjunction(text), subject.phrase)
         return Resolution(_with_introduction(filled, subject), carried=True)
     follows = bool(opener or adverb or pointer) or len(content) < SHORT
-    if not follows and (named or len(content) >= STANDALONE or _INTRODUCTION.match(text)):
+    if not follows and (named or len(content) >= STANDALONE or _INTRODUCES.match(text)):
         return Resolution(text, carried=False)
     own = _without_conjunction(text)
     carried = _with_context(_with_subject(own, subject), subject)
@@ -175,7 +194,7 @@ def _with_context(query: str, subject: Subject) -> str:
 
 
 def _with_introduction(query: str, subject: Subject) -> str:
-    if subject.introduction and not _INTRODUCTION.match(query):
+    if subject.introduction and not _INTRODUCES.match(query):
         return f"{subject.introduction} {query}"
     return query
 
@@ -258,4 +277,8 @@ def _without_conjunction(question: str) -> str:
 
 
 def _without_introduction(sentence: str) -> str:
-    return _INTRODUCTION.sub("", sentence).strip() or sentence
+    return _capitalised(_INTRODUCTION.sub("", sentence).strip()) or sentence
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]

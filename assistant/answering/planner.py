@@ -10,15 +10,18 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from assistant import texts
-from assistant.answering import composer, focus, kinds, plans, reranking
+from assistant.answering import composer, focus, kinds, lists, plans, reranking, scope
 from assistant.answering.answer import Answer
 from assistant.answering.composer import Candidate, ComposerSettings, Composition
 from assistant.answering.lexicon import Lexicon, mentions, singulars, terms
 from assistant.answering.reading import Reading, read_question, verdict
 from assistant.answering.refusal import RefusalModel, Signals, nearest_documents, refusal_sentence
+from assistant.answering.spelling import Speller, speller_for
 from assistant.core import dutch
+from assistant.core.filters import Filters
 from assistant.core.results import Citation, Hit
 from assistant.reader import Reader
 from assistant.retrieval.hybrid import HybridRetriever, Retrieval
@@ -44,12 +47,15 @@ class Planner:
         composer_settings: ComposerSettings,
         refusal: RefusalModel,
         reader: Reader | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.retriever = retriever
         self.settings = composer_settings
         self.refusal = refusal
         self.reader = reader
+        self.cache_dir = cache_dir  # where derived word lists are kept between processes
         self._lexicon: tuple[object, Lexicon] | None = None
+        self._speller: tuple[Lexicon, Speller] | None = None
 
     def lexicon(self) -> Lexicon:
         """Made once per opened corpus from the counts the ingest wrote (a new ingest brings new names and
@@ -61,14 +67,26 @@ class Planner:
             self._lexicon = (corpus, lexicon)
         return self._lexicon[1]
 
-    def library(self) -> plans.Library:
+    def correct(self, text: str) -> str:
+        """The text with its misspelt words in the knowledge base's spelling (`spelling`)."""
+        lexicon = self.lexicon()
+        if self._speller is None or self._speller[0] is not lexicon:
+            self._speller = (lexicon, speller_for(lexicon, self.cache_dir))
+        return self._speller[1].correct(text, lexicon)
+
+    def library(self, filters: Filters | None = None) -> plans.Library:
+        """What a plan may read: every document, or only those the filters admit (a filter is a hard limit
+        on every line, also on the casussen and regels a route adds beyond the retrieved passages)."""
+        retriever = self.retriever
+        documents, chunks_of = scope.restrict(retriever.documents(), retriever.document_chunks, filters)
         return plans.Library(
-            documents=self.retriever.documents(),
-            chunks_of=self.retriever.document_chunks,
+            documents=documents,
+            chunks_of=chunks_of,
             headings_of=self.retriever.document_headings,
             sentences=self.retriever.sentences,
             lexicon=self.lexicon(),
             reader=self.reader,
+            sectors=scope.chosen_sectors(filters),
         )
 
     def evidence(self, query: str, retrieval: Retrieval) -> float:
@@ -79,11 +97,22 @@ class Planner:
         )
         return next((c.score for c in scored if composer.usable(c.text)), 0.0)
 
-    def plan(self, question: str, query: str, retrieval: Retrieval, base: Answer, asked: str = "") -> Plan:
+    def plan(
+        self,
+        question: str,
+        query: str,
+        retrieval: Retrieval,
+        base: Answer,
+        asked: str = "",
+        filters: Filters | None = None,
+    ) -> Plan:
         """`asked`: the part of the query that is the user's own question, when the query also carries the
-        subject of earlier turns; what the answer must hold (its focus) is read from that part only."""
+        subject of earlier turns; what the answer must hold (its focus) is read from that part only.
+        `filters`: the limit the retrieval kept to, which the plans keep to as well."""
         reading = read_question(query)
         hits = retrieval.hits
+        if scope.asks_outside(reading, filters):
+            return Plan(replace(self.refused(base, hits), refusal="scope"), reading)
         t0 = time.perf_counter()
         sentences = self.retriever.sentences([h.chunk for h in hits])
         scored = composer.score_candidates(query, retrieval.query_vector, hits, sentences, self.settings)
@@ -100,7 +129,7 @@ class Planner:
             base.timings_ms["reader_ms"] = (time.perf_counter() - t1) * 1000
         named_cases = [d for d in self.lexicon().named(terms(reading.core)) if d.soort == "casus"]
         if reading.intent in STRUCTURED and not named_cases and evidence >= self.refusal.min_route_evidence:
-            structured = self._structured(reading, hits, query, retrieval, base)
+            structured = self._structured(reading, hits, retrieval, base, filters)
             if structured is not None:  # a route follows the knowledge base's structure, not one passage
                 return Plan(structured, reading)
         if not candidates or evidence < self.refusal.min_evidence:
@@ -120,17 +149,23 @@ class Planner:
         if self.refusal.refuses(signals):
             missing = refusal_sentence(reading, wanted, signals, lexicon.named(terms(query)))
             return Plan(self.refused(base, hits, reason=missing), reading, signals)
-        composition = self._compose(reading, lead, candidates, hits, query, retrieval)
+        composition = self._compose(reading, lead, candidates, hits, query, retrieval, filters)
         return Plan(self.answered(base, composition, hits), reading, signals)
 
     # -- plans -----------------------------------------------------------------------------------------
 
     def _structured(
-        self, reading: Reading, hits: Sequence[Hit], query: str, retrieval: Retrieval, base: Answer
+        self,
+        reading: Reading,
+        hits: Sequence[Hit],
+        retrieval: Retrieval,
+        base: Answer,
+        filters: Filters | None,
     ) -> Answer | None:
         make = plans.options if reading.intent == "options" else plans.howto
         # lines are chosen for the question itself, not for the words of the person's introduction
-        result = make(reading, hits, self.library(), reading.core, retrieval.query_vector, self.settings)
+        library = self.library(filters)
+        result = make(reading, hits, library, reading.core, retrieval.query_vector, self.settings)
         if not result.sections:
             return None
         composition = composer.compose_sections([(s.heading, s.items) for s in result.sections])
@@ -230,18 +265,21 @@ class Planner:
         hits: Sequence[Hit],
         query: str,
         retrieval: Retrieval,
+        filters: Filters | None,
     ) -> Composition:
         if reading.intent == "list":
             listed = plans.enumeration(
-                reading, hits, self.library(), query, retrieval.query_vector, self.settings
+                reading, hits, self.library(filters), query, retrieval.query_vector, self.settings
             )
             if listed is not None:
                 return composer.compose_sections([(s.heading, s.items) for s in listed.sections])
-            items = plans.list_items(lead, candidates) or self._section_items(reading, lead, query, retrieval)
+            items = lists.list_items(lead, candidates) or lists.section_items(
+                reading, lead, self.retriever.document_chunks, self.retriever.sentences
+            )
             if items:
                 return composer.compose_sections([("", items)])
         if reading.intent == "comparison":
-            lines = plans.comparison(reading, candidates)
+            lines = lists.comparison(reading, candidates)
             if len(lines) == 2:
                 return composer.compose(lines)
         ordered = [lead, *(c for c in candidates if c is not lead)]
@@ -250,38 +288,6 @@ class Planner:
             opening = texts.VERDICT[verdict(reading.question, lead.text)]
             return composer.compose(chosen, lead=True, opening=opening)
         return composer.compose(chosen, lead=bool(reading.answer_type))
-
-    def _section_items(
-        self, reading: Reading, lead: Candidate, query: str, retrieval: Retrieval
-    ) -> list[Candidate]:
-        """When the lead's document has a section per item of the list asked for ("Beer 1", "Beer 2", ...),
-        the opening sentence of each of those sections."""
-        forms = set(singulars(dutch.fold(reading.list_of))) if reading.list_of else set()
-        if not forms:
-            return []
-
-        def names_item(heading: str) -> bool:
-            return bool(forms & set(dutch.words(heading)))
-
-        chunks = [c for c in self.retriever.document_chunks(lead.hit.chunk.doc.id)
-                  if c.heading and names_item(c.heading[-1])]  # fmt: skip
-        sections = list(dict.fromkeys(c.heading for c in chunks))
-        if len(sections) < 3:
-            return []
-        firsts = [next(c for c in chunks if c.heading == heading) for heading in sections[: plans.MAX_ITEMS]]
-        hits = [Hit(c, 0.0, 1) for c in firsts]
-        sentences = self.retriever.sentences(firsts)
-        items: list[Candidate] = []
-        for hit in hits:
-            found = [t for t in sentences.get(hit.chunk.id, []) if composer.usable(t[0])]
-            if not found:
-                continue
-            # the heading names the item ("Beer 1: personeel niet kunnen missen"), the sentence explains
-            text, vector = found[0]
-            label = hit.chunk.heading[-1]
-            labelled = text if text[:2].isupper() else f"{label}: {text[0].lower()}{text[1:]}"
-            items.append(Candidate(labelled, hit, 0, lead.score, lead.cosine, 0.0, vector))
-        return items
 
     # -- answers -----------------------------------------------------------------------------------------
 

@@ -68,6 +68,7 @@ class Library:
     sentences: Sentences
     lexicon: Lexicon
     reader: Reader | None = None  # with a reader, each line of a route is the sentence it rates best
+    sectors: tuple[str, ...] = ()  # chosen by a filter: a route goes there when the question names none
 
 
 @dataclass(frozen=True)
@@ -202,8 +203,8 @@ def _focus(doc: DocumentMeta, sectors: Sequence[str]) -> float:
 def options(reading: Reading, hits: Sequence[Hit], library: Library, question: str, vector: np.ndarray,
             settings: ComposerSettings) -> PlanResult:  # fmt: skip
     """A person's route: casussen for their sectors and role, then the regels that apply."""
-    sectors = reading.all_sectors
-    target = reading.sectors  # where the person wants to work
+    target = reading.sectors or library.sectors  # where the person wants to work
+    sectors = tuple(dict.fromkeys((*target, *reading.all_sectors)))
     docs = list(library.documents.values())
     named = {d.id for d in library.lexicon.named(terms(question))}
     cases = [d for d in docs if d.soort == "casus" and "professional" in d.doelgroep]
@@ -265,13 +266,14 @@ def howto(reading: Reading, hits: Sequence[Hit], library: Library, question: str
                          if composer.usable(text))  # fmt: skip
             used.append(hit)
     items = items[:MAX_ITEMS]
-    sectors = reading.all_sectors
+    sectors = reading.all_sectors or library.sectors
     retrieved = [h.chunk.doc.id for h in hits]
     cases = [d for d in docs.values() if d.soort == "casus" and (not sectors or _fits(d, sectors) == 2)]
     cases = sorted(_rank_docs(cases, hits), key=lambda d: (d.id not in retrieved, -_focus(d, sectors)))[:1]
     side_rules = SIDE_RULES.get(reading.side, ())
+    target = reading.sectors or library.sectors
     rules = [d for d in docs.values() if d.soort == "regel"
-             and (d.id in retrieved or d.id in side_rules or _fits(d, reading.sectors) == 2)]  # fmt: skip
+             and (d.id in retrieved or d.id in side_rules or _fits(d, target) == 2)]  # fmt: skip
     rules = sorted(_rank_docs(rules, hits), key=lambda d: (d.id not in retrieved, d.id not in side_rules))
     case_lines, case_hits = _best_lines(cases, library, question, vector, settings, first_rank=2, per_doc=3)
     rule_lines, rule_hits = _best_lines(rules[:MAX_RULES], library, question, vector, settings, first_rank=3)
@@ -292,9 +294,10 @@ def enumeration(reading: Reading, hits: Sequence[Hit], library: Library, questio
         return None
     docs = [d for d in library.documents.values() if d.soort == soort]
     if soort == "casus":
-        if not reading.all_sectors:
+        sectors = reading.all_sectors or library.sectors
+        if not sectors:
             return None  # "welke initiatieven deden mee aan ..." is answered from the passages
-        docs = [d for d in docs if _fits(d, reading.all_sectors) == 2]
+        docs = [d for d in docs if _fits(d, sectors) == 2]
     else:
         docs = sorted(docs, key=lambda d: d.titel)
     # a knop is listed by its opening sentence, which says which knop it is and what it means; a casus by
@@ -304,31 +307,3 @@ def enumeration(reading: Reading, hits: Sequence[Hit], library: Library, questio
     if not lines:
         return None
     return PlanResult((Section("", tuple(lines)),), tuple(used))
-
-
-def comparison(reading: Reading, candidates: Sequence[Candidate]) -> list[Candidate]:
-    """One line per compared thing: the best sentence that names it (and not the other, if possible)."""
-    lines: list[Candidate] = []
-    for thing in reading.compared[:2]:
-        wanted = [t for t in terms(thing) if len(t) > 2]
-        if not wanted:
-            continue
-        naming = [
-            c for c in candidates if composer.usable(c.text) and all(t in terms(c.text) for t in wanted)
-        ]
-        if naming and naming[0] not in lines:
-            lines.append(naming[0])
-    return lines
-
-
-def list_items(lead: Candidate, candidates: Sequence[Candidate]) -> list[Candidate]:
-    """When the best sentence is an item of a bulleted list, the list's items in reading order."""
-    chunk = lead.hit.chunk
-    if sum(line.lstrip().startswith("- ") for line in chunk.text.splitlines()) < 3:
-        return []
-    same = sorted((c for c in candidates if c.hit.chunk.id == chunk.id), key=lambda c: c.position)
-    items: list[Candidate] = []
-    for candidate in same:
-        if len(items) < MAX_ITEMS and not any(composer.same_fact(candidate.text, i.text) for i in items):
-            items.append(candidate)
-    return items if len(items) >= 2 else []

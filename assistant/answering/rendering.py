@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from assistant import texts
@@ -38,20 +39,38 @@ def escape_answer(text: str) -> str:
     return re.sub(r"\\\[(\d+)\\\]", r"[\1]", escape(text))
 
 
-def links_line(links: tuple[DocLink, ...]) -> str:
-    return ", ".join(escape(link.titel) for link in links)
+def links_line(links: tuple[DocLink, ...], link: Callable[[DocLink], str] | None = None) -> str:
+    """The titles, escaped, between commas; with `link`, each as the edge links it (the web app: a link
+    that opens it, shown as a chip of its own, so without commas)."""
+    if link is not None:
+        return " ".join(link(each) for each in links)
+    return ", ".join(escape(each.titel) for each in links)
 
 
-def answer_markdown(answer: Answer, *, with_sources: bool = True) -> str:
-    lines = [escape_answer(answer.text)]
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def answer_markdown(
+    answer: Answer,
+    *,
+    with_sources: bool = True,
+    link: Callable[[DocLink], str] | None = None,
+    cite: Callable[[int], str] | None = None,
+) -> str:
+    """`link` turns a knop or casus into Markdown (default: its escaped title), `cite` a [n] marker."""
+    text = escape_answer(answer.text)
+    if cite is not None:
+        mark = cite
+        text = _MARKER.sub(lambda m: mark(int(m.group(1))), text)
+    lines = [text]
     if answer.notice:
         lines.insert(0, f"*{escape(answer.notice)}*\n")
     if answer.refused and answer.nearest:
-        lines.append(f"\n{texts.NEAREST_TOPICS} {links_line(answer.nearest)}")
+        lines.append(f"\n{texts.NEAREST_TOPICS} {links_line(answer.nearest, link)}")
     if answer.knoppen:
-        lines.append(f"\n**{texts.KNOPPEN_HEADING}:** {links_line(answer.knoppen)}")
+        lines.append(f"\n**{texts.KNOPPEN_HEADING}:** {links_line(answer.knoppen, link)}")
     if answer.cases:
-        lines.append(f"\n**{texts.CASES_HEADING}:** {links_line(answer.cases)}")
+        lines.append(f"\n**{texts.CASES_HEADING}:** {links_line(answer.cases, link)}")
     if with_sources and answer.citations:
         lines.append(f"\n**{texts.SOURCES_HEADING}**")
         for citation in answer.citations:
@@ -63,6 +82,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "answer": answer.text,
         "refused": answer.refused,
+        "elsewhere": answer.elsewhere,
         "citations": [
             {"n": c.n, "id": c.doc_id, "title": c.titel, "source": c.source, "url": c.url, "quote": c.quote}
             for c in answer.citations

@@ -30,6 +30,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def scope_hint(answer: Answer) -> None:
+    """Nothing within --sector/--soort answered, while the whole knowledge base does: say how to get it."""
+    if answer.elsewhere:
+        print(texts.CLI["elsewhere"])
+
+
 def print_streaming(snapshots: Iterator[Answer], prefix: str = "", show_query: bool = False) -> Answer:
     """Print an answer as it arrives, then its knoppen and sources; returns the last snapshot.
 
@@ -58,6 +64,7 @@ def print_streaming(snapshots: Iterator[Answer], prefix: str = "", show_query: b
         raise RuntimeError("empty answer stream")
     full = answer_terminal(replace(final, notice=""))
     print(full[len(final.text) :] if full.startswith(final.text) else "\n" + full)
+    scope_hint(final)
     return final
 
 

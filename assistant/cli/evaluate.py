@@ -20,6 +20,7 @@ EVAL_EXAMPLES = """voorbeelden:
 def cmd_eval(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from assistant.errors import QuestionSetError
     from assistant.evaluation import compare as comparing
     from assistant.evaluation import gate, questionset, reports, runner, scoring
     from assistant.factory import build_assistant
@@ -48,7 +49,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if not path.parent.is_dir():
             print(labels["no_output_folder"].format(path=path, folder=path.parent), file=sys.stderr)
             return 2
-    cases = questionset.load_cases(args.file)
+    try:  # the whole set is checked before anything is built or asked
+        cases = questionset.load_cases(args.file)
+    except QuestionSetError as error:  # exit 2 as for other unusable input; 1 means a threshold missed
+        print(texts.describe_error(error), file=sys.stderr)
+        return 2
     filters = filters_from(args)
     cases = [case if not case.filters.is_empty() else replace(case, filters=filters) for case in cases]
     settings = load_settings(args)

@@ -36,6 +36,8 @@ eval_runs = Table(
     Column("cases", Integer, nullable=False),
     Column("passed", Integer, nullable=False),
     Column("summary", Text, nullable=False),
+    Column("k", Integer, nullable=False, server_default="5"),  # the passages the @k metrics looked at
+    Column("reader", Text, nullable=False, server_default=""),  # which reader answered (Dutch label)
 )
 eval_cases = Table(
     "eval_cases",
@@ -53,5 +55,9 @@ eval_cases = Table(
     Column("reasons", Text, nullable=False, server_default="[]"),
     Column("metrics", Text, nullable=False, server_default="{}"),
     Column("cited", Text, nullable=False, server_default="[]"),
+    Column(
+        "status", String(12), nullable=False, server_default=""
+    ),  # passed, failed, review ("" before 0003)
+    Column("detail", Text, nullable=False, server_default="{}"),  # the case as the JSON report has it
 )
 Index("eval_cases_run", eval_cases.c.run_id, eval_cases.c.position)

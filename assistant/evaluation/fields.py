@@ -15,9 +15,15 @@ from assistant.core.filters import Filters
 from assistant.errors import QuestionSetError
 from assistant.evaluation.cases import Case, Turn, set_error
 
-FIELDS = ("id", "question", "expect_facts", "expect_sources", "answerable", "filters")
-TURN_FIELDS = ("question", "expect_facts", "expect_sources", "answerable", "filters", "new_subject")
-IGNORED_FIELDS = ("notes", "note", "comment", "opmerking", "tags")
+FIELDS = ("id", "question", "expect_facts", "expect_sources", "answerable", "filters", "todo")
+TURN_FIELDS = ("question", "expect_facts", "expect_sources", "answerable", "filters", "new_subject", "todo")
+NOTE_FIELDS = (
+    "notes",
+    "note",
+    "comment",
+    "opmerking",
+)  # a remark kept with the case and shown with its result
+IGNORED_FIELDS = (*NOTE_FIELDS, "tags")
 
 
 def case_from(entry: Any, source: str, number: int) -> Case:
@@ -34,12 +40,13 @@ def case_from(entry: Any, source: str, number: int) -> Case:
         if key not in FIELDS and key not in IGNORED_FIELDS:
             raise QuestionSetError(source, set_error("unknown_field", key), label)
     turn = _turn(entry, source, label)
-    return Case(case_id, turn.question, turn.expect_facts, turn.expect_sources, turn.answerable, turn.filters)
+    return Case(case_id, turn.question, turn.expect_facts, turn.expect_sources, turn.answerable, turn.filters,
+                note=turn.note, todo=turn.todo)  # fmt: skip
 
 
 def _conversation(entry: dict[str, Any], case_id: str, source: str) -> Case:
     for key in entry:
-        if key not in ("id", "turns", "_numbers") and key not in IGNORED_FIELDS:
+        if key not in ("id", "turns", "_numbers", "todo") and key not in IGNORED_FIELDS:
             raise QuestionSetError(source, set_error("conversation_field", key), case_id)
     raw = entry.get("turns")
     if not isinstance(raw, list) or not raw:
@@ -58,7 +65,7 @@ def _conversation(entry: dict[str, Any], case_id: str, source: str) -> Case:
         turns.append(_turn(item, source, label))
     first = turns[0]
     return Case(case_id, first.question, first.expect_facts, first.expect_sources, first.answerable,
-                first.filters, tuple(turns))  # fmt: skip
+                first.filters, tuple(turns), note=_note(entry), todo=_text(entry.get("todo")))  # fmt: skip
 
 
 def _turn(entry: dict[str, Any], source: str, label: str) -> Turn:
@@ -76,7 +83,24 @@ def _turn(entry: dict[str, Any], source: str, label: str) -> Turn:
         answerable=answerable,
         filters=_filters(entry.get("filters"), source, label),
         new_subject=_boolean(entry.get("new_subject", False), source, label, "bad_new_subject"),
+        note=_note(entry),
+        todo=_text(entry.get("todo")),
     )
+
+
+def _note(entry: dict[str, Any]) -> str:
+    return "; ".join(text for key in NOTE_FIELDS if (text := _text(entry.get(key))))
+
+
+def _text(value: Any) -> str:
+    """Free text as the organiser wrote it, also when YAML made a list or mapping of it."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value)
+    return " ".join(str(value).split())
 
 
 def _strings(value: Any, code: str, source: str, label: str) -> tuple[str, ...]:

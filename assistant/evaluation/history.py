@@ -1,5 +1,6 @@
 """Test runs over time, in the shared database: every run of Toetsen or `wibb eval` with its summary and
-per case what came out, so that organisers can list earlier runs and compare any two."""
+per case what came out (the whole case, as the JSON report has it), so that organisers can list earlier
+runs, open any of them again as the report it was, and compare any two."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.database.engine import now, transaction
-from assistant.evaluation.scoring import EvalReport
+from assistant.evaluation.results import EvalReport
+from assistant.evaluation.stored import case_json, report_from_json
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,10 @@ class RunInfo:
     cases: int
     passed: int
     summary: dict[str, float]
+
+    @property
+    def to_review(self) -> int:
+        return int(self.summary.get("to_review", 0))
 
 
 class RunHistory:
@@ -36,14 +42,15 @@ class RunHistory:
                 eval_runs.insert().values(
                     created=now(), source=report.source, revision=revision, origin=origin,
                     cases=len(report.cases), passed=sum(c.passed for c in report.cases),
-                    summary=json.dumps(_finite(report.summary)),
+                    summary=json.dumps(_finite(report.summary)), k=report.k, reader=report.reader,
                 )
             ).inserted_primary_key[0]  # fmt: skip
             rows = [
                 {"run_id": run, "position": n, "case_id": c.id, "question": c.question, "query": c.query,
                  "passed": c.passed, "refused": c.refused, "answerable": c.answerable, "answer": c.answer,
                  "reasons": json.dumps(c.reasons, ensure_ascii=False),
-                 "metrics": json.dumps(_finite(c.metrics)), "cited": json.dumps(c.cited_ids)}
+                 "metrics": json.dumps(_finite(c.metrics)), "cited": json.dumps(c.cited_ids),
+                 "status": c.status, "detail": json.dumps(_detail(c), ensure_ascii=False)}
                 for n, c in enumerate(report.cases)
             ]  # fmt: skip
             if rows:
@@ -60,19 +67,17 @@ class RunHistory:
             rows = (
                 conn.execute(select(eval_runs).order_by(eval_runs.c.id.desc()).limit(limit)).mappings().all()
             )
-        return [
-            RunInfo(
-                r["id"],
-                r["created"],
-                r["source"],
-                r["revision"],
-                r["origin"],
-                r["cases"],
-                r["passed"],
-                json.loads(r["summary"] or "{}"),
-            )
-            for r in rows
-        ]
+        return [_info(r) for r in rows]
+
+    def run(self, run_id: int) -> RunInfo | None:
+        """One stored run's overview, however old."""
+        from sqlalchemy import select
+
+        from assistant.database.schema import eval_runs
+
+        with transaction(self.url) as conn:
+            row = conn.execute(select(eval_runs).where(eval_runs.c.id == run_id)).mappings().first()
+        return None if row is None else _info(row)
 
     def load(self, run_id: int) -> dict[str, Any] | None:
         """A stored run in the JSON shape of `wibb eval --json` (summary, cases with id and passed, ...)."""
@@ -91,10 +96,12 @@ class RunHistory:
             "summary": json.loads(run["summary"] or "{}"),
             "cases": [
                 {
+                    **json.loads(c["detail"] or "{}"),  # empty for a run stored before it was kept
                     "id": c["case_id"],
                     "question": c["question"],
                     "query": c["query"],
                     "passed": c["passed"],
+                    "status": c["status"] or ("passed" if c["passed"] else "failed"),
                     "refused": c["refused"],
                     "answerable": c["answerable"],
                     "answer": c["answer"],
@@ -107,7 +114,29 @@ class RunHistory:
             "source": run["source"],
             "created": run["created"],
             "revision": run["revision"],
+            "origin": run["origin"],
+            "k": run["k"],
+            "reader": run["reader"],
         }
+
+    def report(self, run_id: int) -> EvalReport | None:
+        """A stored run as the report it was, to show and download again."""
+        data = self.load(run_id)
+        return None if data is None else report_from_json(data, int(data["k"] or 5), data["source"])
+
+
+def _info(row: Any) -> RunInfo:
+    return RunInfo(row["id"], row["created"], row["source"], row["revision"], row["origin"], row["cases"],
+                   row["passed"], json.loads(row["summary"] or "{}"))  # fmt: skip
+
+
+def _detail(case: Any) -> dict[str, Any]:
+    """What the columns do not hold already: passages, citations, expectations, notes."""
+    data = case_json(case)
+    for name in ("id", "question", "query", "passed", "status", "refused", "answerable", "answer", "reasons",
+                 "cited_ids", "metrics"):  # fmt: skip
+        data.pop(name, None)
+    return data
 
 
 def _finite(values: dict[str, Any]) -> dict[str, Any]:

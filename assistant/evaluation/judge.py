@@ -14,7 +14,7 @@ from dataclasses import replace
 from assistant import texts
 from assistant.core.sentences import split_sentences
 from assistant.errors import LanguageModelError
-from assistant.evaluation.scoring import CaseResult
+from assistant.evaluation.results import CaseResult
 from assistant.llm import prompts
 
 # "2: NEE - reden", also "Zin 2. **nee**: reden"; [ \t] so that a verdict never runs into the next line.
@@ -63,17 +63,21 @@ def judge_case(complete: Callable[[str], str], result: CaseResult) -> CaseResult
         problem = "" if got == total else reasons["judge_partial"].format(got=got, total=total)
     if problem:
         failed = reasons["judge_failed"].format(detail=problem)
-        return replace(result, passed=False, reasons=[*result.reasons, failed],
-                       metrics={**result.metrics, "faithfulness": None})  # fmt: skip
+        return _verdict(result, [failed], None)
     unsupported = [
         reasons["judge_unsupported"].format(n=n, why=f" ({why})" if why else "")
         for n, (ok, why) in sorted(verdicts.items())
         if not ok
     ]
-    score = 1 - len(unsupported) / len(sentences)
+    return _verdict(result, unsupported, 1 - len(unsupported) / len(sentences))
+
+
+def _verdict(result: CaseResult, found: list[str], score: float | None) -> CaseResult:
+    """What the judge found fails the case; of a case to review (no verdict yet) it is information."""
+    metrics = {**result.metrics, "faithfulness": score}
+    if result.to_review:
+        info = [texts.EVAL_NOTES["info"].format(text=text) for text in found]
+        return replace(result, notes=[*result.notes, *info], metrics=metrics)
     return replace(
-        result,
-        passed=result.passed and not unsupported,
-        reasons=[*result.reasons, *unsupported],
-        metrics={**result.metrics, "faithfulness": score},
+        result, passed=result.passed and not found, reasons=[*result.reasons, *found], metrics=metrics
     )

@@ -9,17 +9,17 @@ import functools
 import html
 import io
 import json
-from dataclasses import asdict
 from typing import Any
 
 from markupsafe import Markup
 
 from assistant import texts
 from assistant.answering.rendering import escape
-from assistant.core.results import Hit
 from assistant.core.tables import safe_cell
 from assistant.evaluation.compare import Comparison, comparison_markdown
-from assistant.evaluation.scoring import CONVERSATION_METRICS, CaseResult, EvalReport, metric_names, number
+from assistant.evaluation.results import REVIEW, CaseResult, EvalReport
+from assistant.evaluation.stored import case_json, passage_json, report_json
+from assistant.evaluation.summary import CONVERSATION_METRICS, dutch_name, metric_names, number
 
 L = texts.EVAL_LABELS
 
@@ -42,33 +42,49 @@ def _optional(name: str, report: EvalReport) -> bool:
 
 
 def overview(report: EvalReport) -> str:
-    cases, passed = int(report.summary.get("cases", 0)), int(report.summary.get("passed", 0))
-    percent = round(100 * passed / cases) if cases else 0
-    if "conversations" in report.summary:
-        conversations = int(report.summary["conversations"])
-        return L["overview_conversations"].format(conversations=conversations, cases=cases, passed=passed,
-                                                  percent=percent)  # fmt: skip
-    return L["overview_one" if cases == 1 else "overview"].format(cases=cases, passed=passed, percent=percent)
+    """One line: how many questions, how many passed of those judged, how many are still to review."""
+    summary = report.summary
+    cases, passed = int(summary.get("cases", 0)), int(summary.get("passed", 0))
+    review = int(summary.get("to_review", 0))
+    judged = cases - review
+    percent = round(100 * passed / judged) if judged else 0
+    questions = L["questions_one" if cases == 1 else "questions"].format(cases=cases)
+    if "conversations" in summary:
+        conversations = int(summary["conversations"])
+        talks = L["conversation_one" if conversations == 1 else "conversations"].format(n=conversations)
+        singles = sum(not c.conversation for c in report.cases)
+        apart = L["single_one" if singles == 1 else "singles"].format(n=singles)
+        key = "mixed_of" if singles else "conversations_of"
+        questions = L[key].format(conversations=talks, singles=apart, questions=questions)
+    if review and not judged:
+        return L["overview_review_only"].format(questions=questions, review=review)
+    if review:
+        failed = judged - passed
+        return L["overview_review"].format(questions=questions, passed=passed, failed=failed, judged=judged,
+                                           percent=percent, review=review)  # fmt: skip
+    return L["overview"].format(questions=questions, passed=passed, percent=percent)
+
+
+def status_label(case: CaseResult) -> str:
+    """geslaagd, niet geslaagd or te beoordelen."""
+    return L[case.status]
+
+
+def pass_meaning(k: int = 5) -> str:
+    """Exactly what "geslaagd" means, for the reports and the Toetsen tab."""
+    return L["pass_means"].format(k=k)
+
+
+def explanation(case: CaseResult) -> list[str]:
+    """Why a case has its outcome, then what is only information."""
+    return [*case.reasons, *case.notes]
 
 
 # -- JSON and CSV (for machines; the CSV opens in a spreadsheet) ---------------------------------------
 
 
-def _passage(hit: Hit) -> dict[str, Any]:
-    chunk = hit.chunk
-    return {"rank": hit.rank, "doc_id": chunk.doc.id, "chunk_id": chunk.id, "titel": chunk.doc.titel,
-            "heading": " > ".join(chunk.heading), "text": chunk.text, "score": hit.score}  # fmt: skip
-
-
-def case_json(case: CaseResult) -> dict[str, Any]:
-    data = asdict(case)
-    data["passages"] = [_passage(p) for p in case.passages]
-    return data
-
-
 def to_json(report: EvalReport) -> str:
-    cases = [case_json(case) for case in report.cases]
-    return json.dumps({"summary": report.summary, "cases": cases}, ensure_ascii=False, indent=2)
+    return json.dumps(report_json(report), ensure_ascii=False, indent=2)
 
 
 def to_csv(report: EvalReport) -> str:
@@ -92,10 +108,10 @@ def to_csv(report: EvalReport) -> str:
     writer.writerow(header)
     for case in report.cases:
         values = ["" if (v := case.metrics.get(name)) is None else f"{v:.4f}" for name in metrics]
-        flags = [L["passed"] if case.passed else L["failed"], L["yes"] if case.refused else L["no"]]
+        flags = [status_label(case), L["yes"] if case.refused else L["no"]]
         flags.append(L["yes"] if case.answerable else L["no"])
         ids = [" ".join(case.cited_ids), " ".join(case.retrieved_ids)]
-        reasons = safe_cell(" | ".join(case.reasons))
+        reasons = safe_cell(" | ".join(explanation(case)))
         cells = [safe_cell(case.id), safe_cell(case.question), safe_cell(case.query), *flags, *values,
                  f"{case.latency_ms:.1f}"]  # fmt: skip
         writer.writerow([*cells, reasons, *ids, safe_cell(case.answer)])
@@ -119,17 +135,14 @@ def summary_table(report: EvalReport) -> list[str]:
     ]
 
 
-def dutch_name(name: str, k: int = 5) -> str:
-    """The Dutch name of a metric for people ("Feiten in het antwoord" for answer_fact_recall)."""
-    names = {key.format(k=k): label for key, label in texts.EVAL_METRIC_NAMES.items()}
-    return names.get(name, name)
-
-
 def to_markdown(report: EvalReport) -> str:
     lines = [f"# {L['title']}", ""]
     if report.source:
         lines += [f"{L['question_set']}: {_md(report.source)}", ""]
+    if report.reader:
+        lines += [f"{L['reader']}: {_md(report.reader)}", ""]
     lines += [f"## {L['summary']}", "", overview(report), "", *summary_table(report)]
+    lines += ["", f"## {L['pass_heading']}", "", pass_meaning(report.k)]
     lines += [
         "",
         f"## {L['cases']}",
@@ -138,9 +151,9 @@ def to_markdown(report: EvalReport) -> str:
         "|---|---|---|---|---|---|",
     ]
     for case in report.cases:
-        result = L["passed"] if case.passed else L["failed"]
+        result = status_label(case)
         answer = f"({L['refused']}) {case.answer}" if case.refused else case.answer
-        reasons = "<br>".join(_md(r) for r in case.reasons)
+        reasons = "<br>".join(_md(r) for r in explanation(case))
         query = _md(case.query) if case.query and case.query != case.question else ""
         row = [_md(case.id), result, _md(case.question), query, _md(answer), reasons]
         lines.append("| " + " | ".join(row) + " |")
@@ -166,9 +179,10 @@ def _template() -> Any:
 
 
 def _case_view(case: CaseResult) -> dict[str, Any]:
-    view = asdict(case)
+    view = case_json(case)
+    view["label"] = status_label(case)
     view["facts"] = "; ".join(" / ".join(f) for f in case.expect_facts)
-    view["passages"] = [_passage(p) for p in case.passages]
+    view["passages"] = [passage_json(p) for p in case.passages]
     return view
 
 
@@ -181,7 +195,9 @@ def to_html(report: EvalReport, comparison: Comparison | None = None) -> str:
         L=L,
         css=Markup(css),
         source=report.source,
+        reader=report.reader,
         overview=overview(report),
+        pass_meaning=pass_meaning(report.k),
         summary=[(name, number(name, value), meaning) for name, value, meaning in summary_rows(report)],
         comparison=comparison_markdown(comparison) if comparison else "",
         heads=heads,
@@ -193,13 +209,20 @@ def to_html(report: EvalReport, comparison: Comparison | None = None) -> str:
 def terminal_summary(report: EvalReport, max_failures: int = 20) -> str:
     """What `wibb eval` prints: the overview, the metrics, the failed cases with their reasons."""
     lines = [f"{L['question_set']}: {report.source}"] if report.source else []
+    lines += [f"{L['reader']}: {report.reader}"] if report.reader else []
     lines.append(overview(report))
     width = max((len(name) for name, _, _ in summary_rows(report)), default=0)
     lines += [f"  {name:<{width}}  {number(name, value)}" for name, value, _ in summary_rows(report)]
-    failed = [case for case in report.cases if not case.passed]
+    failed = [case for case in report.cases if case.status == "failed"]
     if failed:
         lines += ["", f"{L['failures']}:"]
         lines += [f"- {case.id}: {'; '.join(case.reasons)}" for case in failed[:max_failures]]
         if len(failed) > max_failures:
             lines.append(L["more_failures"].format(n=len(failed) - max_failures))
+    review = [case for case in report.cases if case.status == REVIEW]
+    if review:  # listed by question: what the organiser still has to fill in
+        lines += ["", L["to_review_heading"].format(n=len(review))]
+        lines += [f"- {case.id}: {case.question}" for case in review[:max_failures]]
+        if len(review) > max_failures:
+            lines.append(L["more_failures"].format(n=len(review) - max_failures))
     return "\n".join(lines)

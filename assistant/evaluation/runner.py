@@ -13,7 +13,9 @@ from assistant.answering.chat import Conversation
 from assistant.core import dutch
 from assistant.errors import InvalidQuestionError
 from assistant.evaluation.cases import Case, Turn
-from assistant.evaluation.scoring import CaseResult, EvalReport, Observation, score_case, summarise
+from assistant.evaluation.results import CaseResult, EvalReport, Observation
+from assistant.evaluation.scoring import score_case
+from assistant.evaluation.summary import summarise
 
 Complete = Callable[[str], str]  # a language model as the judge sees it: prompt in, text out
 
@@ -49,7 +51,11 @@ def run_cases(
     results = []
     for done, case in enumerate(cases, start=1):
         conversation = Conversation()
-        for n, turn in enumerate(case.as_turns(), start=1):
+        turns = case.as_turns()
+        for n, turn in enumerate(turns, start=1):
+            if case.turns:  # the conversation's own note is about where it ends; its todo holds for all
+                note = turn.note or (case.note if n == len(turns) else "")
+                turn = replace(turn, note=note, todo=turn.todo or case.todo)
             result = _ask(assistant, conversation, turn, threshold, k, case.id)
             if case.turns:
                 carry = carried(conversation, turn, result.query)
@@ -63,7 +69,16 @@ def run_cases(
             results.append(result)
         if progress:
             progress(done, len(cases))
-    return EvalReport(summarise(results, k), results, k, source)
+    reader = reader_label(getattr(assistant, "reader", None))
+    return EvalReport(summarise(results, k), results, k, source, reader)
+
+
+def reader_label(reader: Any) -> str:
+    """Which reader answers, as the reports say it: the trained model's name, the test reader, or none."""
+    if reader is None:
+        return texts.READER_LABELS["none"]
+    identity = reader.identity
+    return texts.READER_LABELS.get(identity.backend, "{name}").format(name=identity.name)
 
 
 def _ask(
@@ -78,7 +93,8 @@ def _ask(
         obs = Observation(
             "", False, latency_ms=elapsed, threshold=threshold, error=texts.describe_error(error)
         )
-    case = Case(case_id, turn.question, turn.expect_facts, turn.expect_sources, turn.answerable, turn.filters)
+    case = Case(case_id, turn.question, turn.expect_facts, turn.expect_sources, turn.answerable, turn.filters,
+                note=turn.note, todo=turn.todo)  # fmt: skip
     return replace(score_case(case, obs, k), query=obs.query)
 
 

@@ -1,4 +1,11 @@
-"""Pure scoring: a case and what the assistant did (`Observation`) -> `CaseResult` -> summary metrics.
+"""Pure scoring: a case and what the assistant did (`Observation`) -> `CaseResult` (its metrics, and the
+summary over a run in `evaluation.summary`).
+
+What a pass means: a case passes when every check its expectations ask for holds (each expected fact in the
+answer; with `expect_sources`, one of them among the top-k passages and every citation from an expected
+source or holding an expected fact; refused exactly when `answerable: false`; no fact stated twice). Without
+`expect_sources` the citation check is information, not a verdict. A case with nothing to check (no facts,
+no sources, not `answerable: false`) or marked `todo:` is te beoordelen: neither passed nor failed.
 
 `score_case` gives per-case metrics and a Dutch reason for every failed check. The runner
 (`assistant.evaluation.runner`) produces the observations; the calibration (bench/calibrate.py) scores
@@ -10,81 +17,27 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-
-import numpy as np
 
 from assistant import texts
 from assistant.core import dutch
-from assistant.core.results import Citation, Hit
 from assistant.core.sentences import split_sentences
-from assistant.evaluation.questionset import Case
-
-RATE_METRICS = ("context_fact_recall@{k}", "answer_fact_recall", "hit@{k}", "mrr@{k}", "citation_precision")
-REFUSAL_METRICS = ("refusal_accuracy", "refusal_recall", "false_refusal_rate", "redundancy")
-# Over the follow-up turns of conversations only (turn 2 and later).
-FOLLOWUP_METRICS = ("answer_fact_recall", "context_fact_recall@{k}", "citation_precision", "refusal_accuracy",
-                    "refusal_recall", "false_refusal_rate")  # fmt: skip
-CONVERSATION_METRICS = ("conversation_pass_rate", "topic_switch_carryover")
-# For these, lower is better: `--fail-under` reads their threshold as a maximum (as for latencies).
-LOWER_IS_BETTER = (
-    "false_refusal_rate",
-    "redundancy",
-    "followup_false_refusal_rate",
-    "topic_switch_carryover",
+from assistant.evaluation.cases import Case
+from assistant.evaluation.results import CaseResult, EvalReport, Observation
+from assistant.evaluation.summary import (
+    CONVERSATION_METRICS,
+    FOLLOWUP_METRICS,
+    LOWER_IS_BETTER,
+    RATE_METRICS,
+    REFUSAL_METRICS,
+    metric_names,
+    number,
+    summarise,
 )
 
-
-@dataclass(frozen=True)
-class Observation:
-    """What the assistant did for one case, independent of how it is scored."""
-
-    answer: str
-    refused: bool
-    citations: tuple[Citation, ...] = ()
-    passages: tuple[Hit, ...] = ()
-    latency_ms: float = 0.0
-    evidence: float = 0.0
-    threshold: float = 0.0
-    error: str = ""
-    generated: bool = False  # written by the language model (so a refusal was the model's own)
-    refusal: str = ""  # why the assistant refused (Answer.refusal)
-    query: str = ""  # what was searched on
-
-
-@dataclass
-class CaseResult:
-    id: str
-    question: str
-    answerable: bool
-    passed: bool
-    reasons: list[str]
-    answer: str
-    refused: bool
-    cited_ids: list[str]
-    retrieved_ids: list[str]
-    latency_ms: float
-    metrics: dict[str, float | None]
-    citations: list[Citation] = field(default_factory=list)
-    passages: list[Hit] = field(default_factory=list)
-    evidence: float = 0.0
-    expect_facts: list[list[str]] = field(default_factory=list)
-    expect_sources: list[str] = field(default_factory=list)
-    # a turn of a conversation: its case id, number (1, 2, ...) and what was searched on
-    conversation: str = ""
-    turn: int = 0
-    query: str = ""
-    new_subject: bool = False
-    carried: bool = False  # the search query took words from earlier turns
-
-
-@dataclass
-class EvalReport:
-    summary: dict[str, float]
-    cases: list[CaseResult]
-    k: int = 5
-    source: str = ""
-
+# Scoring's neighbours, importable from here as before: the result types and the summary.
+__all__ = ["CONVERSATION_METRICS", "FOLLOWUP_METRICS", "LOWER_IS_BETTER", "RATE_METRICS", "REFUSAL_METRICS",
+           "CaseResult", "EvalReport", "Observation", "contains", "fact_in", "metric_names", "normalise",
+           "number", "repeated_fact", "score_case", "show_fact", "summarise"]  # fmt: skip
 
 # -- scoring (pure) --------------------------------------------------------------------------------
 
@@ -124,7 +77,8 @@ def show_fact(fact: Sequence[str]) -> str:
 
 
 def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
-    """Per-case metrics (None = not applicable) and a Dutch reason for every failed check."""
+    """Per-case metrics (None = not applicable), a Dutch reason for every failed check and notes for what
+    is only information. A case to review gets no verdict: what was found becomes notes."""
     r = texts.EVAL_REASONS
     top = obs.passages[:k]
     passage_texts = [
@@ -132,6 +86,7 @@ def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
     ]
     answer_text = normalise(_MARKER.sub("", obs.answer))
     reasons: list[str] = [r["invalid"].format(detail=obs.error)] if obs.error else []
+    notes: list[str] = []
     metrics: dict[str, float | None] = dict.fromkeys(name.format(k=k) for name in RATE_METRICS)
 
     if case.expect_facts:
@@ -164,16 +119,9 @@ def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
             reasons.append(r["source_missing"].format(expected=", ".join(case.expect_sources), k=k))
 
     if not obs.refused and obs.citations and (case.expect_sources or case.expect_facts):
-        # the whole cited chunk counts, not just the short quote shown with it
-        chunk_texts = {p.chunk.id: p.chunk.text for p in obs.passages}
-        relevant = []
-        for citation in obs.citations:
-            cited = normalise(chunk_texts.get(citation.chunk_id, citation.quote))
-            ok = citation.doc_id in case.expect_sources or any(fact_in(cited, f) for f in case.expect_facts)
-            relevant.append(ok)
-            if not ok:
-                reasons.append(r["citation_off"].format(n=citation.n, doc=citation.doc_id))
-        metrics["citation_precision"] = sum(relevant) / len(relevant)
+        metrics["citation_precision"], off = _citation_check(case, obs)
+        # without expected sources nobody said which sources are right: the check only informs
+        (reasons if case.expect_sources else notes).extend(off)
 
     refusal_ok = obs.refused != case.answerable and not obs.error
     metrics["refusal_accuracy"] = 1.0 if refusal_ok else 0.0
@@ -185,27 +133,27 @@ def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
         metrics["redundancy"] = 1.0 if pair else 0.0
         if pair:
             reasons.append(r["redundant"].format(first=_short(pair[0]), second=_short(pair[1])))
-    if not refusal_ok and not obs.error:
-        numbers = {
-            "evidence": number("evidence", obs.evidence),
-            "threshold": number("threshold", obs.threshold),
-        }
-        if obs.refused and (obs.generated or obs.refusal == "model"):
-            code = "refused_model"
-        elif obs.refused and obs.refusal == "focus":
-            code = "refused_focus"
-        elif obs.refused:
-            code = "refused_absence" if obs.evidence >= obs.threshold else "refused_answerable"
-        else:
-            code = "answered_unanswerable"
-        reasons.insert(0, r[code].format(**numbers))
+    if not refusal_ok and not obs.error and not case.to_review:
+        reasons.insert(0, _refusal_reason(obs))
     metrics["latency_ms"] = obs.latency_ms
+    if case.note:
+        notes.insert(0, texts.EVAL_NOTES["note"].format(note=case.note))
+    review = case.to_review and not obs.error  # a question that cannot be asked fails whatever it expects
+    if review:
+        reasons, notes, metrics = (
+            [],
+            [*_review_notes(case, obs), *(_info(x) for x in reasons), *notes],
+            {
+                name: value if name in ("latency_ms", "redundancy") else None
+                for name, value in metrics.items()
+            },
+        )
 
     return CaseResult(
         id=case.id,
         question=case.question,
         answerable=case.answerable,
-        passed=not reasons,
+        passed=not reasons and not review,
         reasons=reasons,
         answer=obs.answer,
         refused=obs.refused,
@@ -218,18 +166,52 @@ def score_case(case: Case, obs: Observation, k: int = 5) -> CaseResult:
         evidence=obs.evidence,
         expect_facts=[list(f) for f in case.expect_facts],
         expect_sources=list(case.expect_sources),
+        to_review=review,
+        notes=notes,
     )
 
 
-def number(name: str, value: float | None) -> str:
-    """Dutch notation for people: '0,953', '87%', '123 ms'; 'niet gemeten' for a missing value (None, NaN)."""
-    if value is None or value != value:
-        return texts.EVAL_LABELS["not_measured_value"]
-    if name.endswith("_ms"):
-        return f"{value:.0f} ms"
-    if name == "pass_rate":
-        return f"{value * 100:.0f}%"
-    return f"{value:.3f}".replace(".", ",")
+def _citation_check(case: Case, obs: Observation) -> tuple[float, list[str]]:
+    """citation_precision and a sentence per citation that is neither an expected source nor holds an
+    expected fact. The whole cited chunk counts, not just the short quote shown with it."""
+    chunk_texts = {p.chunk.id: p.chunk.text for p in obs.passages}
+    relevant, off = [], []
+    for citation in obs.citations:
+        cited = normalise(chunk_texts.get(citation.chunk_id, citation.quote))
+        ok = citation.doc_id in case.expect_sources or any(fact_in(cited, f) for f in case.expect_facts)
+        relevant.append(ok)
+        if ok:
+            continue
+        said = (
+            texts.EVAL_REASONS["citation_off"]
+            if case.expect_sources
+            else texts.EVAL_NOTES["citation_unasked"]
+        )
+        off.append(said.format(n=citation.n, doc=citation.doc_id))
+    return sum(relevant) / len(relevant), off
+
+
+def _refusal_reason(obs: Observation) -> str:
+    numbers = {"evidence": number("evidence", obs.evidence), "threshold": number("threshold", obs.threshold)}
+    if obs.refused and (obs.generated or obs.refusal == "model"):
+        code = "refused_model"
+    elif obs.refused and obs.refusal == "focus":
+        code = "refused_focus"
+    elif obs.refused:
+        code = "refused_absence" if obs.evidence >= obs.threshold else "refused_answerable"
+    else:
+        code = "answered_unanswerable"
+    return texts.EVAL_REASONS[code].format(**numbers)
+
+
+def _review_notes(case: Case, obs: Observation) -> list[str]:
+    notes = texts.EVAL_NOTES
+    first = notes["todo"].format(todo=case.todo) if case.todo else notes["no_expectations"]
+    return [first, notes["refused"]] if obs.refused else [first]
+
+
+def _info(reason: str) -> str:
+    return texts.EVAL_NOTES["info"].format(text=reason)
 
 
 _MIN_STEMS = 4  # shorter sentences ("Dat mag.") say too little to repeat a fact
@@ -253,46 +235,3 @@ def repeated_fact(answer: str) -> tuple[str, str] | None:
 
 def _short(sentence: str, limit: int = 80) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
-
-
-def summarise(results: Sequence[CaseResult], k: int = 5) -> dict[str, float]:
-    """Means over the cases where a metric applies; latency percentiles over all cases."""
-    names = [*(name.format(k=k) for name in RATE_METRICS), *REFUSAL_METRICS, "faithfulness"]
-    summary: dict[str, float] = {
-        "cases": float(len(results)),
-        "passed": float(sum(r.passed for r in results)),
-    }
-    summary["pass_rate"] = summary["passed"] / len(results) if results else 0.0
-    for name in names:  # a metric that applies to no case is left out, not reported as 0
-        values = [v for r in results if (v := r.metrics.get(name)) is not None]
-        if values:
-            summary[name] = float(np.mean(values))
-    followups = [r for r in results if r.turn > 1]
-    for name in (n.format(k=k) for n in FOLLOWUP_METRICS):
-        values = [v for r in followups if (v := r.metrics.get(name)) is not None]
-        if values:
-            summary[f"followup_{name}"] = float(np.mean(values))
-    conversations: dict[str, list[CaseResult]] = {}
-    for r in results:
-        if r.conversation:
-            conversations.setdefault(r.conversation, []).append(r)
-    if conversations:
-        summary["conversations"] = float(len(conversations))
-        summary["conversation_pass_rate"] = float(
-            np.mean([all(t.passed for t in c) for c in conversations.values()])
-        )
-    switches = [r for r in results if r.new_subject]
-    if switches:
-        summary["topic_switch_carryover"] = float(np.mean([r.carried for r in switches]))
-    latencies = [r.latency_ms for r in results]
-    summary["latency_p50_ms"] = float(np.percentile(latencies, 50)) if latencies else 0.0
-    summary["latency_p95_ms"] = float(np.percentile(latencies, 95)) if latencies else 0.0
-    return summary
-
-
-def metric_names(k: int = 5) -> list[str]:
-    """The names `--fail-under` accepts."""
-    rates = [name.format(k=k) for name in RATE_METRICS]
-    followups = [f"followup_{name.format(k=k)}" for name in FOLLOWUP_METRICS]
-    return [*rates, *REFUSAL_METRICS, "faithfulness", "pass_rate", *CONVERSATION_METRICS, *followups,
-            "latency_p50_ms", "latency_p95_ms"]  # fmt: skip

@@ -35,12 +35,16 @@ def to_csv(entries: Sequence[FeedbackEntry]) -> str:
 
 
 def question_entry(entry: FeedbackEntry) -> dict[str, Any]:
-    """A question-set case (DESIGN.md format) for a 👎: the organiser fills in the expected facts. A 👎 on a
-    follow-up becomes a conversation (`turns:`): the earlier questions first, so it is asked as it was."""
+    """A question-set case (DESIGN.md format) for a 👎, filled in as far as the feedback goes: the question,
+    its filters, the sources the answer cited (to be checked), the user's comment as `notes`. What only the
+    organiser knows (the facts a good answer holds, or that it should be refused) is left to do, and `todo`
+    keeps the case te beoordelen until it is done. A 👎 on a follow-up becomes a conversation (`turns:`):
+    the earlier questions first, so it is asked as it was."""
+    labels = texts.FEEDBACK_QUESTIONS
     case: dict[str, Any] = {
         "question": entry.question,
         "expect_facts": [],
-        "expect_sources": [],
+        "expect_sources": list(entry.cited),
         "answerable": True,
     }
     filters = {
@@ -48,17 +52,30 @@ def question_entry(entry: FeedbackEntry) -> dict[str, Any]:
     }
     if filters:
         case["filters"] = filters
+    note = labels["note"].format(created=entry.created)
+    case["notes"] = f"{note}; {labels['comment']}: {_one_line(entry.comment)}" if entry.comment else note
+    case["todo"] = labels["todo"]
     case_id = f"feedback-{entry.id}-{_slug(entry.question)}"
     if entry.context:
         return {"id": case_id, "turns": [*({"question": q} for q in entry.context), case]}
     return {"id": case_id, **case}
 
 
+# The fields the organiser completes, each with what to put there (a YAML comment on its line). Matched at
+# the indentation of the case's own keys (2, or 4 in the last turn of a conversation), so that no wrapped
+# line of a question can be taken for one.
+_TO_DO = {
+    indent: re.compile(rf"^( {{{indent}}}(expect_facts|expect_sources|answerable): .*)$", re.M)
+    for indent in (2, 4)
+}
+
+
 def to_question_yaml(entries: Sequence[FeedbackEntry]) -> str:
-    """Question-set YAML with, above each case, the feedback it came from as comments."""
-    parts = ["".join(f"# {line}\n" for line in texts.FEEDBACK_QUESTIONS["header"])]
+    """Question-set YAML with, above each case, the feedback it came from as comments, and on each field
+    the organiser must complete a "TE DOEN" comment. Loaded as it is, every case is te beoordelen."""
+    labels = texts.FEEDBACK_QUESTIONS
+    parts = ["".join(f"# {line}\n" for line in texts.FEEDBACK_HEADER)]
     for entry in entries:
-        labels = texts.FEEDBACK_QUESTIONS
         lines = [f"👎 {entry.created}"]
         if entry.comment:
             lines.append(f"{labels['comment']}: {entry.comment}")
@@ -66,7 +83,10 @@ def to_question_yaml(entries: Sequence[FeedbackEntry]) -> str:
         if entry.cited:
             lines.append(f"{labels['cited']}: {', '.join(entry.cited)}")
         comment = "".join(f"# {_one_line(line)}\n" for line in lines)
-        body = yaml.safe_dump([question_entry(entry)], allow_unicode=True, sort_keys=False, width=110)
+        case = question_entry(entry)
+        body = yaml.safe_dump([case], allow_unicode=True, sort_keys=False, width=110, default_flow_style=None)
+        to_do = _TO_DO[4 if "turns" in case else 2]
+        body = to_do.sub(lambda m: f"{m[1]}  # {texts.FEEDBACK_TO_DO[m[2]]}", body)
         parts.append(f"\n{comment}{body}")
     return "".join(parts)
 

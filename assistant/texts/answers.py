@@ -46,6 +46,26 @@ KNOPPEN_HEADING = "Knoppen om aan te draaien"
 CASES_HEADING = "Voorbeelden uit de praktijk"
 SOURCES_HEADING = "Bronnen"
 SEARCHED_FOR = "Gezocht op: {query}"
+# A filter as a hard limit (answering.scope): nothing within it answers, the rest of the knowledge base does.
+NOTHING_IN_SCOPE = "In {scope} vond ik hier niets over, maar elders in de kennisbank wel."
+SCOPE = {
+    "sector": "de sector {sectors}",
+    "sectors": "de sectoren {sectors}",
+    "of": "van {sectors}",
+    "doelgroep": "voor {doelgroep}",
+    "document": "‘{title}’",
+    "documents": "de gekozen teksten",
+    "all": "de gekozen teksten",
+    "and": "en",
+}
+SCOPE_SOORT = {
+    "casus": "de casussen",
+    "knop": "de knoppen",
+    "verslag": "de verslagen",
+    "leernetwerk": "de teksten over het leernetwerk",
+    "regel": "de regels",
+    "achtergrond": "de achtergrondteksten",
+}
 PEILDATUM = "peildatum {peildatum}"
 
 QUESTION_PROBLEMS = {

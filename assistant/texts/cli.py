@@ -30,6 +30,7 @@ CLI = {
     "train_near": "  bijna-kopieën van {set}: {cases} trainingsvragen",
     "train_remaining": "Na het weglaten van bijna-kopieën: {questions} trainingsvragen ({dropped} weggelaten).",
     "train_dropped": "{cases} bijna-kopieën uit de trainingsbestanden verwijderd.",
+    "elsewhere": "Vraag het zonder --sector en --soort om het antwoord uit de hele kennisbank te krijgen.",
     "bad_k": "-k moet een geheel getal van 1 tot en met 50 zijn, niet '{value}'",
 }
 
@@ -52,7 +53,8 @@ ARGPARSE = {
 
 FEEDBACK_CLI = {
     "written": "{n} feedbackregels geschreven naar {path}",
-    "questions_written": "{n} toetsvragen (uit 👎) geschreven naar {path}",
+    "questions_written": "{n} toetsvragen (uit 👎) geschreven naar {path}. Vul in wat er bij TE DOEN staat en haal "
+    "todo weg: tot dan is elke vraag te beoordelen en telt hij niet als geslaagd.",
     "none": "Er is nog geen feedback opgeslagen in {path}.",
 }
 

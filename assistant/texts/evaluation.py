@@ -22,10 +22,12 @@ EVAL_SET_ERRORS = {
     "not_mapping": "elke vraag moet velden hebben (id, question, ...)",
     "missing": "het veld '{detail}' ontbreekt of is leeg",
     "unknown_field": "onbekend veld '{detail}' (toegestaan: id, question, expect_facts, expect_sources, "
-    "answerable, filters, of id en turns voor een gesprek)",
-    "conversation_field": "een gesprek heeft alleen 'id' en 'turns', niet '{detail}' (zet vragen en verwachtingen per beurt)",
+    "answerable, filters, todo, notes, of id en turns voor een gesprek)",
+    "conversation_field": "een gesprek heeft alleen 'id' en 'turns' (en eventueel todo en notes), niet '{detail}' "
+    "(zet vragen en verwachtingen per beurt)",
     "unknown_turn_field": "onbekend veld '{detail}' in een beurt (toegestaan: question, expect_facts, expect_sources, "
-    "answerable, filters, new_subject)",
+    "answerable, filters, new_subject, todo, notes)",
+    "several": "{detail} vragen kloppen niet; er is niets gedraaid",
     "bad_turns": "'turns' moet een lijst van beurten zijn, elk met een question",
     "turn_numbers": "de beurten van dit gesprek moeten 1, 2, 3, ... zijn, in die volgorde (gevonden: {detail})",
     "bad_new_subject": "new_subject moet true of false zijn (niet '{detail}')",
@@ -64,6 +66,18 @@ EVAL_REASONS = {
     "judge_failed": "beoordelaar gaf geen bruikbaar oordeel ({detail})",
     "judge_partial": "oordeel over {got} van de {total} zinnen",
 }
+# Information beside the verdict: it never makes a case pass or fail.
+EVAL_NOTES = {
+    "no_expectations": "te beoordelen: deze vraag heeft niets om te controleren (geen expect_facts of "
+    "expect_sources, en niet answerable: false); vul in wat goed is, tot dan telt hij niet als geslaagd of niet "
+    "geslaagd",
+    "todo": "te beoordelen: nog te doen volgens de vragenset ({todo})",
+    "refused": "ter informatie: de assistent weigerde deze vraag",
+    "info": "ter informatie: {text}",
+    "citation_unasked": "ter informatie: geciteerde bron [{n}] ({doc}) bevat geen verwacht feit; zonder "
+    "expect_sources telt dat niet mee voor geslaagd",
+    "note": "notitie: {note}",
+}
 EVAL_JUDGE_ERRORS = {  # why the judge's language model gave no verdict (LanguageModelError.code)
     "unreachable": "het taalmodel is niet bereikbaar; controleer WIBB_LLM_BASE_URL en of de server draait",
     "timeout": "het taalmodel reageerde niet op tijd; verhoog zo nodig WIBB_LLM_TIMEOUT",
@@ -81,10 +95,10 @@ EVAL_METRICS = {
     "false_refusal_rate": "deel van de beantwoordbare vragen dat toch geweigerd is (lager is beter)",
     "redundancy": "deel van de antwoorden dat een feit twee keer noemt (lager is beter)",
     "faithfulness": "deel van de antwoordzinnen dat volgens de beoordelaar door de bronnen gedekt wordt",
-    "pass_rate": "deel van de vragen dat helemaal geslaagd is",
+    "pass_rate": "deel van de beoordeelde vragen (met verwachtingen) dat helemaal geslaagd is",
     "latency_p50_ms": "mediane antwoordtijd in milliseconden",
     "latency_p95_ms": "antwoordtijd in milliseconden waar 95% van de vragen onder blijft",
-    "conversation_pass_rate": "deel van de gesprekken waarin elke vraag geslaagd is",
+    "conversation_pass_rate": "deel van de gesprekken waarin elke beoordeelde vraag geslaagd is",
     "topic_switch_carryover": "deel van de vragen met een nieuw onderwerp waarbij toch woorden van eerdere "
     "vragen zijn meegezocht (lager is beter)",
     "followup_answer_fact_recall": "als answer_fact_recall, alleen over vervolgvragen (beurt 2 en verder)",
@@ -121,10 +135,32 @@ EVAL_METRIC_NAMES = {
 EVAL_LABELS = {
     "title": "Toetsrapport WiBB-assistent",
     "question_set": "Vragenset",
+    "reader": "Lezer",
     "summary": "Samenvatting",
-    "overview": "{cases} vragen, {passed} geslaagd ({percent}%)",
-    "overview_one": "1 vraag, {passed} geslaagd ({percent}%)",
-    "overview_conversations": "{conversations} gesprekken met samen {cases} vragen, {passed} geslaagd ({percent}%)",
+    "questions": "{cases} vragen",
+    "questions_one": "1 vraag",
+    "conversations": "{n} gesprekken",
+    "conversation_one": "1 gesprek",
+    "conversations_of": "{conversations} met samen {questions}",
+    "singles": "{n} losse vragen",
+    "single_one": "1 losse vraag",
+    "mixed_of": "{singles} en {conversations}, samen {questions}",
+    "overview": "{questions}, {passed} geslaagd ({percent}%)",
+    "overview_review": "{questions}: {passed} geslaagd en {failed} niet geslaagd van de {judged} beoordeelde "
+    "({percent}%); {review} te beoordelen (niets om te controleren, of todo)",
+    "overview_review_only": "{questions}: geen enkele beoordeeld; {review} te beoordelen (niets om te "
+    "controleren, of todo). Vul de verwachtingen in om te toetsen.",
+    "to_review_heading": "Te beoordelen ({n}, tellen niet mee als geslaagd):",
+    "pass_heading": "Wat geslaagd betekent",
+    "pass_means": "Een vraag is geslaagd als elke controle klopt waar zijn verwachtingen om vragen: elk "
+    "verwacht feit (expect_facts; één van de alternatieven is genoeg) staat in het antwoord; met expect_sources "
+    "staat een verwachte bron bij de top-{k} opgehaalde bronnen en komt elke geciteerde bron uit een verwachte "
+    "bron of bevat hij een verwacht feit; bij answerable: false weigert de assistent, anders niet; het antwoord "
+    "noemt geen feit twee keer; met een beoordelaar (--judge) is elke antwoordzin gedekt door de geciteerde "
+    "bronnen. Zonder expect_sources zijn de bronnencontroles alleen ter informatie. Een vraag zonder "
+    "verwachtingen (geen expect_facts, geen expect_sources en niet answerable: false) of met todo is te "
+    "beoordelen: niet geslaagd en niet niet-geslaagd, en hij telt niet mee voor het slagingspercentage "
+    "(pass_rate) en de andere maten.",
     "query": "Gezocht op",
     "history_saved": "Run {id} bewaard in de toetsgeschiedenis (Toetsen toont eerdere runs).",
     "metric": "Maat",
@@ -136,6 +172,7 @@ EVAL_LABELS = {
     "result": "Resultaat",
     "passed": "geslaagd",
     "failed": "niet geslaagd",
+    "review": "te beoordelen",
     "answer": "Antwoord",
     "refused": "geweigerd",
     "refused_column": "Geweigerd",
@@ -161,9 +198,14 @@ EVAL_LABELS = {
     "progress": "Vragen",
     "judge_missing": "--judge vraagt om een taalmodel: stel WIBB_LLM en WIBB_LLM_MODEL in.",
     "compare_title": "Vergelijking met {old}",
-    "compare_metric": "{metric}: {old} -> {new} ({delta})",
-    "flipped_pass": "Nu geslaagd",
-    "flipped_fail": "Nu niet meer geslaagd",
+    "compare_old": "Eerder",
+    "compare_new": "Nu",
+    "compare_delta": "Verschil",
+    "compare_same": "gelijk",
+    "flipped_pass": "Nu geslaagd ({n})",
+    "flipped_fail": "Nu niet geslaagd ({n})",
+    "flipped_review": "Nu te beoordelen ({n})",
+    "flip_line": "{id}: {question} ({old} → {new})",
     "added": "Nieuwe vragen",
     "removed": "Verdwenen vragen",
     "no_flips": "Geen vragen veranderd van uitslag.",
@@ -172,4 +214,9 @@ EVAL_LABELS = {
     "not_written": "Kan het rapport {path} niet schrijven ({reason}).",
     "not_measured_value": "niet gemeten",
     "not_measured": "Niet gemeten: {metric} (geen enkele vraag in deze set gaat daarover; drempel {limit})",
+}
+READER_LABELS = {
+    "onnx": "de getrainde lezer {name}",
+    "fake": "de testlezer ({name}, geen model)",
+    "none": "geen lezer (alleen de regels)",
 }

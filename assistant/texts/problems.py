@@ -71,6 +71,9 @@ def describe_problem(problem: LoadProblem) -> str:
     return f"{where}: {reason} ({action})"
 
 
+MAX_SET_PROBLEMS = 20  # of an invalid question set, the first ones are listed; the count says the rest
+
+
 def describe_error(error: BaseException) -> str:
     """The Dutch message for an error that reaches a user, with the remedy."""
     if isinstance(error, errors.IndexMissingError):
@@ -109,7 +112,12 @@ def describe_error(error: BaseException) -> str:
         return LLM_FALLBACK.get(error.code, LLM_FALLBACK["error"])
     if isinstance(error, errors.QuestionSetError):
         where = f"{error.source}, vraag '{error.case}'" if error.case else error.source
-        return f"De vragenset kan niet worden gebruikt ({where}): {error.reason}"
+        text = f"De vragenset kan niet worden gebruikt ({where}): {error.reason}"
+        shown = error.problems[:MAX_SET_PROBLEMS]
+        lines = [f"- vraag '{p.case}': {p.reason}" if p.case else f"- {p.reason}" for p in shown]
+        if len(error.problems) > len(shown):
+            lines.append(f"- … en nog {len(error.problems) - len(shown)}")
+        return "\n".join([text, *lines])
     if isinstance(error, errors.ExportTargetError):
         return (
             f"De map {error.folder} bestaat al en bevat andere bestanden; "

@@ -12,9 +12,26 @@ WEB: dict[str, str] = {
     "placeholder": "Stel je vraag over werken in breder belang, "
     "bijvoorbeeld: Ik ben verpleegkundige, hoe begin ik?",
     "send": "Verstuur",
+    "stop": "Stop",
+    "stopped": "Gestopt.",
+    "waiting": "Wacht op het vorige antwoord, daarna komt: {questions}",
+    "saved_heading": "Eerdere gesprekken",
+    "saved_list": "Open een gesprek",
+    "saved_none": "Nog geen gesprekken. Ze worden alleen in deze browser bewaard, niet op de server.",
+    "saved_info": "Alleen in deze browser bewaard, niet op de server.",
+    "saved_today": "vandaag {time}",
+    "saved_yesterday": "gisteren {time}",
+    "saved_delete": "Verwijder dit gesprek",
+    "saved_export": "Exporteer als Markdown",
+    "saved_deleted": "Gesprek verwijderd.",
+    "new_started": "Nieuw gesprek gestart. Het vorige staat bij Eerdere gesprekken.",
+    "undo": "Ongedaan maken",
+    "export_heading": "Gesprek met de WiBB-assistent: {title}",
+    "export_intro": "Opgeslagen op {when}. De antwoorden komen uit de kennisbank van Werken in Breder Belang; de bronnen staan onder elk antwoord.",
+    "export_question": "Vraag {n}",
+    "export_file": "wibb-gesprek",
     "new_chat": "Nieuw gesprek",
     "pending": "Ik zoek het antwoord op in de kennisbank …",
-    "open_hint": "Klik hieronder op een knop of casus om de volledige tekst te lezen.",
     "kind_casus": "Casus",
     "kind_knop": "Knop",
     "kind_other": "Tekst",
@@ -23,8 +40,12 @@ WEB: dict[str, str] = {
     "filter_soort": "Soort tekst",
     "filter_info": "Niets aangevinkt = de hele kennisbank.",
     "filters_active": "Gezocht binnen: {filters}",
+    "searched_everywhere": "Gezocht in de hele kennisbank (zonder filters)",
+    "widen": "Zoek in de hele kennisbank",
     "filters_clear": "Filters wissen",
     "question_label": "Je vraag",
+    "unnamed_button": "Knop",
+    "saved_nothing": "Er is nog geen gesprek om te exporteren: stel eerst een vraag.",
     "examples_label": "Voorbeeldvragen (één klik stelt de vraag)",
     "badge_cross": "sectoroverstijgend: geldt ook voor {sector}",
     "status_llm": "Antwoorden worden geschreven door een taalmodel ({model}); "
@@ -44,7 +65,7 @@ WEB: dict[str, str] = {
     "schrijfbaar is en of de schijf niet vol is, en probeer het daarna opnieuw.",
     "doc_panel": "Volledige tekst",
     "doc_pick": "Knoppen en casussen uit dit gesprek",
-    "doc_none": "Klik onder een antwoord op een knop of casus, of kies er hierboven een, "
+    "doc_none": "Klik in een antwoord op een knop of casus, of kies er hierboven een, "
     "om de volledige tekst te lezen.",
     "doc_missing": "Deze tekst staat niet (meer) in de kennisbank.",
     "browse_intro": "Blader door de initiatieven (casussen) en de knoppen waaraan een organisatie kan "
@@ -61,12 +82,15 @@ WEB: dict[str, str] = {
     "browse_open": "Open een casus of knop",
     "browse_empty": "Geen casussen of knoppen gevonden met dit filter.",
     "browse_count": "{n} casussen en knoppen",
+    "browse_count_split": "{own} alleen voor {sector} en {shared} voor alle sectoren",
+    "cards_own": "Voor {sector} ({n})",
+    "cards_shared": "Voor alle sectoren ({n})",
+    "jump_to_question": "Stel een vraag over deze tekst",
     "scoped_question": "Je vraag",
     "scoped_placeholder": "Bijvoorbeeld: Wat kan ik als werkgever van dit voorbeeld leren?",
     "scope": "Zoek in",
     "scope_doc": "Alleen deze casus of knop",
     "scope_sector": "De gekozen sector",
-    "ask": "Vraag",
     "scope_need_doc": "Open eerst een casus of knop.",
     "scope_need_sector": "Kies eerst een sector.",
     "scope_need_question": "Typ eerst een vraag.",
@@ -85,7 +109,22 @@ WEB: dict[str, str] = {
     "auth_invalid": "verwacht 'gebruiker:wachtwoord' (meer dan één: scheid ze met komma's) "
     "of het pad van een bestand met op elke regel 'gebruiker:wachtwoord'",
     "eval_source": "Vragenset",
-    "eval_upload_choice": "Eigen bestand (geüpload)",
+    "eval_upload_choice": "Eigen bestand (upload hiernaast)",
+    "bundled_other": "meegeleverde vragenset",
+    "set_questions": "{n} vragen",
+    "set_questions_one": "1 vraag",
+    "set_talks": "{n} gesprekken",
+    "set_talk_one": "1 gesprek",
+    "set_conversations": "{talks} ({questions})",
+    "set_singles": "{n} losse vragen",
+    "set_single_one": "1 losse vraag",
+    "set_mixed": "{singles} en {talks}, samen {questions}",
+    "set_choice": "{name} · {size} · {purpose}",
+    "set_choice_broken": "{name} · kan niet worden gelezen",
+    "set_ready": "**{name}**: {size}, klaar om te toetsen.",
+    "set_unanswerable": "Bij {n} moet de assistent weigeren.",
+    "set_to_review": "{n} hebben niets om te controleren of staan op todo: die zijn te beoordelen en tellen niet "
+    "als geslaagd.",
     "eval_file": "Eigen vragenset (YAML of CSV, maximaal {mb} MB)",
     "eval_run": "Start de toets",
     "eval_progress": "Vraag {done} van {total}",
@@ -99,6 +138,7 @@ WEB: dict[str, str] = {
     "eval_case_query": "Gezocht op",
     "eval_case_expected": "Verwacht",
     "eval_case_reasons": "Waarom niet geslaagd",
+    "eval_case_notes": "Ter informatie",
     "eval_case_answer": "Antwoord",
     "eval_case_passages": "Opgehaalde passages",
     "eval_case_refused": "geweigerd",
@@ -115,7 +155,22 @@ WEB: dict[str, str] = {
     "runs_new": "Latere run",
     "runs_compare": "Vergelijk",
     "runs_pick_two": "Kies twee runs om te vergelijken.",
-    "runs_missing": "Een van die runs bestaat niet (meer).",
+    "runs_missing": "Die run bestaat niet (meer).",
+    "runs_pick_one": "Kies een run om te openen (of klik op een regel in de tabel).",
+    "runs_open": "Open een eerdere run",
+    "runs_open_button": "Openen",
+    "runs_opened": "Run {id} · {when} · {source} (door {origin}; kennisbank {revision})",
+    "runs_passed": "{passed} van {judged}",
+    "runs_review": ", {n} te beoordelen",
+    "runs_review_only": "{n} te beoordelen",
+    "pass_accordion": "Wat betekent geslaagd?",
+    "feedback_pick_row": "Klik op een regel in de tabel om de hele vraag, het antwoord en het gesprek te zien.",
+    "feedback_row": "nr. {id} · {when}",
+    "feedback_context": "Eerder in het gesprek",
+    "feedback_answer": "Gegeven antwoord",
+    "feedback_comment": "Toelichting",
+    "feedback_cited": "Geciteerd",
+    "feedback_filters": "Filters",
     "feedback_heading": "Feedback van gebruikers",
     "feedback_counts": "{likes} × 👍 en {dislikes} × 👎 opgeslagen.",
     "feedback_refresh": "Vernieuwen",
@@ -127,15 +182,35 @@ WEB: dict[str, str] = {
     "feedback_exported": "{n} feedbackregels klaar om te downloaden (CSV en JSON).",
 }
 
+# The bundled question sets in the order the Toetsen picker shows them (the tuning parts first), each with
+# what it is for.
+BUNDLED_SETS = {
+    "vragen.yaml": "afstemdeel: losse vragen waarop de assistent is afgesteld en gekalibreerd",
+    "gesprekken.yaml": "afstemdeel: gesprekken met vervolgvragen, sectorwissels en nieuwe onderwerpen",
+    "vragen-achtergehouden.yaml": "achtergehouden deel: losse vragen waarop nooit is afgesteld; lees alleen de "
+    "cijfers",
+    "gesprekken-achtergehouden.yaml": "achtergehouden deel: gesprekken waarop nooit is afgesteld; lees alleen "
+    "de cijfers",
+}
+MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
 WEB_HEADERS = {
     "browse": ["Titel", "Soort", "Sectoren", "Peildatum"],
-    "eval": ["Id", "Vraag", "Gezocht op", "Geslaagd", "Reden", "Antwoord", "Opgehaald"],
-    "feedback": ["Nr", "Tijd", "Oordeel", "Vraag", "Toelichting", "Geciteerd"],
+    "eval": ["Id", "Vraag", "Gezocht op", "Uitslag", "Reden", "Antwoord", "Opgehaald"],
+    "feedback": [
+        "Nr",
+        "Tijd",
+        "Oordeel",
+        "Eerder in het gesprek",
+        "Vraag",
+        "Antwoord",
+        "Toelichting",
+        "Geciteerd",
+    ],
     "runs": [
         "Run",
         "Tijd",
         "Vragenset",
-        "Kennisbank",
         "Door",
         "Geslaagd",
         "Feiten in antwoord",
@@ -183,14 +258,39 @@ GRADIO_NL = {
     "dataframe.filter": "Filteren",
     "dataframe.clear_filter": "Filters wissen",
     "status.queue_position": "In de wachtrij: {position} van {size}",
+    "common.complete": "Klaar",
+    "chatbot.retry": "Opnieuw genereren",
+    "chatbot.undo": "Ongedaan maken",
 }
+# Names Gradio writes in English without a translation key; the page script puts these in their place.
+GRADIO_LABELS_NL = {
+    "Scroll down": "Naar het einde van het gesprek",
+    "Copy table data": "Tabel kopiëren",
+    "Copied to clipboard": "Gekopieerd",
+    "Fullscreen": "Volledig scherm",
+    "Exit fullscreen mode": "Volledig scherm sluiten",
+    "chatbot conversation": "Gesprek",
+    "Open cell menu": "Celmenu openen",
+}
+GRADIO_PREFIXES_NL = (("user's message: ", "Jouw vraag: "), ("bot's message: ", "Antwoord: "))
 
+# The question-set YAML made from 👎 (`wibb feedback export --as-questions`, Toetsen): its opening comment,
+# the labels of each case's comment lines, and what the organiser still has to fill in.
+FEEDBACK_HEADER = [
+    "Toetsvragen uit 👎-feedback (een YAML-lijst in het vragensetformaat van wibb eval).",
+    "Ingevuld wat de feedback weet: de vraag (met het gesprek ervoor), de filters, de geciteerde bronnen en de",
+    "toelichting. Vul per vraag in wat alleen jij weet (de regels met TE DOEN) en haal dan 'todo' weg: tot die",
+    "tijd is elke vraag 'te beoordelen' en telt hij niet als geslaagd. Daarna: wibb eval <dit bestand>",
+]
 FEEDBACK_QUESTIONS = {
-    "header": [
-        "Toetsvragen uit 👎-feedback (een YAML-lijst in het vragensetformaat van wibb eval). Vul per vraag expect_facts en expect_sources in,",
-        "of zet answerable: false als de kennisbank het antwoord niet heeft. Daarna: wibb eval <dit bestand>",
-    ],
     "comment": "toelichting",
     "answer": "gegeven antwoord",
     "cited": "geciteerd",
+    "note": "👎 van {created}",
+    "todo": "vul expect_facts in (of zet answerable op false) en controleer expect_sources; haal dan deze regel weg",
+}
+FEEDBACK_TO_DO = {
+    "expect_facts": 'TE DOEN: de feiten die een goed antwoord noemt, bv. [["3500", "3.500"]]',
+    "expect_sources": "TE DOEN: wat het 👎-antwoord citeerde; laat alleen de juiste bronnen staan",
+    "answerable": "TE DOEN: false als de kennisbank het antwoord niet heeft (expect_facts dan leeg)",
 }

@@ -28,6 +28,7 @@ class TrainSettings:
     pos_weight: float = 2.0  # positives are ~1 in 8 pairs
     max_tokens: int = MAX_TOKENS
     seed: int = 13
+    threads: int = 0  # torch threads; 0: all cores (on a busy machine 1 is faster: no thread waits)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -77,7 +78,7 @@ def train(pairs: Sequence[Pair], base_model: Path, out_dir: Path, settings: Trai
     random.seed(settings.seed)
     np.random.seed(settings.seed)
     torch.manual_seed(settings.seed)
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(settings.threads or os.cpu_count() or 1)
     model = CrossEncoder(
         str(base_model),
         num_labels=1,

@@ -12,7 +12,8 @@ from assistant import texts
 from assistant.answering.assistant import Assistant
 from assistant.config import Settings
 from assistant.web.browse_tab import BrowseHandlers, build_browse_tab
-from assistant.web.chat_tab import ChatHandlers, build_chat_tab
+from assistant.web.chat import ChatHandlers
+from assistant.web.chat_tab import build_chat_tab
 from assistant.web.eval_tab import build_eval_tab
 from assistant.web.server import check_exposure, configure_environment, launch_options
 
@@ -70,7 +71,7 @@ def build_demo(assistant: Assistant | None, settings: Settings, *, warm_up: bool
         status = gr.Markdown("", elem_id="wibb-status")
         with gr.Tabs():
             with gr.Tab(W["tab_chat"], id="chat"):
-                build_chat_tab(gr, app)
+                build_chat_tab(gr, app, demo)
             with gr.Tab(W["tab_browse"], id="browse"):
                 build_browse_tab(gr, app, demo)
             with gr.Tab(W["tab_eval"], id="toetsen") as eval_tab:

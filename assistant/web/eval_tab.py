@@ -1,12 +1,12 @@
-"""The Toetsen tab: run a question set, show and download the report; earlier runs and feedback (`records`).
+"""The Toetsen tab: pick or upload a question set (checked at once), run it, read and download the report;
+earlier runs (`runs`: open, download again, compare) and feedback (`records`).
 
 Only for organisers: every handler checks the session's login (when `WIBB_AUTH` is set) itself,
-because Gradio endpoints can be called without the page. Uploads are size-checked and parsed
-from memory with the safe parsers of `assistant.evaluation.questionset`; files are written only under
-the data folder, under names chosen here.
+because Gradio endpoints can be called without the page. Files are written only under the data folder,
+under names chosen here.
 """
 
-# No `from __future__ import annotations`: Gradio reads the gr.SelectData hint of `open_case` at runtime.
+# No `from __future__ import annotations`: Gradio reads the gr.SelectData hints at runtime.
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,86 +15,27 @@ from assistant import texts
 from assistant.errors import QuestionSetError
 from assistant.evaluation.history import revision_of
 from assistant.web.eval_views import case_markdown, case_rows, ordered_cases, summary_markdown
-from assistant.web.records import (
-    compare_two,
-    dislikes_to_questions,
-    export_feedback,
-    feedback_overview,
-    runs_overview,
+from assistant.web.question_sets import (
+    UPLOAD,
+    check_choice,
+    megabytes,
+    read_cases,
+    set_choices,
+    set_problem,
+    shipped_sets,
 )
+from assistant.web.records import dislikes_to_questions, export_feedback, feedback_detail, feedback_overview
+from assistant.web.runs import compare_two, open_run, runs_overview, write_report
 from assistant.web.session import STORAGE_ERRORS, Session, describe, describe_storage
 
 W = texts.WEB
-ROOT = Path(__file__).resolve().parents[2]
-SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
-UPLOAD = "upload"
-
-
-def shipped_sets(root: Path = ROOT) -> dict[str, Path]:
-    """The question sets that come with the repository (evals/*.yaml|csv), by file name."""
-    folder = root / "evals"
-    if not folder.is_dir():
-        return {}
-    return {p.name: p for p in sorted(folder.iterdir()) if p.suffix.lower() in SUFFIXES and p.is_file()}
-
-
-def set_choices(sets: dict[str, Path]) -> list[tuple[str, str]]:
-    return [*((name, name) for name in sets), (W["eval_upload_choice"], UPLOAD)]
-
-
-def read_cases(app: Session, choice: str, upload: str | None, sets: dict[str, Path]) -> tuple[list[Any], str]:
-    """(cases, name of the set); raises QuestionSetError with a Dutch reason."""
-    from assistant.evaluation.questionset import decode, load_cases, parse_cases
-
-    if choice != UPLOAD and choice in sets:
-        return load_cases(sets[choice]), choice
-    path, fmt = check_upload(app, upload)
-    text = decode(path.read_bytes(), path.name)
-    return parse_cases(text, path.name, fmt), path.name
-
-
-def megabytes(value: float) -> str:
-    """Dutch notation: 2 -> '2', 2.5 -> '2,5'."""
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
-def check_upload(app: Session, upload: str | None) -> tuple[Path, str]:
-    """(path, "yaml" or "csv") of an acceptable upload; raises QuestionSetError with a Dutch reason."""
-    if not upload:
-        raise QuestionSetError("", W["eval_need_file"])
-    path = Path(upload)
-    fmt = SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        raise QuestionSetError(path.name, W["eval_bad_type"])
-    limit = app.settings.web.max_upload_mb
-    size = path.stat().st_size
-    if size > limit * 1_000_000:
-        too_large = W["eval_too_large"].format(size=megabytes(size / 1_000_000), limit=megabytes(limit))
-        raise QuestionSetError(path.name, too_large)
-    return path, fmt
-
-
-def set_problem(error: QuestionSetError) -> str:
-    """Why a question set cannot be used, naming the file when there is one (no upload has none)."""
-    return f"⚠️ {describe(error) if error.source else error.reason}"
-
-
-def write_report(app: Session, report: Any) -> list[str]:
-    """The report as HTML, Markdown, JSON and CSV under the data folder; returns the file paths."""
-    from assistant.evaluation import reports
-
-    base = app.export_path("toetsrapport", "")
-    files = []
-    for suffix, render in (
-        (".html", reports.to_html),
-        (".md", reports.to_markdown),
-        (".json", reports.to_json),
-        (".csv", reports.to_csv),
-    ):
-        path = base.with_name(base.name + suffix)
-        path.write_text(render(report), encoding="utf-8")
-        files.append(str(path))
-    return files
+# In pixels, not shares: each column stays wide enough for its header's words, the whole fits the 1216 px
+# of a 1366 px screen, and a phone scrolls the table sideways instead of breaking every word in it.
+WIDTHS = {
+    "eval": ["110px", "210px", "150px", "110px", "230px", "250px", "130px"],
+    "runs": ["55px", "140px", "240px", "90px", "145px", "125px", "125px", "125px", "130px"],
+    "feedback": ["50px", "130px", "80px", "150px", "170px", "270px", "180px", "150px"],
+}
 
 
 def run_eval(
@@ -142,7 +83,8 @@ def run_report(
 
 
 def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
-    """The tab's layout and events; the handlers are the functions above."""
+    """The tab's layout and events; the handlers are the functions above and in `runs` and `records`."""
+    from assistant.evaluation.reports import pass_meaning
 
     authed = gr.State(False)
     sets = shipped_sets()
@@ -156,39 +98,51 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
         gr.Markdown(W["eval_intro"])
         with gr.Row():
             choices = set_choices(sets)
-            choice = gr.Dropdown(choices, value=choices[0][1], label=W["eval_source"])
-            # No file_types: Gradio would refuse other files with an English message; check_upload says
-            # it in Dutch, and nothing runs until a usable set is chosen.
+            # A list, not a dropdown: every bundled set is in view with its size and what it is for.
+            choice = gr.Radio(choices, value=choices[0][1], label=W["eval_source"], elem_id="wibb-sets")
+            # No file_types: Gradio would refuse other files with an English message; the upload is checked
+            # here and answered in Dutch, and nothing runs until a usable set is chosen.
             upload = gr.File(
                 label=W["eval_file"].format(mb=megabytes(app.settings.web.max_upload_mb)), type="filepath"
             )
-        run = gr.Button(W["eval_run"], variant="primary")
-        summary = gr.Markdown()
+        first_info, first_ok = check_choice(app, choices[0][1], None, sets)
+        set_info = gr.Markdown(first_info, elem_id="wibb-set-info")
+        run = gr.Button(W["eval_run"], variant="primary", interactive=first_ok)
+        with gr.Accordion(W["pass_accordion"], open=False):
+            gr.Markdown(pass_meaning(app.settings.retrieval.top_k))
+        summary = gr.Markdown(elem_id="wibb-eval-summary")
         only_failed = gr.Checkbox(label=W["eval_only_failed"], value=False)
         cases = gr.Dataframe(
             headers=texts.WEB_HEADERS["eval"], type="array", interactive=False, wrap=True, max_height=520,
-            column_widths=["11%", "18%", "14%", "7%", "20%", "20%", "10%"],
+            column_widths=WIDTHS["eval"], elem_id="wibb-eval-cases", elem_classes="wibb-table",
         )  # fmt: skip
         case_detail = gr.Markdown(W["eval_case_pick"], elem_id="wibb-case")
+        report = gr.File(label=W["eval_report"], file_count="multiple", interactive=False)
         last_report = gr.State(None)
         gr.Markdown(f"### {W['runs_heading']}")
         runs_line = gr.Markdown()
         runs_table = gr.Dataframe(
-            headers=texts.WEB_HEADERS["runs"], type="array", interactive=False, wrap=True, max_height=320
-        )
+            headers=texts.WEB_HEADERS["runs"], type="array", interactive=False, wrap=True, max_height=320,
+            column_widths=WIDTHS["runs"],
+            elem_id="wibb-runs", elem_classes="wibb-table",
+        )  # fmt: skip
+        with gr.Row():
+            run_pick = gr.Dropdown([], label=W["runs_open"])
+            open_button = gr.Button(W["runs_open_button"])
         with gr.Row():
             run_old = gr.Dropdown([], label=W["runs_old"])
             run_new = gr.Dropdown([], label=W["runs_new"])
             compare = gr.Button(W["runs_compare"])
         comparison = gr.Markdown()
-        report = gr.File(label=W["eval_report"], file_count="multiple", interactive=False)
         gr.Markdown(f"### {W['feedback_heading']}")
         counts = gr.Markdown()
         refresh = gr.Button(W["feedback_refresh"], size="sm")
         feedback_table = gr.Dataframe(
-            headers=texts.WEB_HEADERS["feedback"], type="array", interactive=False, wrap=True,
-            column_widths=["6%", "14%", "9%", "33%", "24%", "14%"],
+            headers=texts.WEB_HEADERS["feedback"], type="array", interactive=False, wrap=True, max_height=520,
+            column_widths=WIDTHS["feedback"],
+            elem_id="wibb-feedback", elem_classes="wibb-table",
         )  # fmt: skip
+        feedback_entry = gr.Markdown(W["feedback_pick_row"], elem_id="wibb-feedback-entry")
         with gr.Row():
             dislikes = gr.Dropdown([], multiselect=True, label=W["feedback_pick"])
             to_questions = gr.Button(W["feedback_to_questions"])
@@ -198,9 +152,9 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
 
     def earlier(state: bool):
         line, rows, picks = runs_overview(app, state)
-        return line, rows, gr.update(choices=picks), gr.update(choices=picks)
+        return line, rows, *(gr.update(choices=picks) for _ in range(3))
 
-    listed = [runs_line, runs_table, run_old, run_new]
+    listed = [runs_line, runs_table, run_pick, run_old, run_new]
 
     def do_login(name: str, secret: str, state: bool):
         ok, message = app.login(name, secret)
@@ -225,20 +179,39 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
         do_login, [user, password, authed], [authed, login_message, login_box, content, password]
     ).then(overview, authed, [counts, feedback_table, dislikes]).then(earlier, authed, listed)
 
-    def uploaded(path: str | None):
-        try:
-            check_upload(app, path)
-            return gr.update(value=UPLOAD), ""
-        except QuestionSetError as error:
-            return gr.update(value=UPLOAD), set_problem(error)
+    def checked(picked: str, uploaded: str | None, state: bool):
+        if not app.allowed(state):
+            return W["login_required"], gr.update(interactive=False)
+        message, ok = check_choice(app, picked, uploaded, sets)
+        return message, gr.update(interactive=ok)
 
-    upload.upload(uploaded, upload, [choice, summary], api_visibility="private")
+    def uploaded(path: str | None, state: bool):  # an upload is the set to run: checked whole, at once
+        message, button = checked(UPLOAD, path, state)
+        return gr.update(value=UPLOAD), message, button
+
+    upload.upload(uploaded, [upload, authed], [choice, set_info, run], api_visibility="private")
+    upload.clear(checked, [choice, upload, authed], [set_info, run], api_visibility="private")
+    choice.input(checked, [choice, upload, authed], [set_info, run], api_visibility="private")
 
     run.click(run_set, [choice, upload, authed], [summary, cases, report, last_report, case_detail],
               api_name="toets").then(earlier, authed, listed, api_visibility="private")  # fmt: skip
     tab.select(earlier, authed, listed, api_visibility="private")
     compare.click(lambda a, b, s: compare_two(app, a, b, s), [run_old, run_new, authed], comparison,
                   api_visibility="private")  # fmt: skip
+
+    def reopen(run_id: Any, state: bool):
+        text, result, written = open_run(app, run_id, state)
+        rows = case_rows(result) if result is not None else []
+        return text, rows, written, result, W["eval_case_pick"], False
+
+    opened = [summary, cases, report, last_report, case_detail, only_failed]
+    open_button.click(reopen, [run_pick, authed], opened, api_visibility="private")
+
+    def pick_run(state: bool, data: gr.SelectData):  # a click on a row of the runs table opens that run
+        row = data.row_value if isinstance(data.row_value, list) else []
+        return (row[0] if row else None), *reopen(row[0] if row else None, state)
+
+    runs_table.select(pick_run, authed, [run_pick, *opened], api_visibility="private")
 
     def filtered(result: Any, failed_only: bool):
         return case_rows(result, failed_only) if result is not None else []
@@ -255,6 +228,12 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
         )
 
     cases.select(open_case, [last_report, only_failed], case_detail, api_visibility="private")
+
+    def open_feedback(state: bool, data: gr.SelectData):
+        row = data.row_value if isinstance(data.row_value, list) else []
+        return feedback_detail(app, row[0] if row else None, state)
+
+    feedback_table.select(open_feedback, authed, feedback_entry, api_visibility="private")
     for trigger in (refresh.click, tab.select):
         trigger(overview, authed, [counts, feedback_table, dislikes], api_visibility="private")
     export.click(lambda s: export_feedback(app, s), authed, [files_message, files], api_visibility="private")

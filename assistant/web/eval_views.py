@@ -15,13 +15,16 @@ def summary_markdown(report: Any) -> str:
     """The overview line and the metrics with their Dutch meaning, as in the report files."""
     from assistant.evaluation import reports
 
-    return "\n".join([f"**{reports.overview(report)}**", "", *reports.summary_table(report)])
+    reader = [f"{texts.EVAL_LABELS['reader']}: {report.reader}", ""] if getattr(report, "reader", "") else []
+    return "\n".join([f"**{reports.overview(report)}**", "", *reader, *reports.summary_table(report)])
 
 
 def ordered_cases(report: Any, only_failed: bool = False) -> list[Any]:
-    """The cases as the tab lists them: the ones that did not pass first (or only those)."""
-    failed = [c for c in report.cases if not c.passed]
-    return failed if only_failed else failed + [c for c in report.cases if c.passed]
+    """The cases as the tab lists them: the failed ones first (or only those), then those to review."""
+    failed = [c for c in report.cases if c.status == "failed"]
+    if only_failed:
+        return failed
+    return failed + [c for c in report.cases if c.status == "review"] + [c for c in report.cases if c.passed]
 
 
 def case_rows(report: Any, only_failed: bool = False) -> list[list[str]]:
@@ -32,8 +35,8 @@ def case_rows(report: Any, only_failed: bool = False) -> list[list[str]]:
             case.id,
             case.question,
             case.query if case.query and case.query != case.question else "",  # a follow-up's own search
-            W["yes"] if case.passed else W["no"],
-            "; ".join(case.reasons),
+            texts.EVAL_LABELS[case.status],
+            "; ".join([*case.reasons, *case.notes]),
             answer,
             ", ".join(dict.fromkeys(case.retrieved_ids)),
         ])  # fmt: skip
@@ -52,10 +55,13 @@ def case_markdown(case: Any) -> str:
     if expected or case.expect_sources:
         facts = "; ".join(expected + [f"bron {s}" for s in case.expect_sources])
         lines.append(f"**{W['eval_case_expected']}:** {escape(facts)}")
-    lines.append(f"**{texts.EVAL_LABELS['passed' if case.passed else 'failed']}**")
+    lines.append(f"**{texts.EVAL_LABELS[case.status]}**")
     if case.reasons:
         lines.append(f"**{W['eval_case_reasons']}:**")
         lines += [f"- {escape(reason)}" for reason in case.reasons]
+    if case.notes:
+        lines.append(f"**{W['eval_case_notes']}:**")
+        lines += [f"- {escape(note)}" for note in case.notes]
     refused = f" ({W['eval_case_refused']})" if case.refused else ""
     lines.append(f"**{W['eval_case_answer']}{refused}:**\n\n{escape(case.answer)}")
     if case.passages:

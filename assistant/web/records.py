@@ -1,7 +1,9 @@
-"""The organiser's records in the Toetsen tab: earlier test runs and feedback.
+"""The organiser's feedback records in the Toetsen tab: every 👍/👎 with the answer it was about and the
+conversation before it, one opened whole, exports, and 👎 turned into test questions (earlier test runs:
+`web.runs`).
 
-Both are read from the shared database (SQLite in the data folder, or `WIBB_DATABASE_URL`), so every app
-instance shows the runs and the 👍/👎 of all of them. Every handler checks the login itself.
+Read from the shared database (SQLite in the data folder, or `WIBB_DATABASE_URL`), so every app instance
+shows the 👍/👎 of all of them. Every handler checks the login itself.
 """
 
 from datetime import datetime
@@ -13,51 +15,7 @@ from assistant.feedback.store import DISLIKE, LIKE
 from assistant.web.session import STORAGE_ERRORS, Session, describe_storage
 
 W = texts.WEB
-HISTORY_METRICS = ("answer_fact_recall", "refusal_accuracy", "refusal_recall", "false_refusal_rate")
-
-
-# -- earlier runs ------------------------------------------------------------------------------------
-
-
-def runs_overview(app: Session, authed: bool) -> tuple[str, list[list[Any]], list[tuple[str, int]]]:
-    """(message, table rows, choices) of the earlier runs, newest first, from every app instance."""
-    from assistant.evaluation.reports import dutch_name
-    from assistant.evaluation.scoring import number
-
-    if not app.allowed(authed):
-        return W["login_required"], [], []
-    try:
-        runs = app.history.runs()
-    except STORAGE_ERRORS as error:
-        return describe_storage(error, app.settings.data_dir), [], []
-    rows, choices = [], []
-    for run in runs:
-        figures = [number(m, run.summary.get(m)) for m in HISTORY_METRICS]
-        when = local_time(run.created)
-        rows.append(
-            [run.id, when, run.source, run.revision[:12], run.origin, f"{run.passed} / {run.cases}", *figures]
-        )
-        choices.append((W["runs_choice"].format(id=run.id, when=when, source=run.source), run.id))
-    heads = ", ".join(dutch_name(m) for m in HISTORY_METRICS)
-    return (W["runs_count"].format(n=len(runs), metrics=heads) if runs else W["runs_none"]), rows, choices
-
-
-def compare_two(app: Session, old_id: Any, new_id: Any, authed: bool) -> str:
-    """Which cases flipped between two stored runs, with the metric deltas (as `wibb eval --compare`)."""
-    from assistant.evaluation.compare import compare_runs, comparison_markdown
-
-    if not app.allowed(authed):
-        return W["login_required"]
-    if old_id in (None, "") or new_id in (None, ""):
-        return W["runs_pick_two"]
-    try:
-        old, new = app.history.load(int(old_id)), app.history.load(int(new_id))
-    except STORAGE_ERRORS as error:
-        return describe_storage(error, app.settings.data_dir)
-    if old is None or new is None:
-        return W["runs_missing"]
-    label = W["runs_choice"].format(id=old_id, when=local_time(old["created"]), source=old["source"])
-    return comparison_markdown(compare_runs(old, new, app.settings.retrieval.top_k, label))
+ANSWER_CHARS = 240  # of the answer in the table; the whole one opens with a click
 
 
 # -- feedback -----------------------------------------------------------------------------------------
@@ -81,12 +39,53 @@ def feedback_overview(app: Session, authed: bool) -> tuple[str, list[list[Any]],
         return describe_storage(error, app.settings.data_dir), [], []
     likes = sum(e.rating == LIKE for e in entries)
     rows = [
-        [e.id, local_time(e.created), "👍" if e.rating == LIKE else "👎", e.question, e.comment,
-         ", ".join(e.cited)]
+        [e.id, local_time(e.created), "👍" if e.rating == LIKE else "👎", " → ".join(e.context), e.question,
+         _short(e.answer, ANSWER_CHARS), e.comment, ", ".join(e.cited)]
         for e in reversed(entries)
     ]  # fmt: skip
     dislikes = [(f"{e.id}: {e.question[:80]}", e.id) for e in reversed(entries) if e.rating == DISLIKE]
     return W["feedback_counts"].format(likes=likes, dislikes=len(entries) - likes), rows, dislikes
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def feedback_detail(app: Session, entry_id: Any, authed: bool) -> str:
+    """One rating whole: the conversation before it, the question, the answer that was rated, the comment,
+    the sources and filters (all text escaped)."""
+    from assistant.answering.rendering import escape, escape_answer
+
+    if not app.allowed(authed):
+        return W["login_required"]
+    try:
+        found = app.feedback.entries(ids=[int(entry_id)]) if str(entry_id).isdigit() else []
+    except STORAGE_ERRORS as error:
+        return describe_storage(error, app.settings.data_dir)
+    if not found:
+        return W["feedback_pick_row"]
+    e = found[0]
+    rating = "👍" if e.rating == LIKE else "👎"
+    lines = [
+        f"### {rating} {escape(e.question)}",
+        f"*{W['feedback_row'].format(id=e.id, when=local_time(e.created))}*",
+    ]
+    if e.context:
+        lines.append(f"**{W['feedback_context']}:**")
+        lines += [f"{n}. {escape(q)}" for n, q in enumerate(e.context, start=1)]
+    refused = f" ({W['eval_case_refused']})" if e.refused else ""
+    lines.append(f"**{W['feedback_answer']}{refused}:**\n\n{escape_answer(e.answer)}")
+    if e.comment:
+        lines.append(f"**{W['feedback_comment']}:** {escape(e.comment)}")
+    if e.cited:
+        lines.append(f"**{W['feedback_cited']}:** {escape(', '.join(e.cited))}")
+    filters = "; ".join(f"{k}: {', '.join(v)}" for k, v in e.filters.items() if v)
+    if filters:
+        lines.append(f"**{W['feedback_filters']}:** {escape(filters)}")
+    if e.query and e.query != e.question:
+        lines.append(f"**{W['eval_case_query']}:** {escape(e.query)}")
+    return "\n\n".join(lines)
 
 
 def export_feedback(app: Session, authed: bool) -> tuple[str, list[str]]:

@@ -11,59 +11,8 @@ from typing import Any
 
 from assistant import texts
 from assistant.config import Settings
+from assistant.web.page import CSS, PAGE_SCRIPT
 
-CSS = """
-.wibb-cards {display: grid !important; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
-  gap: 12px;}
-.wibb-card {white-space: pre-line !important; text-align: left !important;
-  justify-content: flex-start !important; align-items: flex-start !important; font-weight: normal !important;
-  min-height: 8em; padding: 10px 12px !important;}
-.wibb-card::first-line {font-weight: bold;}
-#wibb-status:empty {display: none;}
-.wibb-examples {align-items: center; gap: 6px; flex-wrap: wrap;}
-.wibb-examples-label {flex: 0 0 100%; font-size: 0.85em; color: var(--body-text-color-subdued);}
-.wibb-examples button {flex: 0 1 auto !important; min-width: 0 !important; white-space: normal;}
-/* A phone: the question box in view without scrolling, under a shorter chat. */
-@media (max-width: 640px) {
-  #wibb-chat {height: 46vh !important; max-height: 46vh !important; min-height: 0 !important;}
-  .wibb-subtitle {display: none;}
-  h1 {font-size: 1.3em !important; margin: 0 !important;}
-}
-"""
-# Runs in the page head (an inline script: the CSP forbids the eval Gradio uses for `js=` options).
-# A new question scrolls to the top of the chat, so its answer is read from its first line; a full text
-# opened with a click comes into view; the controls Gradio leaves unnamed get a Dutch name.
-PAGE_SCRIPT = b"""<script>(function(){
-var lastUser=null, clicked=0, shown={};
-function follow(){
-  var chat=document.querySelector('#wibb-chat'); if(!chat) return;
-  var users=chat.querySelectorAll('.message-row.user-row, .user-row');
-  var newest=users[users.length-1];
-  if(newest && newest!==lastUser){ lastUser=newest; newest.scrollIntoView({block:'start'}); }
-}
-function reveal(){
-  ['#wibb-doc','#wibb-browse-doc'].forEach(function(id){
-    var el=document.querySelector(id); if(!el) return;
-    var text=el.textContent;
-    var changed=shown[id]!==undefined && text!==shown[id];
-    if(changed && Date.now()-clicked<5000){ el.scrollIntoView({block:'start'}); }
-    shown[id]=text;
-  });
-}
-function name(){
-  var box=document.querySelector('#wibb-vraag textarea');
-  if(box && !box.getAttribute('aria-label')) box.setAttribute('aria-label', '@QUESTION@');
-  document.querySelectorAll('#wibb-chat button').forEach(function(b){
-    if(b.getAttribute('aria-label')) return;
-    var text=(b.textContent||'').trim();
-    b.setAttribute('aria-label', text || 'Knop');
-  });
-}
-document.addEventListener('click', function(){ clicked=Date.now(); }, true);
-function start(){ new MutationObserver(function(){ follow(); reveal(); name(); })
-  .observe(document.body,{childList:true,subtree:true,characterData:true}); }
-if(document.readyState==='loading'){ document.addEventListener('DOMContentLoaded', start); } else { start(); }
-})();</script>""".replace(b"@QUESTION@", texts.WEB["question_label"].encode())
 # Everything the page may load comes from this server; inline scripts are Gradio's own bootstrap.
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -156,6 +105,14 @@ def dutch_page(page: bytes) -> bytes:
     return page.replace(b"<head>", b"<head>" + DUTCH + PAGE_SCRIPT, 1)
 
 
+def theme(gr: Any) -> Any:
+    """Gradio's default look with its own font, in the weights of which it ships a complete file: its
+    SemiBold (600) file holds only a few letters, so bold text switched font mid-word; 600 now uses the
+    complete Bold file."""
+    font = gr.themes.LocalFont("Source Sans Pro", weights=(400, 700))
+    return gr.themes.Default(primary_hue="teal", font=(font, "ui-sans-serif", "system-ui", "sans-serif"))
+
+
 def launch_options(settings: Settings, host: str | None = None, port: int | None = None) -> dict[str, Any]:
     import gradio as gr
     from starlette.middleware import Middleware
@@ -175,7 +132,7 @@ def launch_options(settings: Settings, host: str | None = None, port: int | None
         "enable_monitoring": False,
         "share": False,
         "i18n": gr.I18n(nl=texts.GRADIO_NL),
-        "theme": gr.themes.Default(primary_hue="teal"),
+        "theme": theme(gr),
         "css": CSS,
         "app_kwargs": {"middleware": [Middleware(DutchPage)]},
     }

@@ -13,7 +13,9 @@ import sqlite3
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from assistant import texts
 from assistant.answering.assistant import Assistant
@@ -21,7 +23,7 @@ from assistant.config import Settings
 from assistant.errors import DatabaseUnavailableError, WibbError
 from assistant.evaluation.history import RunHistory
 from assistant.feedback.store import FeedbackStore
-from assistant.web.views import check_login, doc_id_from_option, document_markdown, parse_auth
+from assistant.web.views import check_login, doc_choices, doc_id_from_option, document_markdown, parse_auth
 
 log = logging.getLogger(__name__)
 W = texts.WEB
@@ -98,6 +100,23 @@ class Session:
         if assistant.llm is not None:
             return W["status_llm"].format(model=self.settings.llm.model or self.settings.llm.backend)
         return ""
+
+    def writes_with_model(self) -> bool:
+        """Whether a language model writes the answers (then they can be stopped and written again)."""
+        if self._assistant is not None:
+            return self._assistant.llm is not None
+        return self.settings.llm.backend != "none"
+
+    def documents_of(self, turns: Sequence[Any]) -> list[tuple[str, str]]:
+        """The knoppen and casussen a conversation linked, to reopen them from the side panel."""
+        ids = [d for t in turns for d in getattr(t, "docs", ())]
+        if not ids:
+            return []
+        try:
+            documents = self.assistant().retriever.documents()
+        except Exception:  # no index yet: the status banner says so
+            return []
+        return doc_choices(documents[d] for d in dict.fromkeys(ids) if d in documents)
 
     def open_document(self, doc_id: str) -> str:
         doc_id = doc_id_from_option(doc_id) or str(doc_id or "")

@@ -1,8 +1,8 @@
-"""Pure conversions for the web app: answers to chat messages, documents to cards/tables/full text, logins.
+"""Pure conversions for the web app: documents to cards/tables/full text, filters, logins (chat messages:
+`web.messages`).
 
-No Gradio here: messages are plain dicts in Gradio's message format, so these functions are tested
-without a server. Every text from the knowledge base or from a user is escaped before it is shown;
-links are only made for http(s) URLs.
+No Gradio here, so these functions are tested without a server. Every text from the knowledge base or from a
+user is escaped before it is shown; links are only made for http(s) URLs.
 """
 
 from __future__ import annotations
@@ -10,88 +10,21 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant import texts
-from assistant.answering.answer import Answer, DocLink
-from assistant.answering.chat import Conversation, from_messages
-from assistant.answering.rendering import answer_markdown, escape, source_line
+from assistant.answering.rendering import escape
 from assistant.core.documents import SECTOREN, SOORTEN, Chunk, DocumentMeta, safe_url
 from assistant.core.filters import Filters, admits_sector
 from assistant.errors import ConfigError
-from assistant.feedback.store import AnswerRecord
 
 DOC_PREFIX = "doc:"
 KINDS = {"casus": texts.WEB["kind_casus"], "knop": texts.WEB["kind_knop"]}
 SNIPPET_CHARS = 220
 
-Message = dict[str, Any]
 
-
-# -- chat -------------------------------------------------------------------------------------------
-
-
-def user_message(question: str) -> Message:
-    return {"role": "user", "content": escape(question)}
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChatTurn(AnswerRecord):
-    """One question of a browser conversation: what feedback on it stores, plus the documents it linked."""
-
-    docs: tuple[str, ...] = ()
-    feedback: int | None = None  # the id of the stored 👍/👎, if any
-
-
-def conversation_for(turns: Sequence[ChatTurn], history: Iterable[Any]) -> Conversation:
-    """The conversation so far, from the session's own record of what was asked and answered (raw text,
-    never the rendered bubbles). Only an API caller without session state has just the history it sends
-    (pairs or messages, as gradio_client does)."""
-    if turns:
-        return Conversation([t.question for t in turns], [t.answer for t in turns],
-                            [t.query or t.question for t in turns], [t.cited for t in turns])  # fmt: skip
-    return from_messages(history)
-
-
-def answer_messages(answer: Answer, filters: Filters | None = None) -> list[Message]:
-    """One bubble: the answer, then a collapsible "Bronnen" block; knoppen/cases as clickable options.
-    The filters that shaped the answer are named above it, so that they never act unseen."""
-    body = answer_markdown(answer, with_sources=False)
-    if not answer.text:
-        body = f"*{texts.WEB['pending']}*\n{body}"
-    if answer.query and answer.query != answer.question:
-        body = f"*{escape(texts.SEARCHED_FOR.format(query=answer.query))}*\n\n{body}"
-    if filters is not None and (filters.sector or filters.soort):
-        shown = ", ".join((*filters.sector, *filters.soort))
-        body = f"*{escape(texts.WEB['filters_active'].format(filters=shown))}*\n\n{body}"
-    options = doc_options(answer)
-    if options and answer.complete:
-        body += f"\n\n{texts.WEB['open_hint']}"
-    messages: list[Message] = [{"role": "assistant", "content": body}]
-    if answer.citations:
-        sources = "\n\n".join(f"{source_line(c)}  \n> {escape(c.quote)}" for c in answer.citations)
-        # "done" starts the block folded: the answer stays in view, one click shows the quoted passages.
-        title = f"{texts.SOURCES_HEADING} ({len(answer.citations)})"
-        messages.append(
-            {"role": "assistant", "content": sources, "metadata": {"title": title, "status": "done"}}
-        )
-    if options:
-        messages[-1]["options"] = options  # Gradio shows options under the last message of the reply
-    return messages
-
-
-def error_messages(text: str) -> list[Message]:
-    return [{"role": "assistant", "content": f"⚠️ {escape(text)}"}]
-
-
-def doc_options(answer: Answer) -> list[dict[str, str]]:
-    links: list[DocLink] = [*answer.knoppen, *answer.cases, *(answer.nearest if answer.refused else ())]
-    seen: dict[str, dict[str, str]] = {}
-    for link in links:
-        seen.setdefault(link.id, {"label": doc_label(link.soort, link.titel), "value": DOC_PREFIX + link.id})
-    return list(seen.values())
+# -- labels and filters ----------------------------------------------------------------------------------
 
 
 def doc_label(soort: str, titel: str) -> str:
@@ -103,18 +36,6 @@ def doc_label(soort: str, titel: str) -> str:
 def doc_id_from_option(value: Any) -> str:
     text = str(value or "")
     return text[len(DOC_PREFIX) :] if text.startswith(DOC_PREFIX) else ""
-
-
-def turn_for_index(history: Sequence[Any], index: Any) -> int:
-    """Which question (0-based) a 👍/👎 on message `index` belongs to; -1 if none."""
-    position = index[0] if isinstance(index, list | tuple) else index
-    if not isinstance(position, int):
-        return -1
-    users = 0
-    for item in list(history or [])[: position + 1]:
-        role = item.get("role") if isinstance(item, Mapping) else getattr(item, "role", None)
-        users += role == "user"
-    return users - 1
 
 
 def filters_from(
@@ -147,6 +68,15 @@ def browse(
         d for d in documents.values() if d.soort in wanted and admits_sector([sector] if sector else [], d)
     ]
     return sorted(chosen, key=lambda d: (d.soort != "knop", d.titel.lower()))
+
+
+def sector_groups(docs: Sequence[DocumentMeta], sector: str) -> tuple[list[DocumentMeta], list[DocumentMeta]]:
+    """Those only for `sector` (it is among their own sectors), and those listed because they hold for every
+    sector; with no sector chosen, all are the first."""
+    if not sector:
+        return list(docs), []
+    own = [d for d in docs if sector in d.sector]
+    return own, [d for d in docs if d not in own]
 
 
 def table_rows(docs: Sequence[DocumentMeta]) -> list[list[str]]:

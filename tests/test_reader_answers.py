@@ -1,0 +1,81 @@
+"""The trained reader in the answers, over real knowledge documents and the real e5 index: what the issue saw
+in the browser (issue 21) must not come back. The figures over all of knowledge/ are the CI gate's
+(`make eval-gate`); these are the particular failures, each checked on its own."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENTS = (
+    "casussen/nationale-zorgreserve.md",
+    "casussen/hybride-docent.md",
+    "knoppen/matcher.md",
+    "knoppen/laagdrempeligheid.md",
+    "regels/bevoegd-en-bekwaam-zorg.md",
+    "regels/nevenwerkzaamheden.md",
+)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    """An e5 index of six knowledge documents, and the assistant with the shipped reader over it."""
+    from assistant.config import ReaderSettings, make_settings
+    from assistant.embedding import create_embedder
+    from assistant.factory import build_assistant, build_store
+    from assistant.ingest.indexing import ingest
+
+    folder = tmp_path_factory.mktemp("kennis")
+    for name in DOCUMENTS:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "knowledge" / name, folder / name)
+    settings = make_settings(
+        data_dir=folder / "data", knowledge_dir=folder, reader=ReaderSettings(backend="onnx")
+    )
+    ingest(folder, build_store(settings), create_embedder(settings.embedding))
+    return build_assistant(settings)
+
+
+def test_who_pays_a_reservist_is_answered_by_the_sentence_that_says_who_pays(real):
+    answer = real.answer("wie betaalt een zorgreservist?")
+    assert not answer.refused
+    first = answer.text.split(" [")[0]
+    assert "betaalt de zorgaanbieder het salaris" in answer.text, answer.text
+    assert "zorgaanbieder" in first or answer.text.index("betaalt de zorgaanbieder") < 200, answer.text
+
+
+def test_how_many_reservists_now_leads_with_the_latest_figure(real):
+    answer = real.answer("hoeveel zorgreservisten zijn er nu?")
+    assert not answer.refused
+    assert answer.text.startswith("In oktober 2025"), answer.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelt"),
+    [
+        ("wat doet een macther?", "wat doet een matcher?"),
+        ("Ik ben verplegkundige, hoe begin ik?", "Ik ben verpleegkundige, hoe begin ik?"),
+    ],
+)
+def test_a_misspelt_question_is_answered_like_the_correctly_spelt_one(real, typed, spelt):
+    wrong, right = real.answer(typed), real.answer(spelt)
+    assert not wrong.refused and not right.refused, (wrong.text, right.text)
+    assert [c.doc_id for c in wrong.citations][:1] == [c.doc_id for c in right.citations][:1]
+    assert [c.id for c in wrong.cases] == [c.id for c in right.cases]
+
+
+def test_a_teachers_route_into_care_says_what_a_reservist_needs_not_who_founded_it(real):
+    answer = real.answer("ik ben leraar op een mbo, kan ik ook iets in de zorg doen?")
+    assert not answer.refused
+    assert "Nationale Zorgreserve" in answer.text
+    assert "diploma" in answer.text, answer.text
+    assert "oprichting" not in answer.text, answer.text
+
+
+def test_a_detail_the_knowledge_base_does_not_give_is_refused(real):
+    answer = real.answer("Wat verdient een zorgreservist per uur?")
+    assert answer.refused, answer.text
