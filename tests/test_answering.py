@@ -145,7 +145,7 @@ def test_a_route_keeps_every_citation_casus_and_knop_within_the_sector_filter(as
     answer = assistant.answer(question, filters=filters)
     assert not answer.refused and "zorgreserve" in {c.doc_id for c in answer.citations}
     documents = assistant.retriever.documents()
-    assert all(filters.matches(documents[d].doc) for d in shown_documents(answer))
+    assert all(filters.matches(documents[d]) for d in shown_documents(answer))
     assert "techdocent" not in shown_documents(answer)
 
 
@@ -174,7 +174,7 @@ def test_a_question_about_another_sector_than_the_filter_says_nothing_was_found_
     assert answer.text == "In de sector onderwijs vond ik hier niets over, maar elders in de kennisbank wel."
     assert answer.citations == () and answer.knoppen == () and answer.cases == ()
     documents = assistant.retriever.documents()
-    assert all(Filters(sector=("onderwijs",)).matches(documents[d].doc) for d in shown_documents(answer))
+    assert all(Filters(sector=("onderwijs",)).matches(documents[d]) for d in shown_documents(answer))
     assert not assistant.answer("Hoeveel zorgreservisten zijn er ingeschreven?").refused
 
 
