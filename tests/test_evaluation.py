@@ -547,7 +547,8 @@ def test_eval_prints_the_summary_writes_reports_and_passes_its_thresholds(cli_en
     )
     assert "Vragen" in captured.err  # the progress bar
     data = json.loads(out_json.read_text(encoding="utf-8"))
-    assert set(data) == {"summary", "cases"}
+    assert set(data) == {"reader", "summary", "cases"}
+    assert data["reader"] == "geen lezer (alleen de regels)"
     assert data["summary"]["refusal_accuracy"] == pytest.approx(8 / 9)
     assert out_html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
