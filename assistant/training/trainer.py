@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ def length_grouped(lengths: Sequence[int], pool: int = 50) -> type:
     from sentence_transformers.base.sampler import DefaultBatchSampler
 
     class LengthGroupedBatchSampler(DefaultBatchSampler):
-        def __iter__(self):  # type: ignore[no-untyped-def]
+        def __iter__(self) -> Iterator[list[int]]:
             generator = torch.Generator().manual_seed(self.seed + getattr(self, "epoch", 0))
             order = torch.randperm(len(lengths), generator=generator).tolist()
             size = self.batch_size
@@ -133,7 +133,11 @@ def train(pairs: Sequence[Pair], base_model: Path, out_dir: Path, settings: Trai
     args.batch_sampler = length_grouped([len(p.question) + len(p.passage) for p in pairs])
     loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(settings.pos_weight))
     trainer = CrossEncoderTrainer(
-        model=model, args=args, train_dataset=dataset, loss=loss, optimizers=(optimizer, None)
+        model=model,
+        args=args,
+        train_dataset=dataset,
+        loss=loss,
+        optimizers=(optimizer, None),  # type: ignore[arg-type]  # the trainer makes the schedule
     )
     trainer.train()
     model.save_pretrained(str(out_dir))
