@@ -31,3 +31,9 @@ of_chunks  # BM25Index.of_chunks: tests build BM25 straight from chunks (tests/t
 memory_mapped  # BM25Index.memory_mapped: tests/test_lexical.py checks a second process maps, not builds
 rebuilt  # Corpus.rebuilt: read by the benchmark (bench/latency.py) and the tests
 all_chunks  # VectorStore.all_chunks: bench/synthetic.py and the tests read a whole (small) store
+intra_op_num_threads  # onnxruntime.SessionOptions attributes, read by onnxruntime (reader/engine.py)
+inter_op_num_threads
+log_severity_level
+training_data_sha256  # ReaderManifest field: tests/test_training_data.py compares it with the data's hash
+case_index  # NearCopy field: which case of a set a training question copies (kept for debugging, never shown)
+batch_sampler  # CrossEncoderTrainingArguments.batch_sampler: read by the trainer (training/trainer.py)

@@ -61,14 +61,3 @@ def near_copies(
         if shares[best] >= lexical or cosines[row, best] >= semantic:
             found.append(NearCopy(tid, best, float(shares[best]), float(cosines[row, best])))
     return found
-
-
-def best_matches(
-    train: Sequence[tuple[str, str]], cases: Sequence[str], embed: Callable[[list[str]], np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """For each training question its highest Jaccard and highest cosine against the cases (to set the
-    thresholds on the tuning part)."""
-    cosines = embed([q for _, q in train]) @ embed(list(cases)).T
-    case_stems = [stem_set(c) for c in cases]
-    shares = np.array([max(jaccard(stem_set(q), c) for c in case_stems) for _, q in train])
-    return shares, cosines.max(axis=1)
