@@ -52,23 +52,24 @@ class Signals:
     answers: float = 1.0  # the reader's best probability that a read sentence answers (1.0: no reader)
 
 
-READER_REFUSAL = {  # calibrated with the shipped reader (bench/calibrate.py --reader): bias, weights, cut-off
-    "bias": 0.0,
+READER_REFUSAL = {  # calibrated with the shipped reader on the tuning part (bench/calibrate.py --reader,
+    # evals/calibration-reader.json): bias, weights (the last for the reader's best probability), cut-off
+    "bias": -1.5457,
     "weights": (
-        3.8536,
-        1.6378,
-        -0.8531,
-        0.5401,
-        -0.5845,
-        0.0372,
-        2.9005,
-        2.6363,
-        -0.3468,
-        2.7227,
-        1.5935,
-        -4.0,
+        4.0796,
+        1.3488,
+        -0.8796,
+        0.2832,
+        -1.1291,
+        -0.4007,
+        3.7176,
+        2.3323,
+        0.2365,
+        3.1258,
+        2.3733,
+        -1.8474,
     ),
-    "cutoff": 0.5,
+    "cutoff": 0.36,
 }
 
 
