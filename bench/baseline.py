@@ -210,7 +210,7 @@ def work_quality(data_dir: str) -> dict[str, Any]:
     from assistant.evaluation.runner import run_cases
 
     report = run_cases(_our_assistant(data_dir), load_cases(QUESTIONS), k=5)
-    context = [sum(len(p.text) for p in case.passages[:5]) for case in report.cases]
+    context = [sum(len(p.chunk.text) for p in case.passages[:5]) for case in report.cases]
     return {"summary": report.summary, "context_chars": sum(context) / len(context)}
 
 
