@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python bench/run.py"
         + (" --quick" if args.quick else "")
         + (f" --only {' '.join(args.only)}" if args.only else ""),
-        "machine": {**machine(), "reader": os.environ.get("WIBB_READER_BACKEND", "onnx")},
+        "machine": {**machine(), "reader": os.environ.get("WIBB_READER_BACKEND", "none")},
         "load": {},
     }
     data_dir = ingest_bench.INDEX / "data"
