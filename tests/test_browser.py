@@ -4,25 +4,15 @@ knowledge file or a question does not run; the page is Dutch and loads nothing f
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
-from pathlib import Path
 
 import pytest
+from browsing import chromium
 from conftest import TINY, fake_settings, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 EVIL_DOC = """---
 id: kwaadaardig
 titel: 'Testcasus <img src=x onerror="window.__xss=1"> en <script>window.__xss=2</script>'
@@ -67,15 +57,7 @@ def app_url(tmp_path_factory):
 
 @pytest.fixture
 def page(app_url):
-    if not CHROMIUM.exists():
-        message = "Debian chromium is not installed: run `make browser` (apt-get install chromium)"
-        if os.environ.get("REQUIRE_BROWSER"):  # set by `make test`: in CI a missing browser is a failure
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    with chromium() as browser:
         # An English browser on purpose: the app must still be Dutch.
         context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
         page = context.new_page()
@@ -86,7 +68,6 @@ def page(app_url):
         page.set_default_timeout(30_000)
         yield page
         context.close()
-        browser.close()
 
 
 def ask(page, question: str) -> None:
@@ -181,13 +162,6 @@ def test_html_in_knowledge_and_questions_is_shown_not_run(page, app_url):
 # -- the web app as people use it (issue 15) ----------------------------------------------------------
 
 
-def _context(playwright, **options):
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-    context = browser.new_context(locale="en-US", **options)
-    context.set_default_timeout(30_000)
-    return browser, context
-
-
 def test_filters_show_with_the_answer_and_a_new_conversation_clears_them(page, app_url):
     base, _ = app_url
     page.goto(base + "/")
@@ -229,14 +203,11 @@ def test_controls_have_dutch_names_for_screen_readers(page, app_url):
 
 
 def test_on_a_phone_the_box_is_in_view_answers_start_at_their_top_and_a_casus_opens_in_view(app_url):
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed")
     base, _ = app_url
-    with sync_playwright() as playwright:
-        browser, context = _context(playwright, viewport={"width": 390, "height": 844}, is_mobile=True,
-                                    has_touch=True)  # fmt: skip
+    with chromium() as browser:
+        context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                      has_touch=True)  # fmt: skip
+        context.set_default_timeout(30_000)
         page = context.new_page()
         page.goto(base + "/")
         box = page.locator("#wibb-vraag textarea")
@@ -260,7 +231,6 @@ def test_on_a_phone_the_box_is_in_view_answers_start_at_their_top_and_a_casus_op
         assert placed and 0 <= placed["y"] < 844, placed  # the text opened where the reader is
         assert page.locator("#wibb-doc").evaluate("e => e.getBoundingClientRect().top") < 844
         context.close()
-        browser.close()
 
 
 def test_a_card_opens_with_one_click(page, app_url):

@@ -6,12 +6,11 @@ answer."""
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 
 import pytest
+from browsing import chromium
 from conftest import DATA, ROOT, TINY, fake_settings, free_port
-from test_browser import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,15 +75,7 @@ def toetsen(tmp_path_factory):
 @contextlib.contextmanager
 def opened(url: str, viewport: dict[str, int], **options):
     """The Toetsen tab in a fresh browser of the given size (an English browser: the app stays Dutch)."""
-    if not CHROMIUM.exists():
-        message = "Debian chromium is not installed: run `make browser` (apt-get install chromium)"
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    with chromium() as browser:
         context = browser.new_context(locale="en-US", viewport=viewport, **options)
         context.set_default_timeout(30_000)
         page = context.new_page()
@@ -93,7 +84,6 @@ def opened(url: str, viewport: dict[str, int], **options):
         page.locator("#wibb-runs").get_by_text("vragen.yaml").filter(visible=True).first.wait_for()
         yield page
         context.close()
-        browser.close()
 
 
 def upload(page, path) -> None:
