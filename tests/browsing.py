@@ -26,6 +26,7 @@ ARGS = [
 SIZES: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "small phone": {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True},
 }
 # A casus long enough that on a phone its question box is far below its first lines.
 LONG_CASE = """---

@@ -52,6 +52,21 @@ def test_the_question_box_and_the_start_of_a_long_answer_are_in_view_together(ap
         assert shown >= 400, (shown, frame, start, box)
 
 
+@pytest.mark.parametrize("size", [*SIZES, "small phone"])
+def test_every_tab_is_in_view_not_behind_a_menu(app, browser, size):
+    url, _ = app
+    with opened(browser, url, size) as page:
+        page.evaluate("document.fonts.ready")
+        page.wait_for_timeout(300)
+        width = page.viewport_size["width"]
+        for name in ("Chat", "Casussen & knoppen", "Toetsen"):
+            tab = page.get_by_role("tab", name=name)
+            assert tab.is_visible(), name
+            box = tab.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
+        assert not page.locator(".overflow-menu").is_visible()
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_a_case_page_brings_its_question_box_within_reach(app, browser, size):
     url, _ = app

@@ -69,7 +69,9 @@ def build_demo(assistant: Assistant | None, settings: Settings, *, warm_up: bool
         gr.Markdown(f"# {texts.APP_TITLE}")
         gr.Markdown(texts.APP_SUBTITLE, elem_classes="wibb-subtitle")
         status = gr.Markdown("", elem_id="wibb-status")
-        with gr.Tabs():
+        # "wrap": on a phone every tab stays in view (Gradio's default "menu" hides those that do not fit
+        # behind a button, depending on when the font arrives).
+        with gr.Tabs(overflow_behavior="wrap"):
             with gr.Tab(W["tab_chat"], id="chat"):
                 build_chat_tab(gr, app, demo)
             with gr.Tab(W["tab_browse"], id="browse"):
