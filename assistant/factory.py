@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -26,6 +28,11 @@ def build_assistant(
     `notify` hears, in Dutch, when the lexical index has to be rebuilt before the first question. What each
     step took is kept in `Assistant.startup_ms` (the benchmark reports it)."""
     clock = _Clock()
+    from assistant.reader import create_reader
+
+    reader = create_reader(settings.reader, settings.data_dir / "reader")
+    _load_beside(reader)  # its tokenizer table and model open while the index opens
+    clock.lap("reader_ms")
     # Chroma's client (its import and its start) and the embedder load side by side: most of both is
     # native code that lets the other thread run. "store_ms" is what was left to wait for.
     with ThreadPoolExecutor(1, thread_name_prefix="wibb-store") as pool:
@@ -41,10 +48,6 @@ def build_assistant(
         from assistant.llm.clients import create_llm
 
         llm = create_llm(settings.llm)
-    from assistant.reader import create_reader
-
-    reader = create_reader(settings.reader, settings.data_dir / "reader")
-    clock.lap("reader_ms")
     assistant = Assistant(
         retriever,
         reader=reader,
@@ -55,6 +58,20 @@ def build_assistant(
     )
     assistant.startup_ms.update(clock.laps)
     return assistant
+
+
+def _load_beside(reader: object) -> None:
+    """Start loading the reader on a thread of its own; its first `score` waits for it (a lock). A failure
+    there is left for that first `score` to raise, with its own message."""
+    load = getattr(reader, "load", None)
+    if load is None:
+        return
+
+    def run() -> None:
+        with contextlib.suppress(Exception):  # raised again where the reader is first used
+            load()
+
+    threading.Thread(target=run, name="wibb-reader-load", daemon=True).start()
 
 
 class _Clock:

@@ -27,7 +27,6 @@ from assistant.errors import LanguageModelError
 from assistant.reader import Reader
 from assistant.retrieval.hybrid import HybridRetriever, Retrieval
 
-READ_EXTRA = 3  # passages beyond top_k that the reader may move up
 
 if TYPE_CHECKING:
     from assistant.llm.clients import ChatModel
@@ -61,8 +60,8 @@ class Assistant:
 
     @property
     def retrieval_k(self) -> int:
-        """Passages retrieved per question: with a reader a few more, which it reranks down to top_k."""
-        return self.retriever.settings.top_k + (READ_EXTRA if self.reader is not None else 0)
+        """Passages retrieved per question (the reader judges their sentences, it does not rerank them)."""
+        return self.retriever.settings.top_k
 
     # -- public API ------------------------------------------------------------------------------
 
