@@ -8,7 +8,7 @@ A pair is <s> question </s></s> passage </s>; when it is too long the longer sid
 `tokenizers`' "longest_first" does. tests/test_reader_pieces.py checks that both give the same ids.
 
 Why not `tokenizers` itself at run time: its unigram model over e5's 250,002 pieces takes about 1.6 s and
-280 MB to open in every process; this table opens in about 0.3 s and 40 MB, and a passage's pieces are
+280 MB to open in every process; this table opens in about 0.3 s and 60 MB, and a passage's pieces are
 remembered, so the sentences the reader reads again cost nothing the second time.
 """
 
