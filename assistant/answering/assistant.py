@@ -27,7 +27,6 @@ from assistant.errors import LanguageModelError
 from assistant.reader import Reader
 from assistant.retrieval.hybrid import HybridRetriever, Retrieval
 
-
 if TYPE_CHECKING:
     from assistant.llm.clients import ChatModel
 
