@@ -94,4 +94,4 @@ def prepare_caches(settings: Settings) -> None:
     if settings.reader.backend == "onnx":
         from assistant.reader.pieces import PieceTokenizer
 
-        PieceTokenizer.load(settings.data_dir / "reader")
+        PieceTokenizer.prepare(settings.data_dir / "reader")

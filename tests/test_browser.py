@@ -8,7 +8,7 @@ import shutil
 import time
 
 import pytest
-from browsing import chromium
+from browsing import chromium, opened
 from conftest import TINY, fake_settings, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -204,14 +204,8 @@ def test_controls_have_dutch_names_for_screen_readers(page, app_url):
 
 def test_on_a_phone_the_box_is_in_view_answers_start_at_their_top_and_a_casus_opens_in_view(app_url):
     base, _ = app_url
-    with chromium() as browser:
-        context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844}, is_mobile=True,
-                                      has_touch=True)  # fmt: skip
-        context.set_default_timeout(30_000)
-        page = context.new_page()
-        page.goto(base + "/")
+    with chromium() as browser, opened(browser, base, "phone") as page:
         box = page.locator("#wibb-vraag textarea")
-        box.wait_for()
         top = box.bounding_box()
         assert top is not None and top["y"] + top["height"] <= 844, top  # no scrolling to find the box
         box.fill("Hoeveel zorgreservisten zijn er ingeschreven?")
@@ -230,7 +224,6 @@ def test_on_a_phone_the_box_is_in_view_answers_start_at_their_top_and_a_casus_op
         placed = doc.bounding_box()
         assert placed and 0 <= placed["y"] < 844, placed  # the text opened where the reader is
         assert page.locator("#wibb-doc").evaluate("e => e.getBoundingClientRect().top") < 844
-        context.close()
 
 
 def test_a_card_opens_with_one_click(page, app_url):

@@ -104,3 +104,12 @@ def test_the_table_is_kept_and_read_back(tmp_path):
     text = "Hoeveel zorgreservisten staan er ingeschreven?"
     assert again.pieces(text) == first.pieces(text) and len(first.pieces(text)) > 3
     assert again.remembered(text) is again.remembered(text)  # a passage is split once
+
+
+def test_the_ingest_prepares_the_table_once(tmp_path):
+    PieceTokenizer.prepare(tmp_path)
+    files = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    assert sorted(name.rsplit(".", 1)[1] for name in files) == ["f32", "json", "txt"]
+    PieceTokenizer.prepare(tmp_path)  # there already: not written again
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == files
+    assert PieceTokenizer.load(tmp_path).pieces("Nationale Zorgreserve")

