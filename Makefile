@@ -33,9 +33,16 @@ $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e ".[dev,st,bench,train]"
 	touch $(STAMP) $(DEV_STAMP)
 
+# The package's bytecode is written here, not left to the first import: where PYTHONDONTWRITEBYTECODE is set
+# (as on this machine and in CI) every `wibb ask` would otherwise compile the whole package again (~0.3 s).
+# Only changed files are compiled (~0.1 s when none are).
+COMPILE := $(BIN)/python -m compileall -q assistant app.py ingest.py >/dev/null
+
 install: $(STAMP) ## Create .venv and install what the app needs (once; again when pyproject.toml changes)
+	@$(COMPILE)
 
 install-dev: $(DEV_STAMP) ## Also install the test, lint and benchmark tools and the sentence-transformers engine
+	@$(COMPILE)
 
 browser: ## Install Debian's chromium for the browser test (never downloads a browser build)
 	@command -v chromium >/dev/null || { \

@@ -121,6 +121,35 @@ def test_ask_refuses_off_topic_and_filters_by_sector(env, capsys):
     assert "zorgreserve" not in {r["id"] for r in data["retrieved"]}
 
 
+def test_the_wibb_command_prints_the_whole_answer_and_its_exit_code_before_it_ends_at_once(env):
+    """`wibb` (`assistant.cli:run`, here as `python -m assistant.cli`) ends `ask` without Python's shutdown:
+    what was printed must all arrive, and the exit code must be the command's."""
+    import os
+    import subprocess
+    import sys
+
+    def wibb(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "assistant.cli", *args],
+            # buffered output, as in a pipe: only a flush before the end brings it out
+            env={
+                **{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+                "WIBB_READER_BACKEND": "none",
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    before = wibb("ask", "Wat is de matcher?")
+    assert before.returncode == 1 and "wibb ingest" in before.stderr and before.stdout == ""
+    assert wibb("ingest").returncode == 0
+    done = wibb("ask", "Hoeveel zorgreservisten zijn er ingeschreven?", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)  # the whole document, flushed before the process ended
+    assert "3500" in data["answer"] and data["citations"][0]["id"] == "zorgreserve"
+
+
 def test_ask_with_an_empty_question_gives_a_dutch_message(env, capsys):
     main(["ingest"])
     capsys.readouterr()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answering.lexicon import Lexicon, terms
-from assistant.answering.spelling import Speller, dutch_words
+from assistant.answering.spelling import Speller, dutch_words, may_need_mending
 
 TEXTS = [
     "Knop 1: de matcher brengt vraag en aanbod samen.",
@@ -43,3 +43,20 @@ def test_the_dutch_word_list_is_read_once_and_kept(tmp_path):
     assert {"precies", "bijbaan", "weekend", "gebeurde"} <= words and "macther" not in words
     cached = list(tmp_path.glob("nl-words-*.txt"))
     assert len(cached) == 1 and dutch_words(tmp_path) == words
+
+
+def test_a_question_without_a_possible_typo_does_not_need_the_speller():
+    _, lexicon = speller()
+    assert not may_need_mending("wat doet de matcher bij collegiale uitlening?", lexicon)  # known or short
+    assert not may_need_mending("Wat is één zorgreservist?", lexicon)  # accents: left as typed
+    assert may_need_mending("wat doet een macther?", lexicon)
+    assert may_need_mending("mag ik in het weekend werken?", lexicon)  # the Dutch word list decides later
+
+
+def test_the_first_question_builds_the_speller_only_when_a_word_may_be_misspelt(assistant):
+    planner = assistant.planner
+    planner._speller = None
+    assert planner.correct("Wat doet een matcher?") == "Wat doet een matcher?"
+    assert planner._speller is None
+    assert planner.correct("Wat doet een macther?") == "Wat doet een matcher?"
+    assert planner._speller is not None

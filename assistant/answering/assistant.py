@@ -69,7 +69,7 @@ class Assistant:
         spelling mender, the reader, and one search (the embedding model and the store's vector indexes
         load on first use)."""
         started = time.perf_counter()
-        self.planner.correct("")
+        self.planner.speller()
         lexicon = time.perf_counter()
         load = getattr(self.reader, "load", None)
         if load is not None:

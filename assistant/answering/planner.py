@@ -19,7 +19,7 @@ from assistant.answering.composer import Candidate, ComposerSettings, Compositio
 from assistant.answering.lexicon import Lexicon, mentions, singulars, terms
 from assistant.answering.reading import Reading, read_question, verdict
 from assistant.answering.refusal import RefusalModel, Signals, nearest_documents, refusal_sentence
-from assistant.answering.spelling import Speller, speller_for
+from assistant.answering.spelling import Speller, may_need_mending, speller_for
 from assistant.core import dutch
 from assistant.core.filters import Filters
 from assistant.core.results import Citation, Hit
@@ -70,9 +70,16 @@ class Planner:
     def correct(self, text: str) -> str:
         """The text with its misspelt words in the knowledge base's spelling (`spelling`)."""
         lexicon = self.lexicon()
+        if not may_need_mending(text, lexicon):
+            return text
+        return self.speller().correct(text, lexicon)
+
+    def speller(self) -> Speller:
+        """Made once per lexicon, when a question first has a word that may be misspelt (or at warm-up)."""
+        lexicon = self.lexicon()
         if self._speller is None or self._speller[0] is not lexicon:
             self._speller = (lexicon, speller_for(lexicon, self.cache_dir))
-        return self._speller[1].correct(text, lexicon)
+        return self._speller[1]
 
     def library(self, filters: Filters | None = None) -> plans.Library:
         """What a plan may read: every document, or only those the filters admit (a filter is a hard limit

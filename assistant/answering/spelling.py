@@ -75,11 +75,7 @@ class Speller:
     def suggest(self, word: str, lexicon: Lexicon) -> str | None:
         """The known term a folded word is a typo of, or None."""
         t = term(word)
-        if len(word) < MIN_LENGTH or t in self.known or t in lexicon.df or not t.isalpha():
-            return None
-        if word in self.dictionary:
-            return None
-        if t in dutch.stopwords():
+        if not _may_be_typo(word, t, lexicon) or t in self.known or word in self.dictionary:
             return None
         found = {c for key in (t, *_deletes(t)) for c in self.index.get(key, ())}
         allowed = 1 if len(t) < 9 else 2
@@ -92,8 +88,8 @@ class Speller:
 
         def mend(match: re.Match[str]) -> str:
             written = match.group(0)
-            folded = dutch.fold(written)
-            if folded != written.lower():  # accents: leave the word as typed
+            folded = _plain(written)
+            if folded is None:
                 return written
             suggestion = self.suggest(folded, lexicon)
             if suggestion is None:
@@ -103,6 +99,28 @@ class Speller:
             return mended.capitalize() if written[0].isupper() else mended
 
         return _WORD.sub(mend, question)
+
+
+def may_need_mending(question: str, lexicon: Lexicon) -> bool:
+    """Whether any word of the question could be a typo: without one, the speller (~0.2 s to build) is
+    not needed, and the first question of a process does not wait for it."""
+    for match in _WORD.finditer(question):
+        folded = _plain(match.group(0))
+        if folded is not None and _may_be_typo(folded, term(folded), lexicon):
+            return True
+    return False
+
+
+def _plain(written: str) -> str | None:
+    """The word folded, or None when it carries accents (such a word is left as typed)."""
+    folded = dutch.fold(written)
+    return folded if folded == written.lower() else None
+
+
+def _may_be_typo(word: str, t: str, lexicon: Lexicon) -> bool:
+    """What can be told without the Dutch word list: long enough, letters only, and neither a word the
+    knowledge base uses nor a stop word."""
+    return len(word) >= MIN_LENGTH and t.isalpha() and t not in lexicon.df and t not in dutch.stopwords()
 
 
 def speller_for(lexicon: Lexicon, cache_dir: Path | None = None) -> Speller:

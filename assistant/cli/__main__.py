@@ -1,5 +1,5 @@
 """`python -m assistant.cli ...` is the same as `wibb ...`."""
 
-from assistant.cli import main
+from assistant.cli import run
 
-raise SystemExit(main())
+run()

@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", metavar="VRAAG", help="de vraag, tussen aanhalingstekens")
     p.add_argument("--json", action="store_true", help="antwoord als JSON")
     _add_filters(p)
-    p.set_defaults(handler=ask.cmd_ask)
+    p.set_defaults(handler=ask.cmd_ask, writes_nothing=True)
 
     p = sub.add_parser("chat", help="een gesprek in de terminal (vervolgvragen houden de context vast)")
     _add_filters(p)
