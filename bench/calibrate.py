@@ -1,18 +1,25 @@
-"""Calibrate the refusal decision on the TUNING part of the question set (evals/vragen.yaml) only.
+"""Calibrate the refusal decision on the TUNING parts only: the questions (evals/vragen.yaml) and the turns of
+the tuning conversations (evals/gesprekken.yaml).
 
-Run: `.venv/bin/python bench/calibrate.py` (writes evals/calibration.json; ~2 minutes on 2 cores).
+Run: `.venv/bin/python bench/calibrate.py [--reader]` (writes evals/calibration[-reader].json; ~3 minutes on
+2 cores).
 
 Procedure (the numbers it prints go into evals/README.md):
-1. Every tuning case is answered once by the real `Assistant` with refusing switched off; the planner's
-   signals (evidence, the asked kind of answer missing, years or names missing, unknown and rare words)
-   are recorded, and the case is scored twice with `evaluation.scoring.score_case`: as answered and as
-   refused. Absence refusals (a knowledge sentence saying the thing is not known) stay as they are.
+1. Every question, and every turn of a conversation in its conversation, is answered once by the real
+   `Assistant` with refusing switched off; the planner's signals (evidence, the asked kind of answer missing,
+   years or names missing, unknown and rare words, ... and with --reader the reader's best probability) are
+   recorded, and the case is scored twice with `evaluation.scoring.score_case`: as answered and as refused.
+   Absence refusals (a knowledge sentence saying the thing is not known) stay as they are.
 2. For every minimum evidence t on a grid, a logistic rule over the signals is fitted (numpy, L2) to the
    cases at or above t; its cut-off is then chosen to maximise refusal_recall + answer_fact_recall
-   - false_refusal_rate, among the cut-offs that keep false_refusal_rate at most 0.035.
-3. Stratified 5-fold cross-validation: everything is chosen on four folds and scored on the fifth; the
-   "cross-validated" figures pool the five. The final values are chosen on all tuning cases.
-4. The held-out part (evals/vragen-achtergehouden.yaml) is never read here; its figures come from
+   - false_refusal_rate, among the cut-offs that keep false_refusal_rate at most 0.035, on the questions
+   (`--fit-on all`: on the questions and the turns; measured worse, evals/README.md); the turns are scored.
+3. Stratified 5-fold cross-validation (a conversation's turns in one fold): everything is chosen on four
+   folds and scored on the fifth; the "cross-validated" figures pool the five, also per part. The final
+   values are chosen on all tuning cases.
+4. `--ablate`: backward elimination of the signals on the cross-validated objective (which rules earn their
+   place).
+5. The held-out parts (evals/*-achtergehouden.yaml) are never read here; their figures come from
    `wibb eval` with the chosen values.
 Retrieval and composer constants keep the values of the first calibration (evals/README.md, "history").
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 import time
 from dataclasses import replace
@@ -33,9 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant import texts  # noqa: E402
-from assistant.answering.answer import Answer  # noqa: E402
-from assistant.answering.reading import mend  # noqa: E402
-from assistant.answering.refusal import RefusalModel, Signals  # noqa: E402
+from assistant.answering.chat import Conversation  # noqa: E402
+from assistant.answering.refusal import FEATURES, RefusalModel  # noqa: E402
 from assistant.config import make_settings  # noqa: E402
 from assistant.evaluation.questionset import Case, load_cases  # noqa: E402
 from assistant.evaluation.runner import observe  # noqa: E402
@@ -49,20 +56,10 @@ CUTOFFS = np.round(np.arange(0.20, 0.81, 0.02), 2)
 L2 = 0.3
 FRR_COST = 1.0
 MAX_FRR = 0.035  # the target is 0.05 on the held-out part: room for cases the tuning part does not have
-NAMES = (
-    "kind_missing",
-    "years_missing",
-    "names_missing",
-    "unknown",
-    "rare_missing",
-    "evidence_margin",
-    "absence",
-    "sentence_gap",
-    "passage_gap",
-    "count_apart",
-    "members_missing",
-)
-READER = False  # set by --reader: one more signal, the reader's best probability
+NAMES: tuple[str, ...] = tuple(n for n in FEATURES if n != "answers")  # the signals weighed (--signals)
+READER = False  # set by --reader: the reader answers, and its best probability is a signal
+FIT_ON = "questions"  # set by --fit-on: the rows the rule is chosen on (evals/README.md: why the questions)
+TOLERANCE = 0.002  # --ablate: a signal is removed when leaving it out costs at most this much objective
 DROPPED: set[int] = set()  # signals left out (--ablate): their feature is held at 0, so its weight fits to 0
 
 
@@ -70,42 +67,88 @@ def log(message: str) -> None:
     print(f"[calibrate] {message}", file=sys.stderr, flush=True)
 
 
-def features(s: Signals, min_evidence: float) -> np.ndarray:
-    width = len(NAMES) + READER
-    values = np.array(RefusalModel(min_evidence, weights=(0.0,) * width).features(s), dtype=float)
-    values[list(DROPPED)] = 0.0
-    return values
-
-
 def record(cases: list[Case]) -> list[dict[str, Any]]:
-    """Each case answered without refusing: its signals and its two score rows (answered, refused)."""
+    """Each question, and each turn of a conversation in its conversation, answered by the real assistant
+    with refusing switched off: the plan's signals and two score rows (answered, refused)."""
     reader = {"backend": "onnx" if READER else "none"}
     settings = make_settings(data_dir=ROOT / ".wibb", reader=reader)
     assistant = build_assistant(settings)
     planner = assistant.planner
     planner.refusal = RefusalModel(min_evidence=-1e9, bias=-1e9)  # never refuses on the signals
+    plans: list[Any] = []
+    plan_of = planner.plan
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        plans.append(plan_of(*args, **kwargs))
+        return plans[-1]
+
+    planner.plan = recording  # type: ignore[method-assign]
     rows = []
     for case in cases:
-        query = planner.correct(mend(case.question))  # as Assistant.stream searches and reads it
-        retrieval = assistant.retriever.retrieve(query, case.filters, assistant.retrieval_k)
-        base = Answer(question=case.question, text="", retrieved=retrieval.hits, query=query,
-                      timings_ms={})  # fmt: skip
-        plan = planner.plan(case.question, query, retrieval, base)
-        obs = observe(plan.answer, float("nan"))
-        refused = replace(obs, answer=texts.NOT_IN_KNOWLEDGE, refused=True, citations=())
-        rows.append(
-            {
-                "id": case.id,
-                "answerable": case.answerable,
-                "signals": plan.signals,
-                "evidence": plan.answer.evidence,
-                "absence": plan.answer.refused,  # refused although nothing was calibrated: absence
-                "structured": plan.signals is None and not plan.answer.refused,
-                "answered": score_case(case, obs, K).metrics,
-                "as_refused": score_case(case, refused, K).metrics,
-            }
-        )
+        conversation = Conversation()
+        for n, turn in enumerate(case.as_turns(), start=1):
+            plans.clear()
+            answer = assistant.answer(turn.question, conversation, turn.filters)
+            plan = plans[0]  # the plan within the filters (never refused, so nothing is asked beyond them)
+            obs = observe(answer, float("nan"))
+            refused = replace(obs, answer=texts.NOT_IN_KNOWLEDGE, refused=True, citations=())
+            scored = Case(case.id, turn.question, turn.expect_facts, turn.expect_sources, turn.answerable,
+                          turn.filters)  # fmt: skip
+            rows.append(
+                {
+                    "id": f"{case.id}/{n}" if case.turns else case.id,
+                    "group": case.id,
+                    "turn": bool(case.turns),
+                    "answerable": turn.answerable,
+                    "signals": plan.signals,
+                    "evidence": plan.answer.evidence,
+                    "absence": plan.answer.refused,  # refused although nothing was calibrated: absence
+                    "structured": plan.signals is None and not plan.answer.refused,
+                    "answered": score_case(scored, obs, K).metrics,
+                    "as_refused": score_case(scored, refused, K).metrics,
+                }
+            )
+            cited = tuple(dict.fromkeys(c.doc_id for c in answer.citations))
+            conversation.add(turn.question, answer.text, query=answer.query, cited=cited)
     return rows
+
+
+class Table:
+    """The recorded rows as arrays, so that a rule is decided for all of them at once: the signals weighed,
+    what refuses whatever the weights, and the two score rows per metric."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        zero = RefusalModel(0.0, weights=dict.fromkeys(NAMES, 0.0))
+        self.x0 = np.vstack([
+            zero.features(r["signals"]) if r["signals"] is not None else np.zeros(len(NAMES)) for r in rows
+        ])  # fmt: skip
+        self.evidence = np.array([r["evidence"] for r in rows], dtype=float)
+        self.absence = np.array([r["absence"] for r in rows], dtype=bool)
+        self.structured = np.array([r["structured"] for r in rows], dtype=bool)
+        self.answerable = np.array([r["answerable"] for r in rows], dtype=bool)
+        self.scores = {}
+        for name in METRICS:
+            answered = [r["answered"].get(name) for r in rows]
+            refused = [r["as_refused"].get(name) for r in rows]
+            self.scores[name] = (
+                np.array([np.nan if v is None else v for v in answered], dtype=float),
+                np.array([np.nan if v is None else v for v in refused], dtype=float),
+            )
+
+    def subset(self, index: np.ndarray) -> Table:
+        return Table([self.rows[i] for i in index])
+
+    @property
+    def x(self) -> np.ndarray:
+        """The signals, those left out (--ablate) held at 0 so that their weights fit to 0."""
+        x = self.x0.copy()
+        x[:, list(DROPPED)] = 0.0
+        return x
+
+
+METRICS = ("refusal_recall", "false_refusal_rate", "refusal_accuracy", "answer_fact_recall",
+           f"context_fact_recall@{K}", "citation_precision")  # fmt: skip
 
 
 def fit(x: np.ndarray, y: np.ndarray, steps: int = 3000, rate: float = 0.5) -> tuple[float, np.ndarray]:
@@ -120,32 +163,28 @@ def fit(x: np.ndarray, y: np.ndarray, steps: int = 3000, rate: float = 0.5) -> t
     return b, w
 
 
-def decide(rows: list[dict[str, Any]], t: float, b: float, w: np.ndarray, cut: float) -> np.ndarray:
-    out = []
-    for r in rows:
-        if r["absence"]:
-            out.append(True)
-        elif r["structured"]:
-            out.append(r["evidence"] < t - RefusalModel(t).route_margin)
-        elif r["evidence"] < t:
-            out.append(True)
-        else:
-            z = b + features(r["signals"], t) @ w
-            out.append(1 / (1 + np.exp(-z)) >= cut)
-    return np.array(out)
+def decide(table: Table, t: float, b: float, w: np.ndarray, cut: float) -> np.ndarray:
+    """Which rows the rule refuses: an absence always, a route below its margin, a question below the
+    minimum, else the logistic rule."""
+    route = table.evidence < t - RefusalModel(t).route_margin
+    z = b + table.x @ w
+    rule = (table.evidence < t) | (1 / (1 + np.exp(-z)) >= cut)
+    return table.absence | np.where(table.structured, route, rule)
 
 
-def metrics(rows: list[dict[str, Any]], refused: np.ndarray) -> dict[str, float]:
-    def mean(name: str) -> float:
-        values = [
-            (r["as_refused"] if f else r["answered"]).get(name) for r, f in zip(rows, refused, strict=True)
-        ]
-        values = [v for v in values if v is not None]
-        return float(np.mean(values)) if values else float("nan")
+def decide_with(table: Table, chosen: dict[str, Any]) -> np.ndarray:
+    weights = np.array(list(chosen["weights"].values()))
+    return decide(table, chosen["min_evidence"], chosen["bias"], weights, chosen["cutoff"])
 
-    names = ("refusal_recall", "false_refusal_rate", "refusal_accuracy", "answer_fact_recall",
-             f"context_fact_recall@{K}", "citation_precision")  # fmt: skip
-    return {name: round(mean(name), 4) for name in names}
+
+def metrics(table: Table, refused: np.ndarray) -> dict[str, float]:
+    out = {}
+    for name in METRICS:
+        answered, as_refused = table.scores[name]
+        values = np.where(refused, as_refused, answered)
+        values = values[~np.isnan(values)]
+        out[name] = round(float(np.mean(values)), 4) if len(values) else float("nan")
+    return out
 
 
 def objective(m: dict[str, float]) -> float:
@@ -155,54 +194,91 @@ def objective(m: dict[str, float]) -> float:
     return m["refusal_recall"] + m["answer_fact_recall"] - FRR_COST * m["false_refusal_rate"]
 
 
-def choose(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def choose(table: Table) -> dict[str, Any]:
     best: dict[str, Any] = {"objective": -np.inf}
     for t in MIN_EVIDENCE:
-        train = [r for r in rows if not r["absence"] and not r["structured"] and r["evidence"] >= t]
-        if len(train) < 10 or len({r["answerable"] for r in train}) < 2:
+        train = ~table.absence & ~table.structured & (table.evidence >= t)
+        if train.sum() < 10 or len(set(table.answerable[train])) < 2:
             continue
-        x = np.vstack([features(r["signals"], t) for r in train])
-        y = np.array([0.0 if r["answerable"] else 1.0 for r in train])
-        b, w = fit(x, y)
+        b, w = fit(table.x[train], (~table.answerable[train]).astype(float))
         for cut in CUTOFFS:
-            m = metrics(rows, decide(rows, t, b, w, cut))
+            m = metrics(table, decide(table, t, b, w, cut))
             score = objective(m)
             if score > best["objective"] + 1e-9:
+                weights = dict(zip(NAMES, (round(v, 4) for v in w), strict=True))
                 best = {"objective": round(score, 4), "min_evidence": float(t), "cutoff": float(cut),
-                        "bias": round(b, 4), "weights": [round(v, 4) for v in w], "metrics": m}  # fmt: skip
+                        "bias": round(b, 4), "weights": weights, "metrics": m}  # fmt: skip
     return best
 
 
 def folds(rows: list[dict[str, Any]]) -> np.ndarray:
+    """Stratified by answerable; a conversation's turns stay together in one fold."""
     fold = np.zeros(len(rows), dtype=int)
     for answerable in (True, False):
-        members = sorted((r["id"], i) for i, r in enumerate(rows) if r["answerable"] == answerable)
-        for n, (_, i) in enumerate(members):
-            fold[i] = n % FOLDS
+        groups = sorted({r["group"] for r in rows if r["answerable"] == answerable and not r["turn"]})
+        groups += sorted({r["group"] for r in rows if r["turn"]} - set(groups)) if answerable else []
+        place = {g: n % FOLDS for n, g in enumerate(groups)}
+        for i, r in enumerate(rows):
+            if r["group"] in place and (r["turn"] or r["answerable"] == answerable):
+                fold[i] = place[r["group"]]
     return fold
 
 
-def cross_validate(rows: list[dict[str, Any]]) -> dict[str, float]:
-    fold = folds(rows)
-    pooled = np.zeros(len(rows), dtype=bool)
+def fitted_on(table: Table, index: np.ndarray) -> Table:
+    """The rows of `index` the rule is chosen on: all of them, or only the single questions (--fit-on)."""
+    if FIT_ON == "questions":
+        index = np.array([i for i in index if not table.rows[i]["turn"]], dtype=int)
+    return table.subset(index)
+
+
+def cross_validate(table: Table) -> tuple[dict[str, float], np.ndarray, list[dict[str, Any]]]:
+    """Everything chosen on four folds and applied to the fifth; the pooled decisions and per-fold choices."""
+    fold = folds(table.rows)
+    pooled = np.zeros(len(table.rows), dtype=bool)
+    per_fold = []
     for f in range(FOLDS):
-        chosen = choose([r for r, g in zip(rows, fold, strict=True) if g != f])
+        chosen = choose(fitted_on(table, np.where(fold != f)[0]))
         test_index = np.where(fold == f)[0]
-        pooled[test_index] = decide([rows[i] for i in test_index], chosen["min_evidence"], chosen["bias"],
-                                    np.array(chosen["weights"]), chosen["cutoff"])  # fmt: skip
-    return metrics(rows, pooled)
+        pooled[test_index] = decide_with(table.subset(test_index), chosen)
+        per_fold.append({k: chosen[k] for k in ("min_evidence", "cutoff", "bias", "weights")})
+    return metrics(table, pooled), pooled, per_fold
 
 
-def ablate(rows: list[dict[str, Any]]) -> None:
-    """Which signals earn their place: the cross-validated figures with each one left out in turn."""
-    names = (*NAMES, "answers") if READER else NAMES
-    base = cross_validate(rows)
-    print(f"{'all signals':<18} {base}  objective {objective(base):.4f}")
-    for i, name in enumerate(names):
-        DROPPED.clear()
+def parts(table: Table, refused: np.ndarray) -> dict[str, dict[str, float]]:
+    """The figures on the single questions and on the conversation turns apart."""
+    turn = np.array([r["turn"] for r in table.rows], dtype=bool)
+    out = {"questions": metrics(table.subset(np.where(~turn)[0]), refused[~turn])}
+    if turn.any():
+        out["conversation turns"] = metrics(table.subset(np.where(turn)[0]), refused[turn])
+    return out
+
+
+def ablate(table: Table) -> None:
+    """Which signals earn their place: backward elimination on the cross-validated objective. Each round
+    leaves out, in turn, every signal still in; the one whose absence costs least is dropped for good while
+    that costs at most TOLERANCE (a signal that does not earn more than that is a rule to remove)."""
+    names = NAMES
+    DROPPED.clear()
+    base = cross_validate(table)[0]
+    print(f"{'all signals':<24} {base}  objective {objective(base):.4f}", flush=True)
+    while len(DROPPED) < len(names) - 1:
+        trials = []
+        for i, name in enumerate(names):
+            if i in DROPPED:
+                continue
+            DROPPED.add(i)
+            m = cross_validate(table)[0]
+            DROPPED.discard(i)
+            trials.append((objective(m), i, m))
+            print(f"  {'without ' + name:<22} {m}  objective {objective(m):.4f}", flush=True)
+        best, i, m = max(trials, key=lambda t: t[0])
+        if best < objective(base) - TOLERANCE:
+            break
         DROPPED.add(i)
-        m = cross_validate(rows)
-        print(f"{'without ' + name:<18} {m}  objective {objective(m):.4f}", flush=True)
+        base = m
+        print(f"dropped {names[i]:<16} objective {best:.4f}; left out so far: "
+              f"{[names[j] for j in sorted(DROPPED)]}", flush=True)  # fmt: skip
+    print(f"kept: {[n for j, n in enumerate(names) if j not in DROPPED]}", flush=True)
     DROPPED.clear()
 
 
@@ -214,40 +290,59 @@ def main() -> None:
     parser.add_argument("--out", default=None)
     parser.add_argument("--ablate", action="store_true", help="cross-validate with each signal left out")
     parser.add_argument("--reader", action="store_true", help="with the reader's probability as a signal")
+    parser.add_argument(
+        "--conversations",
+        default=str(ROOT / "evals" / "gesprekken.yaml"),
+        help="the tuning conversations: their turns are scored too ('' for none)",
+    )
+    parser.add_argument("--rows", default="", help="keep the recorded answers in this file and reuse them")
+    parser.add_argument(
+        "--signals",
+        default="",
+        help="the signals to weigh, comma-separated (default: all; --reader adds answers)",
+    )
+    parser.add_argument(
+        "--fit-on",
+        choices=("all", "questions"),
+        default="questions",
+        help="choose the rule on the questions and the turns, or on the questions only",
+    )
     args = parser.parse_args()
-    global READER
-    READER = args.reader
+    global READER, FIT_ON, NAMES
+    READER, FIT_ON = args.reader, args.fit_on
+    NAMES = tuple(args.signals.split(",")) if args.signals else (*NAMES, *(("answers",) if READER else ()))
+    if unknown := set(NAMES) - set(FEATURES):
+        raise SystemExit(f"unknown signals: {sorted(unknown)}; known: {list(FEATURES)}")
     name = "calibration-reader.json" if READER else "calibration.json"
     args.out = args.out or str(ROOT / "evals" / name)
-    if "achtergehouden" in args.questions:
+    sets = [args.questions, *([args.conversations] if args.conversations else [])]
+    if any("achtergehouden" in path for path in sets):
         raise SystemExit("the held-out part is never calibrated on")
     started = time.perf_counter()
-    cases = load_cases(args.questions)
-    rows = record(cases)
-    log(f"{len(rows)} cases answered in {time.perf_counter() - started:.0f} s")
+    if args.rows and Path(args.rows).exists():  # answers recorded by an earlier run (same code and reader)
+        rows = pickle.loads(Path(args.rows).read_bytes())
+    else:
+        rows = record([case for path in sets for case in load_cases(path)])
+        if args.rows:
+            Path(args.rows).write_bytes(pickle.dumps(rows))
+    log(f"{len(rows)} questions and turns answered in {time.perf_counter() - started:.0f} s")
+    table = Table(rows)
     if args.ablate:
-        ablate(rows)
+        ablate(table)
         return
-    fold = folds(rows)
-    pooled = np.zeros(len(rows), dtype=bool)
-    per_fold = []
-    for f in range(FOLDS):
-        train = [r for r, g in zip(rows, fold, strict=True) if g != f]
-        test_index = np.where(fold == f)[0]
-        chosen = choose(train)
-        test = [rows[i] for i in test_index]
-        pooled[test_index] = decide(test, chosen["min_evidence"], chosen["bias"], np.array(chosen["weights"]),
-                                    chosen["cutoff"])  # fmt: skip
-        per_fold.append({k: chosen[k] for k in ("min_evidence", "cutoff", "bias", "weights")})
+    cross_validated, pooled, per_fold = cross_validate(table)
+    for f, chosen in enumerate(per_fold):
         log(f"fold {f}: min_evidence {chosen['min_evidence']}, cutoff {chosen['cutoff']}")
-    final = choose(rows)
+    final = choose(fitted_on(table, np.arange(len(rows))))
     result = {
-        "questions": str(Path(args.questions).relative_to(ROOT)),
+        "questions": [str(Path(path).resolve().relative_to(ROOT)) for path in sets],
         "cases": len(rows),
-        "features": (*NAMES, "answers") if READER else NAMES,
+        "fit_on": FIT_ON,
+        "features": NAMES,
         "chosen": {k: final[k] for k in ("min_evidence", "cutoff", "bias", "weights")},
-        "in_sample": final["metrics"],
-        "cross_validated": metrics(rows, pooled),
+        "in_sample": metrics(table, decide_with(table, final)),
+        "cross_validated": cross_validated,
+        "cross_validated_parts": parts(table, pooled),
         "folds": per_fold,
     }
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -99,9 +99,21 @@ def app_once(data_dir: Path, work: Path, more: int) -> dict[str, Any]:
         log.close()
 
 
+# What no start-up can be faster than: a process that only imports the store's or the web framework's
+# library and ends (the stack's own cost on this machine, before any of our code runs).
+FLOORS = {"wibb_ask": "import chromadb", "app": "import gradio"}
+
+
+def floor(statement: str, work: Path, repeats: int) -> dict[str, Any]:
+    env = bench_env()
+    runs = [timed_command([PYTHON, "-c", statement], env, work) for _ in range(repeats)]
+    return {"command": f'python -c "{statement}"', "wall_s": Spread.of([w for w, _, _ in runs]).__dict__}
+
+
 def run(data_dir: Path, work: Path, quick: bool, log: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"wibb_ask": wibb_ask(data_dir, work, 2 if quick else 5)}
     log(f"wibb ask cold start: {out['wibb_ask']['wall_s']['median']:.2f} s")
+    out["floors"] = {what: floor(statement, work, 2 if quick else 5) for what, statement in FLOORS.items()}
     if not (ROOT / "app.py").exists():
         out["app"] = None
         return out

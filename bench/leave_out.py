@@ -6,7 +6,8 @@ questions are answered twice: by that reader and by the shipped one, with the re
 the shipped one (what a maintainer gets for documents added later without retraining or recalibrating).
 Two groups: the training questions about those documents (the shipped reader learnt from them, the other
 did not), and the question-set cases whose expected sources are all among them (neither learnt from those).
-Writes bench/leave_out.json and the figures into the leave-out manifest.
+The training questions are also answered without a reader (the rules' own refusal rule): what the reader adds
+on documents it never saw. Writes bench/leave_out.json and the figures into the leave-out manifest.
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.cli.train import QUESTION_SETS  # noqa: E402
-from assistant.config import make_settings  # noqa: E402
+from assistant.config import Settings, make_settings  # noqa: E402
+from assistant.evaluation import runner  # noqa: E402
+from assistant.evaluation.cases import Case  # noqa: E402
+from assistant.factory import build_assistant  # noqa: E402
 from assistant.reader.engine import MODEL_FILE  # noqa: E402
 from assistant.reader.manifest import load_manifest  # noqa: E402
 from assistant.training import data  # noqa: E402
-from assistant.training.pipeline import TrainingJob, evaluate_left_out  # noqa: E402
+from assistant.training.pipeline import FIGURES, TrainingJob, about, evaluate_left_out  # noqa: E402
 
 FOLDER = ROOT / ".wibb" / "reader-training" / "leave-out"
 
@@ -44,10 +49,27 @@ def main() -> int:
     )
     questions = data.read_questions(data.question_files(job.questions))
     figures = evaluate_left_out(settings, reader, job, questions, left, lambda m: print(m, file=sys.stderr))
+    figures["rules_only"] = rules_only(settings, questions, set(left))
+    print(f"rules_only: {figures['rules_only']}", file=sys.stderr)
     (ROOT / "bench" / "leave_out.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     replace(manifest, figures={**manifest.figures, "left_out": figures}).write(FOLDER)
     print(json.dumps(figures, indent=2))
     return 0
+
+
+def rules_only(settings: Settings, questions: list[data.TrainingQuestion], left: set[str]) -> dict[str, Any]:
+    """The same training questions answered without a reader (the rules' own refusal rule): what the
+    reader adds on documents it never saw."""
+    cases = [Case(id=q.id, question=q.question, expect_facts=q.facts, expect_sources=q.sources,
+                  answerable=q.answerable) for q in questions if about(q, left)]  # fmt: skip
+    rules = settings.reader.model_copy(update={"backend": "none"})
+    summary = runner.run_cases(build_assistant(settings.model_copy(update={"reader": rules})), cases).summary
+    return {
+        "training_questions": {
+            "cases": len(cases),
+            **{k: round(v, 4) for k, v in summary.items() if k in FIGURES},
+        }
+    }
 
 
 if __name__ == "__main__":

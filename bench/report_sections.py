@@ -106,6 +106,9 @@ def coldstart_lines(cs: dict[str, Any]) -> list[str]:
             f"{ask['peak_rss_mb']:.0f}",
         ]
     ]
+    floors = cs.get("floors", {})
+    if "wibb_ask" in floors:
+        rows.append(_floor_row(floors["wibb_ask"]))
     if not app:
         rows.append(["`python app.py`", "–", "app.py not present in this checkout", "–"])
         return table(["what", "repeats", "seconds (min / median / max)", "peak RSS MB"], rows)
@@ -118,13 +121,23 @@ def coldstart_lines(cs: dict[str, Any]) -> list[str]:
             f"{app['peak_rss_mb']:.0f} (after {app['answers_after_first']} more answers)",
         ],
     ]
+    if "app" in floors:
+        rows.append(_floor_row(floors["app"]))
     return [
         *table(["what", "repeats", "seconds (min / median / max)", "peak RSS MB"], rows),
+        "",
+        "A floor row is a Python process that only imports that library and ends: no start-up of `wibb ask` "
+        "(which opens Chroma) or of the web app (Gradio) can be faster on this machine.",
         "",
         "A warm answer through HTTP (`/chat`, streamed, gradio_client) takes "
         f"{spread(app['http_answer_ms_median'], 0)} ms (median per run); the difference with the in-process "
         "figures is Gradio's queue and streaming.",
     ]
+
+
+def _floor_row(floor: dict[str, Any]) -> list[Any]:
+    wall = floor["wall_s"]
+    return [f"floor: `{floor['command']}`: start to exit", wall["n"], spread(wall, 2), "–"]
 
 
 def _size(row: dict[str, Any]) -> str:

