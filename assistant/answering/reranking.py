@@ -15,6 +15,9 @@ cross-validated, `bench/calibrate.py --reader`; evals/README.md, "The trained re
 | + 0.15 × p to each score                     | 0.758          | 0.032          | 0.872        | 0.936     |
 | refusal and latest figure only, 24 read      | 0.758          | 0.027          | 0.888        | 0.927     |
 | refusal and latest figure only, 8 read       | 0.767          | 0.032          | 0.886        | 0.927     |
+| the same, 6 of the 12 signals (now)          | 0.775          | 0.029          | 0.888        | 0.927     |
+
+The rule weighs the 6 signals that earned their place (bench/calibrate.py --ablate; refusal.READER_REFUSAL).
 """
 
 from __future__ import annotations
