@@ -24,12 +24,11 @@ sys.path.insert(0, str(ROOT))
 from assistant.cli.train import QUESTION_SETS  # noqa: E402
 from assistant.config import Settings, make_settings  # noqa: E402
 from assistant.evaluation import runner  # noqa: E402
-from assistant.evaluation.cases import Case  # noqa: E402
 from assistant.factory import build_assistant  # noqa: E402
 from assistant.reader.engine import MODEL_FILE  # noqa: E402
 from assistant.reader.manifest import load_manifest  # noqa: E402
 from assistant.training import data  # noqa: E402
-from assistant.training.pipeline import FIGURES, TrainingJob, about, evaluate_left_out  # noqa: E402
+from assistant.training.pipeline import FIGURES, TrainingJob, cases_about, evaluate_left_out  # noqa: E402
 
 FOLDER = ROOT / ".wibb" / "reader-training" / "leave-out"
 
@@ -60,8 +59,7 @@ def main() -> int:
 def rules_only(settings: Settings, questions: list[data.TrainingQuestion], left: set[str]) -> dict[str, Any]:
     """The same training questions answered without a reader (the rules' own refusal rule): what the
     reader adds on documents it never saw."""
-    cases = [Case(id=q.id, question=q.question, expect_facts=q.facts, expect_sources=q.sources,
-                  answerable=q.answerable) for q in questions if about(q, left)]  # fmt: skip
+    cases = cases_about(questions, left)
     rules = settings.reader.model_copy(update={"backend": "none"})
     summary = runner.run_cases(build_assistant(settings.model_copy(update={"reader": rules})), cases).summary
     return {

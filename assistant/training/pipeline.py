@@ -20,13 +20,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
 from assistant.errors import TrainingDataError
 from assistant.reader.manifest import ReaderManifest
 from assistant.training import data, mining, overlap
 from assistant.training.trainer import TrainSettings
+
+if TYPE_CHECKING:
+    from assistant.evaluation.cases import Case
 
 Say = Callable[[str], None]
 FIGURES = ("context_fact_recall@5", "answer_fact_recall", "citation_precision", "refusal_recall",
@@ -168,6 +171,14 @@ def evaluate(settings: Settings, sets: Sequence[Path], say: Say) -> dict[str, An
     return figures
 
 
+def cases_about(questions: Sequence[data.TrainingQuestion], documents: set[str]) -> list[Case]:
+    """The training questions about these documents, as question-set cases (to be answered and scored)."""
+    from assistant.evaluation.cases import Case
+
+    return [Case(id=q.id, question=q.question, expect_facts=q.facts, expect_sources=q.sources,
+                 answerable=q.answerable) for q in questions if about(q, documents)]  # fmt: skip
+
+
 def evaluate_left_out(
     settings: Settings,
     reader: Any,
@@ -179,13 +190,11 @@ def evaluate_left_out(
     """The left-out documents' questions, answered by the reader that never saw them and by the shipped
     one: the training questions about them, and the question-set cases whose sources are all among them."""
     from assistant.evaluation import runner
-    from assistant.evaluation.cases import Case
     from assistant.evaluation.questionset import load_cases
     from assistant.factory import build_assistant
 
     documents = set(left)
-    own = [Case(id=q.id, question=q.question, expect_facts=q.facts, expect_sources=q.sources,
-                answerable=q.answerable) for q in questions if about(q, documents)]  # fmt: skip
+    own = cases_about(questions, documents)
     sets = [
         c for p in job.question_sets for c in load_cases(p)
         if not c.turns and c.answerable and c.expect_sources and set(c.expect_sources) <= documents
