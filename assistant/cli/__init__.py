@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -24,13 +25,14 @@ def run() -> NoReturn:
     ~0.25 s after the answer was printed; the output is flushed first."""
     code, args = _main(None)
     if getattr(args, "writes_nothing", False):
-        sys.stdout.flush()
-        sys.stderr.flush()
+        with contextlib.suppress(BrokenPipeError):  # `wibb ask … | head`: the reader left, nothing to say
+            sys.stdout.flush()
+            sys.stderr.flush()
         os._exit(code)
     raise SystemExit(code)
 
 
-def _main(argv: Sequence[str] | None) -> tuple[int, argparse.Namespace | None]:
+def _main(argv: Sequence[str] | None) -> tuple[int, argparse.Namespace]:
     from assistant.cli.parser import build_parser
 
     parser = build_parser()
