@@ -92,8 +92,7 @@ def record(cases: list[Case]) -> list[dict[str, Any]]:
             plan = plans[0]  # the plan within the filters (never refused, so nothing is asked beyond them)
             obs = observe(answer, float("nan"))
             refused = replace(obs, answer=texts.NOT_IN_KNOWLEDGE, refused=True, citations=())
-            scored = Case(case.id, turn.question, turn.expect_facts, turn.expect_sources, turn.answerable,
-                          turn.filters)  # fmt: skip
+            scored = turn.as_case(case.id)
             rows.append(
                 {
                     "id": f"{case.id}/{n}" if case.turns else case.id,

@@ -32,6 +32,11 @@ class Turn:
     def to_review(self) -> bool:
         return bool(self.todo) or not self.has_expectations
 
+    def as_case(self, case_id: str) -> Case:
+        """This turn as a case of its own (what is scored for it)."""
+        return Case(case_id, self.question, self.expect_facts, self.expect_sources, self.answerable,
+                    self.filters, note=self.note, todo=self.todo)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Case:

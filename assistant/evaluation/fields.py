@@ -40,8 +40,7 @@ def case_from(entry: Any, source: str, number: int) -> Case:
         if key not in FIELDS and key not in IGNORED_FIELDS:
             raise QuestionSetError(source, set_error("unknown_field", key), label)
     turn = _turn(entry, source, label)
-    return Case(case_id, turn.question, turn.expect_facts, turn.expect_sources, turn.answerable, turn.filters,
-                note=turn.note, todo=turn.todo)  # fmt: skip
+    return turn.as_case(case_id)
 
 
 def _conversation(entry: dict[str, Any], case_id: str, source: str) -> Case:

@@ -93,9 +93,7 @@ def _ask(
         obs = Observation(
             "", False, latency_ms=elapsed, threshold=threshold, error=texts.describe_error(error)
         )
-    case = Case(case_id, turn.question, turn.expect_facts, turn.expect_sources, turn.answerable, turn.filters,
-                note=turn.note, todo=turn.todo)  # fmt: skip
-    return replace(score_case(case, obs, k), query=obs.query)
+    return replace(score_case(turn.as_case(case_id), obs, k), query=obs.query)
 
 
 def carried(conversation: Conversation, turn: Turn, query: str) -> bool:
