@@ -23,12 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.cli.train import QUESTION_SETS  # noqa: E402
 from assistant.config import Settings, make_settings  # noqa: E402
-from assistant.evaluation import runner  # noqa: E402
 from assistant.factory import build_assistant  # noqa: E402
 from assistant.reader.engine import MODEL_FILE  # noqa: E402
 from assistant.reader.manifest import load_manifest  # noqa: E402
 from assistant.training import data  # noqa: E402
-from assistant.training.pipeline import FIGURES, TrainingJob, cases_about, evaluate_left_out  # noqa: E402
+from assistant.training.pipeline import TrainingJob, cases_about, evaluate_left_out, scored  # noqa: E402
 
 FOLDER = ROOT / ".wibb" / "reader-training" / "leave-out"
 
@@ -60,14 +59,9 @@ def rules_only(settings: Settings, questions: list[data.TrainingQuestion], left:
     """The same training questions answered without a reader (the rules' own refusal rule): what the
     reader adds on documents it never saw."""
     cases = cases_about(questions, left)
-    rules = settings.reader.model_copy(update={"backend": "none"})
-    summary = runner.run_cases(build_assistant(settings.model_copy(update={"reader": rules})), cases).summary
-    return {
-        "training_questions": {
-            "cases": len(cases),
-            **{k: round(v, 4) for k, v in summary.items() if k in FIGURES},
-        }
-    }
+    none = settings.reader.model_copy(update={"backend": "none"})
+    rules = build_assistant(settings.model_copy(update={"reader": none}))
+    return {"training_questions": scored(rules, cases)}
 
 
 if __name__ == "__main__":

@@ -157,6 +157,18 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
     return manifest
 
 
+def figures_of(summary: dict[str, Any]) -> dict[str, float]:
+    """The figures a manifest keeps of a run's summary."""
+    return {k: round(v, 4) for k, v in summary.items() if k in FIGURES}
+
+
+def scored(assistant: Any, cases: Sequence[Case]) -> dict[str, Any]:
+    """The cases answered by `assistant`: how many, and the figures."""
+    from assistant.evaluation import runner
+
+    return {"cases": len(cases), **figures_of(runner.run_cases(assistant, cases).summary)}
+
+
 def evaluate(settings: Settings, sets: Sequence[Path], say: Say) -> dict[str, Any]:
     from assistant.evaluation import runner
     from assistant.evaluation.questionset import load_cases
@@ -166,7 +178,7 @@ def evaluate(settings: Settings, sets: Sequence[Path], say: Say) -> dict[str, An
     figures: dict[str, Any] = {}
     for path in sets:
         report = runner.run_cases(assistant, load_cases(path), source=str(path))
-        figures[path.name] = {k: round(v, 4) for k, v in report.summary.items() if k in FIGURES}
+        figures[path.name] = figures_of(report.summary)
         say(f"{path.name}: {figures[path.name]}")
     return figures
 
@@ -189,7 +201,6 @@ def evaluate_left_out(
 ) -> dict[str, Any]:
     """The left-out documents' questions, answered by the reader that never saw them and by the shipped
     one: the training questions about them, and the question-set cases whose sources are all among them."""
-    from assistant.evaluation import runner
     from assistant.evaluation.questionset import load_cases
     from assistant.factory import build_assistant
 
@@ -205,10 +216,6 @@ def evaluate_left_out(
         assistant = build_assistant(settings.model_copy(update={"reader": model}))
         for name, cases in (("training_questions", own), ("question_set_cases", sets)):
             if cases:
-                summary = runner.run_cases(assistant, cases).summary
-                result.setdefault(label, {})[name] = {
-                    "cases": len(cases),
-                    **{k: round(v, 4) for k, v in summary.items() if k in FIGURES},
-                }
+                result.setdefault(label, {})[name] = scored(assistant, cases)
         say(f"{label}: {result.get(label)}")
     return result
