@@ -211,14 +211,19 @@ def choose(table: Table) -> dict[str, Any]:
 
 
 def folds(rows: list[dict[str, Any]]) -> np.ndarray:
-    """Stratified by answerable; a conversation's turns stay together in one fold."""
+    """Stratified by answerable; a conversation's turns stay together in one fold (counted on after the
+    answerable questions)."""
+
+    def stratum(r: dict[str, Any]) -> bool:
+        return r["turn"] or r["answerable"]
+
     fold = np.zeros(len(rows), dtype=int)
-    for answerable in (True, False):
-        groups = sorted({r["group"] for r in rows if r["answerable"] == answerable and not r["turn"]})
-        groups += sorted({r["group"] for r in rows if r["turn"]} - set(groups)) if answerable else []
+    for s in (True, False):
+        groups = [*sorted({r["group"] for r in rows if stratum(r) == s and not r["turn"]}),
+                  *sorted({r["group"] for r in rows if stratum(r) == s and r["turn"]})]  # fmt: skip
         place = {g: n % FOLDS for n, g in enumerate(groups)}
         for i, r in enumerate(rows):
-            if r["group"] in place and (r["turn"] or r["answerable"] == answerable):
+            if stratum(r) == s:
                 fold[i] = place[r["group"]]
     return fold
 
