@@ -37,3 +37,9 @@ def test_overlap_is_the_share_of_question_stems_found():
     assert dutch.overlap(q, set(dutch.stems("De matcher brengt vraag en aanbod samen"))) == 1.0
     assert dutch.overlap(q, set(dutch.stems("Niets hiervan"))) == 0.0
     assert dutch.overlap(set(), {"x"}) == 0.0
+
+
+def test_our_stopwords_hold_all_of_bm25s_dutch_list():
+    from bm25s.stopwords import STOPWORDS_DUTCH
+
+    assert {dutch.fold(w) for w in STOPWORDS_DUTCH} <= dutch.stopwords()

@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, TINY
 
 from assistant import texts
+from assistant.core import dutch
 from assistant.core.terms import terms
 from assistant.embedding.fake import FakeEmbedder
 from assistant.factory import build_assistant, build_store
@@ -44,6 +45,7 @@ print(json.dumps({
     "heard": heard, "rebuilt": corpus.rebuilt, "revision": corpus.revision,
     "folder": str(corpus.lexical.folder), "mapped": corpus.bm25.memory_mapped,
     "answer": answer.text, "chunks": assistant.retriever.size,
+    "imported": sorted({"bm25s", "scipy", "tqdm"} & set(sys.modules)),
 }))
 """
 
@@ -97,6 +99,7 @@ def test_a_second_process_opens_the_persisted_index_without_rebuilding_it(settin
     assert seen["revision"] == revision and seen["folder"].endswith(f"lexical/wibb/{revision}")
     assert seen["mapped"] is True  # BM25 read from the file, not built
     assert "3500" in seen["answer"] and seen["chunks"] == 15
+    assert seen["imported"] == []  # opening and answering take numpy alone: bm25s and scipy only build
 
 
 def test_a_changed_file_updates_the_persisted_index_counting_only_its_chunks(settings, corpus):
@@ -244,8 +247,6 @@ def test_the_table_spreads_filters_per_document_and_keeps_reading_order(assistan
 def test_bm25_built_from_token_ids_scores_like_bm25s_from_strings():
     import bm25s
 
-    from assistant.core import dutch
-
     docs = [
         "De zorgreserve telt 3500 zorgreservisten.",
         "Een matcher brengt vraag en aanbod samen.",
@@ -288,3 +289,43 @@ def test_a_chunks_sentences_are_read_from_the_sentence_index_exactly_as_chroma_s
     for chunk_id, pairs in stored.items():
         assert [text for text, _ in ours[chunk_id]] == [text for text, _ in pairs]
         assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(ours[chunk_id], pairs, strict=True))
+
+
+def test_the_opened_index_ranks_and_scores_exactly_like_bm25s_itself(tmp_path):
+    """Our numpy search over the saved files against bm25s's own retrieve on the same folder, with and
+    without a row mask, for queries with repeated, unknown and shared stems (ties included)."""
+    import bm25s
+
+    docs = [
+        "De Nationale Zorgreserve telt 3500 zorgreservisten in heel Nederland.",
+        "Een matcher brengt vraag en aanbod van zorgreservisten samen.",
+        "Hybride docenten werken vier tot acht uur per week in het onderwijs.",
+        "Een hybride docent combineert een baan in het bedrijfsleven met lesgeven.",
+        "Defensie zoekt reservisten; de Nationale Zorgreserve zoekt zorgreservisten.",
+        "Niets.",
+        "Werken in breder belang: zorg, onderwijs en defensie.",
+        "Werken in breder belang: onderwijs, zorg en defensie.",
+    ]
+    BM25Index.of_texts(docs).save(tmp_path / "bm25")
+    ours = BM25Index.load(tmp_path / "bm25", len(docs))
+    theirs = bm25s.BM25.load(str(tmp_path / "bm25"), mmap=True, show_progress=False)
+    mask = np.array([1, 1, 0, 1, 1, 1, 0, 1], dtype=np.float32)
+    queries = [
+        "zorgreservisten",
+        "zorgreservisten zorgreservisten matcher",
+        "hybride docent onderwijs",
+        "zorg onderwijs defensie",
+        "werken breder belang",
+        "onbekendwoord zorgreserve",
+    ]
+    for query in queries:
+        tokens = [t for t in dutch.stems(query) if t in ours._vocab]
+        for weights in (None, mask):
+            docs_, scores = theirs.retrieve(
+                [tokens], k=5, show_progress=False, weight_mask=weights, n_threads=1
+            )
+            expected = [(int(d), float(s)) for d, s in zip(docs_[0], scores[0], strict=True) if s > 0]
+            found = ours.search(query, 5, weights)
+            assert [d for d, _ in found] == [d for d, _ in expected], (query, weights)
+            assert [s for _, s in found] == pytest.approx([s for _, s in expected])
+    assert ours.search("onbekendwoord", 5) == []

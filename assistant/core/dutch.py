@@ -12,13 +12,14 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-# bm25s' Dutch list plus question words and fillers that carry no topic in a question.
-_EXTRA_STOPWORDS = """
+# bm25s' Dutch list (bm25s.stopwords.STOPWORDS_DUTCH, all of it: tests/test_dutch.py checks) plus question
+# words and fillers that carry no topic in a question. Kept here so that answering never imports bm25s.
+_STOPWORDS = """
 aan af al alle alles als altijd andere ben bij daar daarom dan dat de der deze die dit doch doen door dus
 een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets ik in is ja je
 jij jou jouw jullie kan kon kunnen kun maar me meer men met mij mijn moet moeten na naar niet niets nog nu of
 om omdat onder ons onze ook op over reeds te tegen toch toen tot u uit uw van veel voor want waren was wat
-we wel welk welke wie wij wordt worden zal ze zei zelf zich zij zijn zo zonder zou zouden
+we wel werd wezen wil welk welke wie wij wordt worden zal ze zei zelf zich zij zijn zo zonder zou zouden
 waar wanneer waarom hoeveel hoeveelheid welke wat wie hoe waarmee waarvoor waarover mag mogen
 graag eigenlijk precies even ongeveer zoal zoals staat staan gaat gaan krijg krijgen weet weten vertel
 doe doet deed gedaan hoort horen zit zitten
@@ -27,9 +28,7 @@ doe doet deed gedaan hoort horen zit zitten
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_DUTCH
-
-    return frozenset(fold(w) for w in (*STOPWORDS_DUTCH, *_EXTRA_STOPWORDS))
+    return frozenset(fold(w) for w in _STOPWORDS)
 
 
 @lru_cache(maxsize=1)

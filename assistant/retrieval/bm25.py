@@ -1,15 +1,17 @@
-"""BM25 over Dutch stems (bm25s), written at ingest and memory-mapped by every process; rank fusion.
+"""BM25 over Dutch stems, written at ingest and memory-mapped by every process; rank fusion.
 
-Built from token ids (the ingest keeps every chunk's stems, so an ingest of one changed file only stems that
-file), saved with bm25s and loaded with `mmap=True`. A reloaded bm25s index keeps no tokenizer, so a query is
-cut with the same Dutch stemmer the ingest used (`dutch.stems`) before it is looked up.
+Built with bm25s from token ids (the ingest keeps every chunk's stems, so an ingest of one changed file only
+stems that file) and saved in bm25s's format. Opening and searching it take numpy alone: the saved score
+matrix (compressed sparse columns, one column per stem) is memory-mapped, and a query adds the columns of
+its stems, as bm25s's numpy backend does. That keeps bm25s and scipy (~0.17 s of imports) out of every
+process that only answers. A query is cut with the same Dutch stemmer the ingest used (`dutch.stems`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -17,6 +19,10 @@ from assistant.core import dutch
 from assistant.core.documents import Chunk
 
 EMPTY = "_"  # the one token of a chunk without content words, so every row has a length
+
+# bm25s's file names (bm25s.BM25.save); the index stays readable by bm25s itself.
+_ARRAYS = {"data": "data.csc.index.npy", "indices": "indices.csc.index.npy", "indptr": "indptr.csc.index.npy"}
+_VOCAB, _PARAMS, _NONOCCURRENCE = "vocab.index.json", "params.index.json", "nonoccurrence_array.index.npy"
 
 
 def reciprocal_rank_fusion(rankings: list[tuple[list[str], float]], k: int = 60) -> list[tuple[str, float]]:
@@ -31,10 +37,23 @@ def reciprocal_rank_fusion(rankings: list[tuple[list[str], float]], k: int = 60)
 class BM25Index:
     """Rows are the chunk table's rows; `search` returns (row, score) best first."""
 
-    def __init__(self, model: Any, rows: int) -> None:
-        self._bm25 = model
+    def __init__(
+        self,
+        scores: dict[str, np.ndarray],
+        vocab: dict[str, int],
+        rows: int,
+        nonoccurrence: np.ndarray | None = None,
+        model: object = None,
+    ) -> None:
+        self._scores = scores
+        self._vocab = vocab
+        self._nonoccurrence = nonoccurrence
+        self._model = model  # the bm25s model while just built, to save it
         self.rows = rows
-        self._vocab: dict[str, int] = model.vocab_dict if model is not None else {}
+
+    @classmethod
+    def empty(cls) -> BM25Index:
+        return cls({}, {}, 0)
 
     @classmethod
     def build(cls, corpus: Sequence[Sequence[int]], vocabulary: Sequence[str]) -> BM25Index:
@@ -42,13 +61,14 @@ class BM25Index:
         import bm25s
 
         if not corpus:
-            return cls(None, 0)
+            return cls.empty()
         vocab = {token: n for n, token in enumerate(vocabulary)}
         empty = vocab.setdefault(EMPTY, len(vocab))
         rows = [list(map(int, ids)) or [empty] for ids in corpus]
         model = bm25s.BM25()
         model.index((rows, vocab), show_progress=False)
-        return cls(model, len(rows))
+        arrays = {name: model.scores[name] for name in _ARRAYS}
+        return cls(arrays, model.vocab_dict, len(rows), model.nonoccurrence_array, model)
 
     @classmethod
     def of_texts(cls, texts: Sequence[str]) -> BM25Index:
@@ -63,28 +83,46 @@ class BM25Index:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        if self._bm25 is not None:
-            self._bm25.save(str(folder), show_progress=False)
+        if self._model is not None:
+            self._model.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
 
     @classmethod
     def load(cls, folder: Path, rows: int) -> BM25Index:
         """Memory-mapped: the score matrix stays on disk, shared by every process that opens it."""
         if rows == 0:
-            return cls(None, 0)
-        import bm25s
-
-        model = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
-        return cls(model, rows)
+            return cls.empty()
+        params = json.loads((folder / _PARAMS).read_text(encoding="utf-8"))
+        if params.get("backend", "numpy") != "numpy" or int(params["num_docs"]) != rows:
+            raise ValueError(f"BM25 index in {folder} does not match its {rows} rows")
+        arrays = {name: np.load(folder / file, mmap_mode="r") for name, file in _ARRAYS.items()}
+        vocab = json.loads((folder / _VOCAB).read_text(encoding="utf-8"))
+        nonoccurrence = np.load(folder / _NONOCCURRENCE) if (folder / _NONOCCURRENCE).exists() else None
+        return cls(arrays, vocab, rows, nonoccurrence)
 
     @property
     def memory_mapped(self) -> bool:
         """Whether the score matrix is read from disk as needed (opened) rather than held (just built)."""
-        return self._bm25 is not None and isinstance(self._bm25.scores["data"], np.memmap)
+        return isinstance(self._scores.get("data"), np.memmap)
+
+    def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
+        """Every row's score: the sum of the query stems' columns (a stem twice in the query counts twice)."""
+        ids = np.asarray([self._vocab[t] for t in dutch.stems(query) if t in self._vocab], dtype=np.int64)
+        data, indices, indptr = self._scores["data"], self._scores["indices"], self._scores["indptr"]
+        scores = np.zeros(self.rows, dtype=np.float32)
+        for start, end in zip(indptr[ids], indptr[ids + 1], strict=True):
+            np.add.at(scores, indices[start:end], data[start:end])
+        if self._nonoccurrence is not None:
+            scores += self._nonoccurrence[ids].sum()
+        if mask is not None:
+            scores *= mask
+        return scores
 
     def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        tokens = [t for t in dutch.stems(query) if t in self._vocab]
-        if not tokens or not self.rows:
+        if not self.rows or not any(t in self._vocab for t in dutch.stems(query)):
             return []
+        scores = self.scores(query, mask)
         n = min(n, self.rows)
-        docs, scores = self._bm25.retrieve([tokens], k=n, show_progress=False, weight_mask=mask, n_threads=1)
-        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        # bm25s's numpy top-k: the same partition and sort, so ties come out in the same order
+        top = np.argpartition(scores, -n)[-n:]
+        best = top[np.flip(np.argsort(scores[top]))]
+        return [(int(row), float(scores[row])) for row in best if scores[row] > 0]
