@@ -656,6 +656,48 @@ def test_every_way_of_leaving_a_conversation_stops_its_answer(web):
             assert set(cancel.cancels) == loops
 
 
+def test_answers_go_four_at_a_time_and_gradio_builds_its_app_no_extra_time(web, monkeypatch):
+    import gradio.routes
+
+    from assistant.web.app import CONCURRENT_ANSWERS, build_demo
+
+    made = []
+    create_app = gradio.routes.App.create_app
+    monkeypatch.setattr(
+        gradio.routes.App, "create_app", lambda *a, **k: made.append(1) or create_app(*a, **k)
+    )
+    demo = build_demo(web.assistant(), web.settings)
+    assert demo._queue.default_concurrency_limit == CONCURRENT_ANSWERS == 4
+    assert len(made) == 2  # when Blocks is made and when it is closed; `demo.queue()` would make a third
+
+
+GRADIO_STUBS = """
+import sys
+if sys.argv[1] == "skip":
+    from assistant.web.server import skip_gradio_stub_writing
+    skip_gradio_stub_writing()
+import gradio as gr
+from gradio import component_meta
+with gr.Blocks() as demo:
+    box = gr.Textbox(label="Vraag")
+print(component_meta.create_or_modify_pyi.__module__, type(box).__name__, box.label)
+"""
+
+
+@pytest.mark.parametrize(
+    ("how", "module"), [("skip", "assistant.web.server"), ("keep", "gradio.component_meta")]
+)
+def test_gradio_is_imported_without_rewriting_its_type_stubs_and_makes_components_as_before(how, module):
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", GRADIO_STUBS, how], capture_output=True, text=True, check=False,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [module, "Textbox", "Vraag"]
+
+
 @pytest.mark.slow
 def test_gradio_client_asks_and_gets_a_streamed_answer(served):
     from gradio_client import Client

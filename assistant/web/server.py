@@ -6,7 +6,10 @@ the locale and the Content-Security-Policy on the HTML page before Gradio's own 
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import os
+import sys
 from typing import Any
 
 from assistant import texts
@@ -50,11 +53,52 @@ def check_exposure(settings: Settings, host: str) -> None:
 
 
 def configure_environment(settings: Settings) -> None:
-    """Before gradio is imported: no analytics, and its upload cache inside the data folder."""
+    """Before gradio is imported: no analytics, its upload cache inside the data folder, no stub writing."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio").resolve()))
+    skip_gradio_stub_writing()
+
+
+def skip_gradio_stub_writing() -> None:
+    """Gradio (6.x) rewrites the type stubs (.pyi) of its own components while it is imported: for every
+    component class it reads and parses that class's source file and its stub, and writes the stub back into
+    the installed package when it differs. That is ~1.4 of the ~3.2 s `import gradio` takes here, and the
+    stubs are only read by type checkers. When gradio's `component_meta` module is loaded, its
+    `create_or_modify_pyi` is replaced by a function that does nothing; components are made exactly as
+    before. Without effect when gradio is already imported, or when a later gradio no longer has it."""
+    if "gradio.component_meta" in sys.modules or any(isinstance(f, _NoStubWriting) for f in sys.meta_path):
+        return
+    sys.meta_path.insert(0, _NoStubWriting())
+
+
+def _write_no_stub(*_args: Any, **_kwargs: Any) -> None:
+    """Stands in for gradio.component_meta.create_or_modify_pyi."""
+
+
+class _NoStubWriting(importlib.abc.MetaPathFinder):
+    """Finds gradio.component_meta as Python would, and patches the module right after it has run."""
+
+    def find_spec(
+        self, fullname: str, path: Any, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "gradio.component_meta":
+            return None
+        sys.meta_path.remove(self)  # once: the module is imported once
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        loader = spec.loader if spec else None
+        run = getattr(loader, "exec_module", None)
+        if run is None:
+            return spec
+
+        def exec_module(module: Any) -> None:
+            run(module)
+            if hasattr(module, "create_or_modify_pyi"):
+                module.create_or_modify_pyi = _write_no_stub
+
+        loader.exec_module = exec_module  # type: ignore[union-attr,method-assign]  # this module's own loader
+        return spec
 
 
 class DutchPage:
