@@ -142,3 +142,34 @@ def test_the_feedback_table_shows_the_rated_answer_and_its_conversation(web):
     assert "**Gegeven antwoord:**\n\nEr zijn &lt;b&gt;4000&lt;/b&gt; zorgreservisten [1]." in detail
     assert "**Toelichting:** klopt niet" in detail
     assert records.feedback_detail(web, 999, False) == W["feedback_pick_row"]
+
+
+def test_the_bundled_sets_are_counted_once_and_the_counts_kept_until_a_set_changes(tmp_path, monkeypatch):
+    """A new process (the web app's start) reads the counts instead of parsing every set again."""
+    from assistant.evaluation import questionset
+
+    (tmp_path / "evals").mkdir()
+    own = tmp_path / "evals" / "eigen.yaml"
+    own.write_text(TO_REVIEW, encoding="utf-8")
+    cache = tmp_path / "cache"
+    shipped = sets.shipped_sets(tmp_path)
+    first = sets.set_choices(shipped, cache)
+    assert (cache / sets.COUNTS_FILE).is_file()
+
+    def no_parsing(*_args, **_kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(sets, "_INFO", {})  # as in a new process
+    monkeypatch.setattr(questionset, "load_cases", no_parsing)
+    assert sets.set_choices(shipped, cache) == first
+    monkeypatch.undo()
+
+    own.write_text(
+        TO_REVIEW + "- id: open-3\n  question: Wie betaalt?\n  answerable: false\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(sets, "_INFO", {})
+    label = dict((value, text) for text, value in sets.set_choices(shipped, cache))["eigen.yaml"]
+    assert label.startswith("eigen.yaml · 3 vragen")
+    (cache / sets.COUNTS_FILE).write_text("{kapot", encoding="utf-8")  # a spoilt cache is counted again
+    monkeypatch.setattr(sets, "_INFO", {})
+    assert dict((value, text) for text, value in sets.set_choices(shipped, cache))["eigen.yaml"] == label

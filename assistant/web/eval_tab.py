@@ -97,7 +97,7 @@ def build_eval_tab(gr: Any, app: Session, tab: Any) -> None:
     with gr.Column(visible=not app.login_required) as content:
         gr.Markdown(W["eval_intro"])
         with gr.Row():
-            choices = set_choices(sets)
+            choices = set_choices(sets, app.settings.data_dir / "cache")
             # A list, not a dropdown: every bundled set is in view with its size and what it is for.
             choice = gr.Radio(choices, value=choices[0][1], label=W["eval_source"], elem_id="wibb-sets")
             # No file_types: Gradio would refuse other files with an English message; the upload is checked

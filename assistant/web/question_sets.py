@@ -46,21 +46,92 @@ def shipped_sets(root: Path = ROOT) -> dict[str, Path]:
     return {p.name: p for p in found}
 
 
-_INFO: dict[tuple[Path, float], SetInfo] = {}  # by path and modification time: counted once per version
+_INFO: dict[tuple[Path, tuple[int, ...]], SetInfo] = {}  # by path and version: counted once per version
+COUNTS_FILE = "question-sets.json"  # the bundled sets' counts, kept beside the index (`set_info`'s `cache`)
+_COUNTED = ("cases", "conversations", "singles", "unanswerable", "to_review")
 
 
-def set_info(name: str, path: Path) -> SetInfo:
-    """A bundled set counted (cached until the file changes); a set that cannot be read says why."""
-    from assistant.evaluation.questionset import load_cases
+def set_info(name: str, path: Path, cache: Path | None = None) -> SetInfo:
+    """A bundled set counted (cached until the file changes); a set that cannot be read says why.
 
-    key = (path, path.stat().st_mtime if path.exists() else 0.0)
+    With `cache` (a folder) the counts are also kept on disk, so that a new process (the web app's start)
+    does not parse every bundled set again (~0.2 s) to lay out the Toetsen tab. The stored counts hold for
+    one version of the set and of the parser that counted them (modification time and size of both)."""
+    version = _version(path)
+    key = (path, version)
     if key not in _INFO:
+        stored = _stored_counts(cache, path, version)
+        if stored is not None:
+            purpose = texts.BUNDLED_SETS.get(name, W["bundled_other"])
+            _INFO[key] = SetInfo(
+                name, stored["cases"], stored["conversations"], stored["singles"], stored["unanswerable"],
+                stored["to_review"], purpose,
+            )  # fmt: skip
+            return _INFO[key]
+        from assistant.evaluation.questionset import load_cases
+
         try:
             info = describe_cases(name, load_cases(path))
         except QuestionSetError as error:
             info = SetInfo(name, problem=set_problem(error))
+        else:
+            _store_counts(cache, path, version, info)
         _INFO[key] = info
     return _INFO[key]
+
+
+def _version(path: Path) -> tuple[int, ...]:
+    """The set's and the parser's modification times and sizes."""
+    from assistant.evaluation import questionset
+
+    parser = Path(questionset.__file__).stat()
+    try:
+        found = path.stat()
+    except OSError:
+        return (0, 0, parser.st_mtime_ns, parser.st_size)
+    return (found.st_mtime_ns, found.st_size, parser.st_mtime_ns, parser.st_size)
+
+
+def _stored_counts(cache: Path | None, path: Path, version: tuple[int, ...]) -> dict[str, int] | None:
+    import json
+
+    if cache is None:
+        return None
+    try:
+        entry = json.loads((cache / COUNTS_FILE).read_text(encoding="utf-8")).get(str(path.resolve()))
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(entry, dict) or entry.get("version") != list(version):
+        return None
+    counts = entry.get("counts")
+    if not isinstance(counts, dict) or set(counts) != set(_COUNTED):
+        return None
+    return {field: int(counts[field]) for field in _COUNTED}
+
+
+def _store_counts(cache: Path | None, path: Path, version: tuple[int, ...], info: SetInfo) -> None:
+    """Best effort: a cache that cannot be written only costs the next start its parse."""
+    import contextlib
+    import json
+    import os
+
+    if cache is None:
+        return
+    target = cache / COUNTS_FILE
+    with contextlib.suppress(OSError, ValueError):
+        cache.mkdir(parents=True, exist_ok=True)
+        try:
+            stored = json.loads(target.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = {}
+        if not isinstance(stored, dict):
+            stored = {}
+        stored[str(path.resolve())] = {
+            "version": list(version), "counts": {field: getattr(info, field) for field in _COUNTED},
+        }  # fmt: skip
+        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(stored, indent=1), encoding="utf-8")
+        temporary.replace(target)  # whole or not at all, also with several processes
 
 
 def describe_cases(name: str, cases: list[Any]) -> SetInfo:
@@ -95,8 +166,8 @@ def choice_label(info: SetInfo) -> str:
     return W["set_choice"].format(name=info.name, size=size_text(info), purpose=info.purpose)
 
 
-def set_choices(sets: dict[str, Path]) -> list[tuple[str, str]]:
-    return [*((choice_label(set_info(name, path)), name) for name, path in sets.items()),
+def set_choices(sets: dict[str, Path], cache: Path | None = None) -> list[tuple[str, str]]:
+    return [*((choice_label(set_info(name, path, cache)), name) for name, path in sets.items()),
             (W["eval_upload_choice"], UPLOAD)]  # fmt: skip
 
 
