@@ -121,13 +121,14 @@ def coldstart_lines(cs: dict[str, Any]) -> list[str]:
             f"{app['peak_rss_mb']:.0f} (after {app['answers_after_first']} more answers)",
         ],
     ]
-    if "app" in floors:
-        rows.append(_floor_row(floors["app"]))
+    rows += [_floor_row(floors[what]) for what in ("app", "app_plain") if what in floors]
     return [
         *table(["what", "repeats", "seconds (min / median / max)", "peak RSS MB"], rows),
         "",
         "A floor row is a Python process that only imports that library and ends: no start-up of `wibb ask` "
-        "(which opens Chroma) or of the web app (Gradio) can be faster on this machine.",
+        "(which opens Chroma) or of the web app (Gradio) can be faster on this machine. The app imports "
+        "Gradio without letting it rewrite its own type stubs (`skip_gradio_stub_writing` in "
+        "assistant/web/server.py); the plain `import gradio` is the last row.",
         "",
         "A warm answer through HTTP (`/chat`, streamed, gradio_client) takes "
         f"{spread(app['http_answer_ms_median'], 0)} ms (median per run); the difference with the in-process "
