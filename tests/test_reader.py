@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,7 @@ def test_the_shipped_reader_runs_without_torch_and_tells_an_answer_from_a_senten
     script = f"""
 import sys
 sys.modules["torch"] = None
+from dataclasses import replace
 from pathlib import Path
 from assistant.reader.engine import OnnxReader
 from assistant.reader.base import pair_text
@@ -122,3 +124,16 @@ print(" ".join(f"{{s:.4f}}" for s in scores))
     scores = [float(s) for s in out.stdout.split()]
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert scores[0] > 0.5 > max(scores[1:]), scores
+
+
+def test_a_yes_no_answer_gets_its_verdict_only_when_the_reader_finds_that_its_sentence_answers():
+    from assistant.answering.planner import VERDICT_MIN, opening
+
+    hit = Hit(make_chunk("c1", "dienjaar", "Dienjaar", (), "..."), 0.9, 1)
+    lead = candidate("Het Dienjaar geeft deelnemers een kijkje in Defensie.", hit, 1.0)
+    question = "Mag ik als leraar ook bij Defensie werken?"
+    assert opening(question, lead) == "Ja: "  # not read (no reader): the rules' verdict
+    assert opening(question, replace(lead, answers=VERDICT_MIN)) == "Ja: "
+    assert opening(question, replace(lead, answers=VERDICT_MIN - 0.01)) == ""
+    no = replace(lead, text="Een leraar kan niet zomaar bij Defensie werken.", answers=0.9)
+    assert opening(question, no) == "Nee: "

@@ -3,10 +3,11 @@
 The best sentences by the answerer's own score (cosine and shared words) are read by the trained reader
 (`assistant.reader`). Its highest probability is a signal of the refusal rule (`refusal.READER_REFUSAL`,
 calibrated on the tuning part with the reader), and each read sentence keeps its probability, which picks
-the latest of the figures that answer about as well (`planner._latest`) and each line of a route
-(`plans._read_lines`). The order of the sentences stays the answerer's own: adding the probability to
-their scores, with the passages reranked by it, answered fewer facts on the tuning part (5-fold
-cross-validated, `bench/calibrate.py --reader`; evals/README.md, "The trained reader"):
+the latest of the figures that answer about as well (`planner._latest`), each line of a route
+(`plans._read_lines`) and whether a yes/no answer opens with its verdict (`planner.opening`). The order
+of the sentences stays the answerer's own: adding the probability to their scores, with the passages
+reranked by it, answered fewer facts on the tuning part (5-fold cross-validated, `bench/calibrate.py
+--reader`; evals/README.md, "The trained reader"):
 
 | the reader's probability                     | refusal recall | false refusals | answer facts | citations |
 |----------------------------------------------|----------------|----------------|--------------|-----------|
