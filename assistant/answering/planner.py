@@ -332,7 +332,7 @@ def _terms_of(hit: Hit, text: str) -> set[str]:
 
 
 def opening(question: str, lead: Candidate) -> str:
-    """"Ja: ", "Nee: " or "Dat hangt ervan af: " before a yes/no answer's best sentence, or "" when the reader
+    """ "Ja: ", "Nee: " or "Dat hangt ervan af: " before a yes/no answer's best sentence, or "" when the reader
     read that sentence and doubts that it answers the question (`VERDICT_MIN`)."""
     if 0.0 <= lead.answers < VERDICT_MIN:
         return ""
