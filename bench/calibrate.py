@@ -56,7 +56,8 @@ CUTOFFS = np.round(np.arange(0.20, 0.81, 0.02), 2)
 L2 = 0.3
 FRR_COST = 1.0
 MAX_FRR = 0.035  # the target is 0.05 on the held-out part: room for cases the tuning part does not have
-NAMES: tuple[str, ...] = tuple(n for n in FEATURES if n != "answers")  # the signals weighed (--signals)
+READER_SIGNALS = ("answers", "lead_answers", "answers_top3")  # only with a reader (--reader)
+NAMES: tuple[str, ...] = tuple(n for n in FEATURES if n not in READER_SIGNALS)  # weighed (--signals)
 READER = False  # set by --reader: the reader answers, and its best probability is a signal
 FIT_ON = "questions"  # set by --fit-on: the rows the rule is chosen on (evals/README.md: why the questions)
 TOLERANCE = 0.002  # --ablate: a signal is removed when leaving it out costs at most this much objective
@@ -276,8 +277,8 @@ def ablate(table: Table) -> None:
             trials.append((objective(m), i, m))
             print(f"  {'without ' + name:<22} {m}  objective {objective(m):.4f}", flush=True)
         best, i, m = max(trials, key=lambda t: t[0])
-        if best < objective(base) - TOLERANCE:
-            break
+        if not np.isfinite(best) or best < objective(base) - TOLERANCE:
+            break  # every removal costs too much (or breaks the false-refusal limit)
         DROPPED.add(i)
         base = m
         print(f"dropped {names[i]:<16} objective {best:.4f}; left out so far: "
@@ -314,7 +315,7 @@ def main() -> None:
     args = parser.parse_args()
     global READER, FIT_ON, NAMES
     READER, FIT_ON = args.reader, args.fit_on
-    NAMES = tuple(args.signals.split(",")) if args.signals else (*NAMES, *(("answers",) if READER else ()))
+    NAMES = tuple(args.signals.split(",")) if args.signals else (*NAMES, *(READER_SIGNALS if READER else ()))
     if unknown := set(NAMES) - set(FEATURES):
         raise SystemExit(f"unknown signals: {sorted(unknown)}; known: {list(FEATURES)}")
     name = "calibration-reader.json" if READER else "calibration.json"

@@ -81,6 +81,7 @@ def test_the_reader_says_how_well_each_of_the_best_sentences_answers_and_keeps_t
     assert [c.score for c in judged.candidates] == [c.score for c in candidates]
     assert [c.answers for c in judged.candidates] == pytest.approx([0.1, 0.9, 0.0])
     assert judged.best == pytest.approx(0.9)
+    assert judged.top3 == pytest.approx((0.9 + 0.1 + 0.0) / 3)  # the mean of the three best: a refusal signal
     _question, passages = reader.asked[0]
     assert (
         passages[0] == "Nationale Zorgreserve > Wie: Iedereen met een zorgdiploma kan zorgreservist worden."

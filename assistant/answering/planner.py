@@ -135,11 +135,11 @@ class Planner:
         candidates = [c for c in scored if composer.usable(c.text)]
         evidence = candidates[0].score if candidates else 0.0
         base = replace(base, evidence=evidence)
-        answers = 1.0  # without a reader, nothing speaks against the best sentence
+        answers = top3 = 1.0  # without a reader, nothing speaks against the best sentence
         if self.reader is not None and candidates:
             t1 = time.perf_counter()
             judged = reranking.judge(self.reader, query, candidates)
-            candidates, answers = judged.candidates, judged.best
+            candidates, answers, top3 = judged.candidates, judged.best, judged.top3
             base.timings_ms["reader_ms"] = (time.perf_counter() - t1) * 1000
         named_cases = [d for d in self.lexicon().named(terms(reading.core)) if d.soort == "casus"]
         if reading.intent in STRUCTURED and not named_cases and evidence >= self.refusal.min_route_evidence:
@@ -153,7 +153,8 @@ class Planner:
         wanted = focus.focus_of(own, lexicon, self.refusal.rare_idf)
         kind = kinds.asked_kind(own.answer_type, own.core)
         lead, signals, complete = self._lead(reading, wanted, kind, candidates, hits)
-        signals = replace(signals, answers=answers)
+        read = lead.answers if lead.answers >= 0 else 1.0  # an unread lead: nothing speaks against it
+        signals = replace(signals, answers=answers, lead_answers=read, answers_top3=top3)
         topic = lexicon.name_terms(terms(own.core))
         absent = self._absent(wanted, kind, candidates, topic)
         if absent is not None and (absent is candidates[0] or (kind and not complete)):
@@ -332,8 +333,8 @@ def _terms_of(hit: Hit, text: str) -> set[str]:
 
 
 def opening(question: str, lead: Candidate) -> str:
-    """ "Ja: ", "Nee: " or "Dat hangt ervan af: " before a yes/no answer's best sentence, or "" when the reader
-    read that sentence and doubts that it answers the question (`VERDICT_MIN`)."""
+    """The verdict before a yes/no answer's best sentence ("Ja: ", "Nee: ", "Dat hangt ervan af: "), or ""
+    when the reader read that sentence and doubts that it answers the question (`VERDICT_MIN`)."""
     if 0.0 <= lead.answers < VERDICT_MIN:
         return ""
     return texts.VERDICT[verdict(question, lead.text)]

@@ -61,6 +61,8 @@ class Signals:
     count_apart: bool = False  # no sentence with a number has it next to what "hoeveel" counts
     members_missing: bool = False  # the question asks the members of a set ("de vier ...") no sentence lists
     answers: float = 1.0  # the reader's best probability that a read sentence answers (1.0: no reader)
+    lead_answers: float = 1.0  # the reader's probability for the sentence the answer leads with
+    answers_top3: float = 1.0  # the mean of the reader's three best probabilities
 
 
 # What the refusal rule can weigh, by name: calibrated weights name the ones they use (bench/calibrate.py
@@ -76,6 +78,10 @@ FEATURES: dict[str, Callable[[Signals], float]] = {
     "count_apart": lambda s: float(s.count_apart),
     "members_missing": lambda s: float(s.members_missing),
     "answers": lambda s: s.answers,  # the reader's best probability: only with a reader
+    # measured, not weighed: with them the rule refused more on the tuning and left-out questions but also
+    # refused more answerable ones on the held-out part (evals/README.md, "Refusal calibration")
+    "lead_answers": lambda s: s.lead_answers,
+    "answers_top3": lambda s: s.answers_top3,
 }
 RULES_REFUSAL: dict[str, Any] = {  # calibrated for the rules alone (bench/calibrate.py, calibration.json)
     "bias": -2.6174,

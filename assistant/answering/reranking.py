@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from assistant.answering.composer import Candidate
 from assistant.reader import Reader, pair_text
 
@@ -36,6 +38,7 @@ READ = 8  # sentences read per question: the best by the answerer's own score (2
 class Judged:
     candidates: list[Candidate]  # in the answerer's order; the read ones carry the reader's probability
     best: float  # the highest probability the reader gave (0 when it read nothing)
+    top3: float = 0.0  # the mean of its three highest probabilities
 
 
 def judge(reader: Reader, question: str, candidates: Sequence[Candidate], read: int = READ) -> Judged:
@@ -44,4 +47,5 @@ def judge(reader: Reader, question: str, candidates: Sequence[Candidate], read: 
         return Judged(list(candidates), 0.0)
     probabilities = reader.score(question, [pair_text(c.hit.chunk.heading_path, c.text) for c in pool])
     judged = [replace(c, answers=float(p)) for c, p in zip(pool, probabilities, strict=True)]
-    return Judged([*judged, *candidates[read:]], float(probabilities.max()))
+    top = np.sort(probabilities)[::-1][:3]
+    return Judged([*judged, *candidates[read:]], float(probabilities.max()), float(top.mean()))
