@@ -117,13 +117,13 @@ def floor(statement: str, work: Path, repeats: int) -> dict[str, Any]:
 
 
 def run(data_dir: Path, work: Path, quick: bool, log: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"wibb_ask": wibb_ask(data_dir, work, 2 if quick else 5)}
+    out: dict[str, Any] = {"wibb_ask": wibb_ask(data_dir, work, 2 if quick else 9)}
     log(f"wibb ask cold start: {out['wibb_ask']['wall_s']['median']:.2f} s")
     out["floors"] = {what: floor(statement, work, 2 if quick else 5) for what, statement in FLOORS.items()}
     if not (ROOT / "app.py").exists():
         out["app"] = None
         return out
-    runs = [app_once(data_dir, work, 5 if quick else 20) for _ in range(1 if quick else 3)]
+    runs = [app_once(data_dir, work, 5 if quick else 20) for _ in range(1 if quick else 5)]
     out["app"] = {
         "command": "python app.py",
         "repeats": len(runs),
