@@ -56,6 +56,9 @@ def tiny_base(folder: Path) -> Path:
     config = XLMRobertaConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                               intermediate_size=64, max_position_embeddings=66, pad_token_id=1, bos_token_id=0,
                               eos_token_id=2)  # fmt: skip
+    import torch
+
+    torch.manual_seed(13)  # its initial weights do not depend on what ran before in the session
     XLMRobertaModel(config).save_pretrained(str(folder))
     return folder
 
