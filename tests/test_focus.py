@@ -146,3 +146,10 @@ def test_a_diminutive_is_its_noun():
     assert terms("filmpjes kaartje") == ["film", "kaart"]
     lexicon = Lexicon.build((), [terms("De films van het leernetwerk staan online.")])
     assert lexicon.known(terms("filmpjes")[0])
+
+
+def test_a_refusal_does_not_call_a_word_missing_that_the_passages_use_in_another_form():
+    wanted = focus.Focus(years=(), names=(), rare=("kost", "banen", "waarborgsom"), unknown=(), words={})
+    passages = ["De uitlener brengt alleen de werkelijke kosten in rekening.", "Iemand met een baan erbij."]
+    assert focus.missing_words(wanted, passages) == ["waarborgsom"]
+    assert focus.missing_words(wanted, ["Niets over geld."]) == ["kost", "banen", "waarborgsom"]

@@ -22,7 +22,7 @@ from assistant.answering.kinds import (
     holds_kind,
     is_absence_statement,
 )
-from assistant.answering.lexicon import Lexicon, mentions, term, terms
+from assistant.answering.lexicon import Lexicon, mentions, singulars, term, terms
 from assistant.answering.reading import Reading
 from assistant.core import dutch
 from assistant.core.places import PLACES
@@ -258,10 +258,27 @@ def check(focus: Focus, answer_kind: str, sentence: str, passage: str, heading: 
 
 
 def missing_words(focus: Focus, texts: Sequence[str]) -> list[str]:
-    """The question's unknown and rare words that none of the texts mention, as the user wrote them."""
+    """The question's unknown and rare words that none of the texts mention, as the user wrote them, for
+    the refusal sentence ("Over ... staat niets in de kennisbank"). A word counts as mentioned in another
+    form too: terms keep short words with their ending ("kost" and "kosten", "baan" and "banen"), and a
+    refusal must not say that the knowledge base lacks a word it uses."""
     seen = set(terms(" ".join(texts)))
-    missing = [t for t in (*focus.unknown, *focus.rare) if not mentions(seen, t)]
+    missing = [
+        t for t in (*focus.unknown, *focus.rare) if not mentions(seen, t) and not (inflections(t) & seen)
+    ]
     return [focus.words.get(t, t) for t in missing]
+
+
+def inflections(term_: str) -> set[str]:
+    """Other forms a short Dutch term may take among terms: its plural or infinitive ("kost" -> "kosten",
+    "knop" -> "knopp(en)", "baan" -> "banen") and its singular or stem ("kosten" -> "kost", "banen" ->
+    "baan")."""
+    doubled = term_ + term_[-1:]
+    forms = {*singulars(term_), f"{term_}en", f"{term_}s", doubled, f"{doubled}en"}
+    if len(term_) > 3 and term_[-2] == term_[-3] and term_[-2] in "aeou":  # "baan" -> "banen"
+        forms.add(f"{term_[:-2]}{term_[-1]}en")
+    forms.discard(term_)
+    return forms
 
 
 def share_missing(wanted: Focus, texts: Sequence[str]) -> float:
