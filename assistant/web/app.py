@@ -70,7 +70,6 @@ def build_demo(assistant: Assistant | None, settings: Settings, *, warm_up: bool
     app = WebApp(settings, assistant)
     if warm_up and assistant is None:
         app.warm_up()
-
     with gr.Blocks(title=texts.APP_TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {texts.APP_TITLE}")
         gr.Markdown(texts.APP_SUBTITLE, elem_classes="wibb-subtitle")
