@@ -104,9 +104,23 @@ class BM25Index:
         """Whether the score matrix is read from disk as needed (opened) rather than held (just built)."""
         return isinstance(self._scores.get("data"), np.memmap)
 
-    def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
-        """Every row's score: the sum of the query stems' columns (a stem twice in the query counts twice)."""
-        ids = np.asarray([self._vocab[t] for t in dutch.stems(query) if t in self._vocab], dtype=np.int64)
+    def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        ids = self._ids(query)
+        if not self.rows or not ids.size:
+            return []
+        scores = self._summed(ids, mask)
+        n = min(n, self.rows)
+        # bm25s's numpy top-k: the same partition and sort, so ties come out in the same order
+        top = np.argpartition(scores, -n)[-n:]
+        best = top[np.flip(np.argsort(scores[top]))]
+        return [(int(row), float(scores[row])) for row in best if scores[row] > 0]
+
+    def _ids(self, query: str) -> np.ndarray:
+        """The query's stems that the index knows, as its column numbers (stemmed once per query)."""
+        return np.asarray([self._vocab[t] for t in dutch.stems(query) if t in self._vocab], dtype=np.int64)
+
+    def _summed(self, ids: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+        """Every row's score: the sum of the stems' columns (a stem twice in the query counts twice)."""
         data, indices, indptr = self._scores["data"], self._scores["indices"], self._scores["indptr"]
         scores = np.zeros(self.rows, dtype=np.float32)
         for start, end in zip(indptr[ids], indptr[ids + 1], strict=True):
@@ -116,13 +130,3 @@ class BM25Index:
         if mask is not None:
             scores *= mask
         return scores
-
-    def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        if not self.rows or not any(t in self._vocab for t in dutch.stems(query)):
-            return []
-        scores = self.scores(query, mask)
-        n = min(n, self.rows)
-        # bm25s's numpy top-k: the same partition and sort, so ties come out in the same order
-        top = np.argpartition(scores, -n)[-n:]
-        best = top[np.flip(np.argsort(scores[top]))]
-        return [(int(row), float(scores[row])) for row in best if scores[row] > 0]
