@@ -154,6 +154,22 @@ def test_two_questions_sent_one_after_the_other_are_both_answered_in_order(app, 
         bubble(chat, 1).get_by_text("Een matcher vertaalt", exact=False).first.wait_for()
 
 
+def test_questions_sent_by_enter_the_send_button_and_an_example_are_all_answered_in_order(app, browser):
+    # each way of asking once started its own answering loop, and a late update of one wiped a question
+    # another answered from the chat
+    url, _ = app
+    with opened(browser, url, "desktop") as page:
+        ask(page, "Hoeveel zorgreservisten zijn er ingeschreven?")
+        page.locator("#wibb-vraag textarea").fill("Wat doet een matcher?")
+        page.locator("#wibb-send").click()
+        page.wait_for_function("() => document.querySelector('#wibb-vraag textarea').value === ''")
+        example = "Aan welke knoppen kan ik als werkgever draaien?"
+        page.get_by_role("button", name=example).click()
+        chat = answered(page, 3)
+        users = [t.strip() for t in chat.locator(".user-row").all_inner_texts()]
+        assert users == ["Hoeveel zorgreservisten zijn er ingeschreven?", "Wat doet een matcher?", example]
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_an_example_clicked_while_typing_leaves_the_box_alone(app, browser, size):
     url, _ = app

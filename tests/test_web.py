@@ -645,8 +645,7 @@ def test_every_way_of_leaving_a_conversation_stops_its_answer(web):
 
     demo = build_demo(web.assistant(), web.settings)
     loops = {i for i, fn in demo.fns.items() if fn.name == "answer"}
-    examples = sum(len(q) for q in texts.EXAMPLES.values())
-    assert len(loops) == 3 + examples  # Enter, the send button, a link to ask again, one per example
+    assert len(loops) == 1  # every way of asking starts the same one
     leaving = {"start_new": {"click", "clear"}, "remove": {"click"}, "open_saved": {"input"}}
     for name, events in leaving.items():
         handlers = [fn for fn in demo.fns.values() if fn.name == name]
@@ -654,6 +653,34 @@ def test_every_way_of_leaving_a_conversation_stops_its_answer(web):
         for fn in handlers:
             [cancel] = [c for c in demo.fns.values() if c.is_cancel_function and c.targets == fn.targets]
             assert set(cancel.cancels) == loops
+
+
+def test_every_way_of_asking_starts_one_answering_loop_run_one_at_a_time(tmp_path, assistant):
+    """Two loops streaming into one browser at once each write the whole chat, and the browser applies their
+    updates in no fixed order: a late update of the first loop wiped the question the second one answered."""
+    from types import SimpleNamespace
+
+    import gradio as gr
+
+    from assistant.llm.fake import ScriptedLLM
+    from assistant.web.app import build_demo
+
+    demo = build_demo(Assistant(assistant.retriever, llm=ScriptedLLM()), fake_settings(tmp_path / "web"))
+    [loop] = [fn for fn in demo.fns.values() if fn.name == "answer"]
+    assert loop.trigger_mode == "always_last"  # asked for while it runs: it runs once more afterwards
+    [(ticket_box, event)] = loop.targets
+    assert event == "change"
+    asking = [fn for fn in demo.fns.values() if ticket_box in [block._id for block in fn.outputs]]
+    examples = sum(len(q) for q in texts.EXAMPLES.values())
+    # Enter, the send button, a link to ask again, answering again (with a model), one per example
+    assert sorted(fn.name for fn in asking) == sorted(
+        ["take", "take", "ask_again", "answer_again", *["take_it"] * examples]
+    )
+    take = next(fn.fn for fn in asking if fn.name == "take")
+    request = SimpleNamespace(session_hash="s")
+    tickets = [take(q, [], [], request)[-1] for q in ("Wat doet een matcher?", "En een aanjager?")]
+    assert all(tickets) and tickets[0] != tickets[1]  # the second question asks for the loop again
+    assert take("  ", [], [], request)[-1] == gr.skip()  # an empty box asks nothing
 
 
 def test_answers_go_four_at_a_time_and_gradio_builds_its_app_no_extra_time(web, monkeypatch):

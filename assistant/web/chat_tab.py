@@ -2,12 +2,14 @@
 links in every answer, conversations kept in the browser, 👍/👎 with a comment, full texts beside the chat.
 
 A question is taken at once (outside Gradio's queue: the box empties, a question sent during an answer is
-shown as waiting) and then answered by the session's one answering loop (`ChatHandlers.answer_waiting`);
+shown as waiting) and then answered by the session's one answering loop (`ChatHandlers.answer_waiting`),
+which every way of asking starts through one hidden box, so that the browser never runs two loops at once;
 after each answer the conversation is saved in the browser. The links inside a bubble reach the server
 through hidden boxes the page script writes (`web.page`).
 """
 
 # No `from __future__ import annotations`: Gradio reads the gr.LikeData/gr.Request hints at runtime.
+import secrets
 from typing import Any
 
 from assistant import texts
@@ -79,6 +81,8 @@ def build_chat_tab(gr: Any, app: ChatHandlers, demo: Any) -> None:
     open_doc = gr.Textbox(visible="hidden", elem_id="wibb-open-doc", label=W["doc_pick"])
     widen = gr.Textbox(visible="hidden", elem_id="wibb-widen", label=W["widen"])
     export_data = gr.Textbox(visible="hidden", elem_id="wibb-export-data", label=W["saved_export"])
+    # Every way of asking writes a new ticket here; its change starts the answering loop (`loop` below).
+    asked = gr.Textbox(visible="hidden", elem_id="wibb-asked", label=W["send"])
     api_trigger = gr.Button(visible=False)
 
     def key(request: Any) -> str:
@@ -86,16 +90,19 @@ def build_chat_tab(gr: Any, app: ChatHandlers, demo: Any) -> None:
 
     # -- asking: take the question at once, answer in the session's loop, save the conversation ----------
 
+    def ticket() -> str:
+        return secrets.token_hex(8)  # always new, so the box changes and the loop is asked for
+
     def take(message: str, sectors: list[str], soorten: list[str], request: gr.Request):
         if not str(message or "").strip():
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         line = app.send(key(request), message, sectors, soorten)
-        return "", line, gr.update(visible=False), gr.update(visible=model)
+        return "", line, gr.update(visible=False), gr.update(visible=model), ticket()
 
     def take_example(question: str):
         def take_it(sectors: list[str], soorten: list[str], request: gr.Request):
             line = app.send(key(request), question, sectors, soorten)
-            return line, gr.update(visible=False), gr.update(visible=model)
+            return line, gr.update(visible=False), gr.update(visible=model), ticket()
 
         return take_it
 
@@ -135,41 +142,41 @@ def build_chat_tab(gr: Any, app: ChatHandlers, demo: Any) -> None:
 
     answered = [chatbot, turns, session, docs, waiting, feedback_group, stop]
     kept = [store, listed, conversation_id, export_data]
-    loops = []
-
-    def answering(event: Any) -> None:
-        # "multiple": a question sent while the loop ends must still start its own (the default "once" drops a
-        # trigger while the same step of an earlier question is pending, and the question would be stranded)
-        loop = event.then(answer, [chatbot, turns, session], answered, trigger_mode="multiple",
-                          show_progress_on=[chatbot], api_visibility="private")  # fmt: skip
-        loops.append(loop)
-        loop.then(
-            keep, [store, conversation_id, turns], kept, trigger_mode="multiple", api_visibility="private"
-        )
+    # One answering loop for every way of asking, and in the browser one at a time ("always_last": a ticket
+    # written while a loop's updates still arrive starts the loop once more after them, with the chat as they
+    # left it). Two loops streaming at once each write the whole chat, and the browser applies their updates
+    # in no fixed order: an update the first loop sent before it ended could land after the second loop's
+    # answer and wipe the question it answered from the chat.
+    loop = asked.change(answer, [chatbot, turns, session], answered, trigger_mode="always_last",
+                        show_progress_on=[chatbot], api_visibility="private")  # fmt: skip
+    loop.then(keep, [store, conversation_id, turns], kept, trigger_mode="multiple", api_visibility="private")
+    loops = [loop]
 
     def ask_again(state: list[Any], value: str, request: gr.Request):
         position = action_value(value)
-        return app.widen(key(request), state, position) if position else gr.skip()
+        if not position:
+            return gr.skip(), gr.skip()
+        return app.widen(key(request), state, position), ticket()
 
     def stop_answer(state: list[Any], request: gr.Request):
         return (*app.stop(key(request), state), gr.update(visible=False))
 
     def answer_again(state: list[Any], request: gr.Request):
-        return app.retry(key(request), state)
+        return (*app.retry(key(request), state), ticket())
 
     private = {"api_visibility": "private"}
     taken = {"queue": False, "trigger_mode": "multiple", **private}
     for trigger in (box.submit, send.click):
-        answering(trigger(take, [box, sector, soort], [box, waiting, undo_row, stop], **taken))
+        trigger(take, [box, sector, soort], [box, waiting, undo_row, stop, asked], **taken)
     for button, question in examples:  # one click asks the example; what is typed in the box stays
-        answering(button.click(take_example(question), [sector, soort], [waiting, undo_row, stop], **taken))
-    answering(widen.change(ask_again, [turns, widen], waiting, **taken))
+        button.click(take_example(question), [sector, soort], [waiting, undo_row, stop, asked], **taken)
+    widen.change(ask_again, [turns, widen], [waiting, asked], **taken)
     if model:  # a language model writes the answer: it can be stopped, and written again
         stopped = stop.click(
             stop_answer, turns, [chatbot, turns, box, stop], cancels=loops, queue=False, **private
         )
         stopped.then(keep, [store, conversation_id, turns], kept, **private)
-        answering(chatbot.retry(answer_again, turns, [chatbot, turns], queue=False, **private))
+        chatbot.retry(answer_again, turns, [chatbot, turns, asked], queue=False, **private)
 
     # An API caller asks one question and gets the streamed messages (gradio_client: "/chat").
     def respond(
