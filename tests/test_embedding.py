@@ -75,3 +75,42 @@ def test_sentence_transformers_backend_reports_a_missing_model_clearly(tmp_path)
             EmbeddingSettings(backend="sentence-transformers", model=str(tmp_path / "bestaat-niet"))
         )
     assert error.value.model.endswith("bestaat-niet")
+
+
+def test_a_foreseen_query_is_embedded_before_it_is_asked_and_handed_out_once():
+    from assistant.embedding.base import Foreseen
+
+    asked: list[list[str]] = []
+
+    class Counting(FakeEmbedder):
+        def embed_queries(self, texts):
+            asked.append(list(texts))
+            return super().embed_queries(texts)
+
+    inner = Counting()
+    foreseen = Foreseen(inner)
+    question = "hoeveel zorgreservisten zijn er ingeschreven"
+    foreseen.foresee(question)
+    assert asked == [[question]]
+    vector = foreseen.embed_queries([question])
+    assert asked == [[question]]  # not embedded again
+    assert np.array_equal(vector, inner.embed_queries([question])) and foreseen.identity == inner.identity
+    asked.clear()
+    foreseen.embed_queries([question])
+    foreseen.embed_queries(["een andere vraag"])
+    assert asked == [[question], ["een andere vraag"]]  # handed out once; the rest goes through
+
+
+def test_wibb_ask_embeds_its_question_while_the_index_opens_and_answers_the_same(tiny_index):
+    from assistant.embedding.base import Foreseen
+    from assistant.factory import build_assistant
+
+    question = "Hoeveel zorgreservisten zijn er ingeschreven?"
+    plain = build_assistant(tiny_index).answer(question)
+    early = build_assistant(tiny_index, question=question)
+    embedder = early.retriever.embedder
+    assert isinstance(embedder, Foreseen) and embedder._ready  # embedded before it was asked
+    answer = early.answer(question)
+    assert not embedder._ready  # and taken when it was
+    assert (answer.text, answer.citations) == (plain.text, plain.citations) and "3500" in answer.text
+    assert build_assistant(tiny_index, question="   ").retriever.embedder._ready == {}  # said when asked

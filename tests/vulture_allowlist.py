@@ -34,6 +34,8 @@ all_chunks  # VectorStore.all_chunks: bench/synthetic.py and the tests read a wh
 intra_op_num_threads  # onnxruntime.SessionOptions attributes, read by onnxruntime (reader/engine.py)
 inter_op_num_threads
 log_severity_level
+graph_optimization_level
+optimized_model_filepath
 training_data_sha256  # ReaderManifest field: tests/test_training_data.py compares it with the data's hash
 case_index  # NearCopy field: which case of a set a training question copies (kept for debugging, never shown)
 batch_sampler  # CrossEncoderTrainingArguments.batch_sampler: read by the trainer (training/trainer.py)

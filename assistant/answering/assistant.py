@@ -31,6 +31,12 @@ if TYPE_CHECKING:
     from assistant.llm.clients import ChatModel
 
 
+def search_text(question: str, max_chars: int) -> str:
+    """What a question is searched on before the knowledge base's spelling is applied (`Assistant.stream`);
+    for most questions the search text itself, so `wibb ask` can embed it while the index opens."""
+    return mend(clean_question(question, max_chars))
+
+
 class Assistant:
     def __init__(
         self,

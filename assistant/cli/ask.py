@@ -21,7 +21,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answering.rendering import answer_json
     from assistant.factory import build_assistant
 
-    assistant = build_assistant(load_settings(args), notify=notice)
+    assistant = build_assistant(load_settings(args), notify=notice, question=args.question)
     if args.json:
         answer = assistant.answer(args.question, filters=filters_from(args))
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))

@@ -21,6 +21,33 @@ class Embedder(Protocol):
     ) -> np.ndarray: ...
 
 
+class Foreseen:
+    """An embedder that embeds a query known in advance (`foresee`) before it is asked: `wibb ask` does it
+    while Chroma is still being imported on another thread (the engine's C code lets that thread run). The
+    vector is handed out once, when exactly that text is embedded as the only query; the rest goes through."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._ready: dict[str, np.ndarray] = {}
+
+    @property
+    def identity(self) -> EmbedderIdentity:
+        return self.embedder.identity
+
+    def foresee(self, text: str) -> None:
+        self._ready[text] = self.embedder.embed_queries([text])
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 1 and (ready := self._ready.pop(texts[0], None)) is not None:
+            return ready
+        return self.embedder.embed_queries(texts)
+
+    def embed_passages(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        return self.embedder.embed_passages(texts, progress)
+
+
 def normalise(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float32)
     if matrix.ndim == 1:
