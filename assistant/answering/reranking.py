@@ -16,7 +16,8 @@ reranked by it, answered fewer facts on the tuning part (5-fold cross-validated,
 | + 0.15 × p to each score                     | 0.758          | 0.032          | 0.872        | 0.936     |
 | refusal and latest figure only, 24 read      | 0.758          | 0.027          | 0.888        | 0.927     |
 | refusal and latest figure only, 8 read       | 0.767          | 0.032          | 0.886        | 0.927     |
-| the same, 6 of the 12 signals (now)          | 0.775          | 0.029          | 0.888        | 0.927     |
+| the same, 6 of the 12 signals               | 0.775          | 0.029          | 0.888        | 0.927     |
+| the same, BM25 weight 1.0 in retrieval (now) | 0.767          | 0.040          | 0.886        | 0.932     |
 
 The rule weighs the 6 signals that earned their place (bench/calibrate.py --ablate; refusal.READER_REFUSAL).
 """
