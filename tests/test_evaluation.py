@@ -566,6 +566,16 @@ def test_eval_exits_1_when_a_metric_misses_its_threshold(cli_env, capsys):
     )
 
 
+def test_eval_of_a_held_out_part_can_print_its_figures_without_a_single_case(cli_env, capsys):
+    code = main(
+        ["eval", str(DATA / "vragen.yaml"), "--summary-only", "--fail-under", "answer_fact_recall=0.8"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.out == SUMMARY.split("\n\nNiet geslaagd:")[0] + "\nAlle drempels gehaald.\n"
+    assert "leernetwerk-opgezet-door" not in captured.out + captured.err
+
+
 def test_eval_compares_with_a_previous_run(cli_env, tmp_path, capsys):
     old_cases = [("leernetwerk-opgezet-door", True), ("zorgreserve-omvang", False), ("weg", True)]
     old = {

@@ -81,7 +81,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         report = runner.run_cases(
             assistant, cases, k=args.k, progress=lambda *_: bar.update(1), judge=judge, source=str(args.file)
         )
-    print(reports.terminal_summary(report))
+    print(reports.terminal_summary(report, cases=not args.summary_only))
     comparison = comparing.compare(old, report, str(args.compare)) if old is not None else None
     renderers = {
         "json": reports.to_json,

@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--compare", type=Path, metavar="OUD.json", help="vergelijk met een eerder JSON-rapport")
     p.add_argument("--no-history", action="store_true", help="de run niet bewaren in de toetsgeschiedenis")
+    p.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="alleen de samenvatting, geen vragen (bij het achtergehouden deel lees je alleen de cijfers)",
+    )
     p.add_argument("--judge", action="store_true", help="laat het taalmodel (WIBB_LLM) antwoorden beoordelen")
     _add_filters(p)
     p.set_defaults(handler=evaluate.cmd_eval)

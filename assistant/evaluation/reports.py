@@ -206,13 +206,16 @@ def to_html(report: EvalReport, comparison: Comparison | None = None) -> str:
     return page + "\n"
 
 
-def terminal_summary(report: EvalReport, max_failures: int = 20) -> str:
-    """What `wibb eval` prints: the overview, the metrics, the failed cases with their reasons."""
+def terminal_summary(report: EvalReport, max_failures: int = 20, cases: bool = True) -> str:
+    """What `wibb eval` prints: the overview, the metrics, the failed cases with their reasons (not with
+    `cases=False`: a held-out part's cases are not to be read)."""
     lines = [f"{L['question_set']}: {report.source}"] if report.source else []
     lines += [f"{L['reader']}: {report.reader}"] if report.reader else []
     lines.append(overview(report))
     width = max((len(name) for name, _, _ in summary_rows(report)), default=0)
     lines += [f"  {name:<{width}}  {number(name, value)}" for name, value, _ in summary_rows(report)]
+    if not cases:
+        return "\n".join(lines)
     failed = [case for case in report.cases if case.status == "failed"]
     if failed:
         lines += ["", f"{L['failures']}:"]
