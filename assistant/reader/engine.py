@@ -9,7 +9,6 @@ used for training dequantised them. The tokenizer reads its pieces from the same
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import threading
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.embedding.e5export.export import source_model_path
+from assistant.embedding.e5export.export import source_fingerprint, source_model_path
 from assistant.embedding.e5export.format import dequantize_rows, q4_rows, read_tensor_directory
 from assistant.reader.base import MAX_TOKENS, ReaderIdentity
 from assistant.reader.manifest import load_manifest
@@ -136,13 +135,11 @@ def optimized_model(model: Path, cache_dir: Path) -> Path:
 
     Optimising takes ~0.04 s of the ~0.06 s it takes to open the model, in every process; the optimised
     copy opens without it and gives the same scores (tests/test_reader.py). Optimised up to the "extended"
-    level: the "all" level may lay the graph out for this CPU. A copy is named after the model's file (size
-    and date) and onnxruntime's version. When it cannot be made (a read-only folder), the model itself."""
+    level: the "all" level may lay the graph out for this CPU. A copy is named after the model's file (name,
+    size and date) and onnxruntime's version. When it cannot be made (read-only folder), the model itself."""
     import onnxruntime as ort
 
-    st = model.stat()
-    key = f"{model.resolve()}:{st.st_size}:{st.st_mtime_ns}:{ort.__version__}"
-    target = cache_dir / f"reader-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
+    target = cache_dir / f"reader-{source_fingerprint(model)}-ort{ort.__version__}.onnx"
     if target.is_file():
         return target
     tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
