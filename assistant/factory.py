@@ -18,9 +18,13 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store.chroma import VectorStore
 
 
-def build_store(settings: Settings) -> VectorStore:
+def build_store(settings: Settings, *, read_only: bool = False) -> VectorStore:
+    """The configured store; `read_only` (answering) reads an embedded index without chromadb's Python
+    layer (store.native), an ingest needs the full client."""
     token = settings.chroma_token.get_secret_value().strip()
-    return VectorStore(settings.data_dir, settings.chroma_url, settings.collection, token=token)
+    return VectorStore(
+        settings.data_dir, settings.chroma_url, settings.collection, token=token, read_only=read_only
+    )
 
 
 def build_assistant(
@@ -40,7 +44,7 @@ def build_assistant(
     # Chroma's client (its import and its start) and the embedder load side by side: most of both is
     # native code that lets the other thread run. "store_ms" is what was left to wait for.
     with ThreadPoolExecutor(1, thread_name_prefix="wibb-store") as pool:
-        opening = pool.submit(build_store, settings)
+        opening = pool.submit(build_store, settings, read_only=True)
         embedder = embedder or create_embedder(settings.embedding)
         if question:
             embedder = Foreseen(embedder)

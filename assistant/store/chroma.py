@@ -27,6 +27,7 @@ from assistant.errors import (
     StoreUnavailableError,
 )
 from assistant.store.client import forget_local_system, is_auth_error, make_client, server_url
+from assistant.store.native import open_read_client
 from assistant.store.records import chunk_from_record, chunk_metadata, where
 
 # 2: sentences carry their position (read by chunk id, not by ids rebuilt from counts)
@@ -39,14 +40,25 @@ class VectorStore:
     and `<name>_meta` (the revision of the last ingest that changed something)."""
 
     def __init__(
-        self, data_dir: Path, chroma_url: str = "", name: str = "wibb", timeout: float = 30.0, token: str = ""
+        self,
+        data_dir: Path,
+        chroma_url: str = "",
+        name: str = "wibb",
+        timeout: float = 30.0,
+        token: str = "",
+        *,
+        read_only: bool = False,
     ) -> None:
         chroma_url = server_url(chroma_url)
         self.location = chroma_url or str(data_dir / "chroma")
         self.lexical_dir = lexical_place(data_dir, chroma_url, name)
         self._args = (data_dir, chroma_url, name, timeout, token)
         self._token = token
-        self._client = make_client(data_dir, chroma_url, timeout, token)
+        self._read_only = read_only
+        # Reading an embedded index needs Chroma's engine, not chromadb's Python layer (store.native)
+        native = open_read_client(data_dir / "chroma") if read_only and not chroma_url else None
+        self.native = native is not None
+        self._client = native or make_client(data_dir, chroma_url, timeout, token)
         self._names = (f"{name}_chunks", f"{name}_sentences", f"{name}_meta")
         self._collections: list[Any] = []
         self._identity: EmbedderIdentity | None = None
@@ -56,8 +68,9 @@ class VectorStore:
         never sees another process's ingest, so a fresh client is needed; a server is always current."""
         if not self._collections or self._identity is None or self._args[1]:
             return self
-        forget_local_system(self.location, stop=False)  # questions in flight keep the old one until done
-        fresh = VectorStore(*self._args)
+        if not self.native:
+            forget_local_system(self.location, stop=False)  # questions in flight keep the old one until done
+        fresh = VectorStore(*self._args, read_only=self._read_only)
         return fresh.open(self._identity, create=False)
 
     @property
@@ -131,6 +144,8 @@ class VectorStore:
         }
 
         def get(name: str) -> Any:
+            if not create:
+                return self._client.get_collection(name, embedding_function=None)
             return self._client.get_or_create_collection(name, metadata=meta, embedding_function=None)
 
         self._collections = self._guard("open collections", lambda: [get(n) for n in self._names])
