@@ -153,3 +153,20 @@ def test_a_refusal_does_not_call_a_word_missing_that_the_passages_use_in_another
     passages = ["De uitlener brengt alleen de werkelijke kosten in rekening.", "Iemand met een baan erbij."]
     assert focus.missing_words(wanted, passages) == ["waarborgsom"]
     assert focus.missing_words(wanted, ["Niets over geld."]) == ["kost", "banen", "waarborgsom"]
+
+
+def test_an_amount_asked_per_hour_is_not_answered_by_an_amount_per_year():
+    question = "hoeveel kost een zorgreservist per uur"
+    assert focus_of(question).rate == "uur" and focus_of("welk uurtarief vraagt een zzp-docent").rate == "uur"
+    yearly = "Het kabinet trok 5 miljoen euro per jaar uit voor de Nationale Zorgreserve."
+    assert not holds(question, yearly).kind
+    assert holds(question, "Een zorgreservist krijgt 25 euro per uur.").kind
+    assert holds("hoeveel kost de nationale zorgreserve per jaar", yearly).kind
+    assert holds("wat kost de nationale zorgreserve", yearly).kind  # no unit asked: any amount answers
+    # how much someone works is no unit of an amount
+    assert focus_of("wat kost het als een technicus een dag per week lesgeeft").rate == ""
+    assert focus_of("hoeveel uur per week werkt een zorgreservist").rate == ""  # a duration, not an amount
+    signals = Signals(evidence=1.0, kind_missing=True, years_missing=False, names_missing=False, unknown=0,
+                      rare_missing=0.0, kind="amount")  # fmt: skip
+    sentence = refusal_sentence(read_question(question), focus_of(question), signals, ())
+    assert sentence == texts.MISSING_KIND["rate"].format(rate="uur", about="")

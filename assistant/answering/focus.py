@@ -18,8 +18,10 @@ from assistant.answering.kinds import (
     KIND_WORDS,
     MONTHS,
     NUMBER_WORDS,
+    asked_rate,
     counts,
     holds_kind,
+    holds_rate,
     is_absence_statement,
 )
 from assistant.answering.lexicon import Lexicon, mentions, singulars, term, terms
@@ -81,6 +83,7 @@ class Focus:
     subject: str = ""  # what "wat is ..." asks to define ("opzegtermijn"), as a term
     content: tuple[tuple[str, float], ...] = ()  # every content term of the question with its idf
     members: str = ""  # the set whose members the question asks ("de vier activiteitenpakketten"), a term
+    rate: str = ""  # the unit of time an amount is asked per ("uur" for "wat verdien je per uur")
 
 
 def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
@@ -136,7 +139,8 @@ def focus_of(reading: Reading, lexicon: Lexicon, rare_idf: float) -> Focus:
     weighted = tuple((t, lexicon.idf(t)) for t in content)
     members = _MEMBERS.search(sentence)
     member = term(members.group(1)) if members else ""
-    return Focus(years, names, rare, unknown, written, counted, subject, weighted, member)
+    rate = asked_rate(sentence) if reading.answer_type == "amount" else ""
+    return Focus(years, names, rare, unknown, written, counted, subject, weighted, member, rate)
 
 
 _MODAL = re.compile(r"\b(?:kan|kun|kunnen|mag|mogen|moet|moeten|wil|willen|zou|zouden|ga|gaan)\b")
@@ -248,7 +252,9 @@ def check(focus: Focus, answer_kind: str, sentence: str, passage: str, heading: 
     near = not forms or answer_kind != "number" or any(counts(sentence, f) for f in forms)
     return Check(
         # "2000 zorgreservisten" is a count, although 2000 reads as a year anywhere else
-        kind=(holds_kind(answer_kind, sentence) and counted)
+        kind=(
+            holds_kind(answer_kind, sentence) and counted and holds_rate(focus.rate, f"{heading} {sentence}")
+        )
         or (bool(focus.counted) and answer_kind == "number" and near),
         years=all(year in f"{heading} {sentence}".lower() for year in focus.years),
         names=names_ok,

@@ -102,6 +102,48 @@ _UNIT_WORDS = frozenset(re.findall(r"\S+", (
 )))  # fmt: skip
 
 
+# An amount asked per unit of time ("wat verdien je per uur", "welk uurtarief"): an amount per year does not
+# answer it. What each unit is asked with (over the folded question) and answered with (over the sentence).
+_RATES = {
+    "uur": (
+        r"\bper (?:les)?uur\b|\buur(?:loon|lonen|tarie\w*|prijs|vergoeding)\b",
+        r"\bper (?:les)?uur\b|\buur(?:loon|lonen|tarie\w*|prijs|vergoeding)\b|\bp/u\b",
+    ),
+    "dag": (
+        r"\bper dag\b|\bdag(?:tarie\w*|loon|vergoeding)\b",
+        r"\bper (?:werk)?dag\b|\bdag(?:tarie\w*|loon|vergoeding)\b",
+    ),
+    "week": (r"\bper week\b|\bweekloon\b", r"\bper week\b|\bweekloon\b|\bwekelijks\b"),
+    "maand": (
+        r"\bper maand\b|\bmaand(?:loon|salaris\w*|bedrag)\b|\bmaandelijks\b",
+        r"\bper maand\b|\bmaand(?:loon|salaris\w*|bedrag)\b|\bmaandelijks\b|\bp/m\b",
+    ),
+    "jaar": (
+        r"\bper jaar\b|\bjaar(?:loon|salaris\w*|bedrag)\b|\bjaarlijks\b",
+        r"\bper (?:kalender|school)?jaar\b|\bjaar(?:loon|salaris\w*|bedrag|budget)\b|\bjaarlijks\w*\b"
+        r"|\bop jaarbasis\b",
+    ),
+}
+_RATE_ASKED = [(unit, re.compile(asked)) for unit, (asked, _) in _RATES.items()]
+# "een dag per week lesgeven" says how much someone works, not what an amount is per
+_WORK_TIME = re.compile(
+    r"\b(?:uur|uren|uurtjes|lesuren|dag|dagen|dagdeel|dagdelen|ochtend(?:en)?|middag(?:en)?|keer) per "
+    r"(?:dag|week|maand|jaar)\b"
+)
+_RATE_GIVEN = {unit: re.compile(given, re.I) for unit, (_, given) in _RATES.items()}
+
+
+def asked_rate(question: str) -> str:
+    """The unit of time an amount is asked per ("uur" for "wat verdien je per uur"); "" when none is."""
+    folded = _WORK_TIME.sub(" ", dutch.fold(question))
+    return next((unit for unit, pattern in _RATE_ASKED if pattern.search(folded)), "")
+
+
+def holds_rate(rate: str, text: str) -> bool:
+    """Whether the text gives its amount per that unit of time (any text does for no unit)."""
+    return not rate or _RATE_GIVEN[rate].search(text) is not None
+
+
 def holds_kind(kind: str, text: str) -> bool:
     """Whether the text gives an answer of this kind (a sentence saying it is not known gives none)."""
     pattern = INSTANCE.get(kind)

@@ -147,6 +147,8 @@ def refusal_sentence(reading: Reading, wanted: Focus, s: Signals, named: Sequenc
     """Say what is missing: the kind of detail (an amount, a phone number), the year, or the question's
     own word that the knowledge base lacks."""
     about = texts.MISSING["about"].format(title=named[0].titel.strip("\"'")) if named else ""
+    if s.kind_missing and s.kind == "amount" and wanted.rate:  # an amount there may be, but not per hour
+        return texts.MISSING_KIND["rate"].format(rate=wanted.rate, about=about)
     if s.kind_missing and s.kind in _DETAILS:
         return texts.MISSING_KIND[s.kind].format(about=about)
     if s.members_missing and wanted.members:

@@ -19,6 +19,7 @@ MISSING = {
 }
 MISSING_KIND = {
     "amount": "Een bedrag (kosten, een tarief of een salaris){about} staat niet in de kennisbank van Werken in Breder Belang.",
+    "rate": "Een bedrag per {rate}{about} staat niet in de kennisbank van Werken in Breder Belang.",
     "contact": "Die contactgegevens{about} staan niet in de kennisbank van Werken in Breder Belang.",
     "phone": "Een telefoonnummer{about} staat niet in de kennisbank van Werken in Breder Belang.",
     "mail": "Een e-mailadres{about} staat niet in de kennisbank van Werken in Breder Belang.",
