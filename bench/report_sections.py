@@ -125,8 +125,11 @@ def coldstart_lines(cs: dict[str, Any]) -> list[str]:
     return [
         *table(["what", "repeats", "seconds (min / median / max)", "peak RSS MB"], rows),
         "",
-        "A floor row is a Python process that only imports that library and ends: no start-up of `wibb ask` "
-        "(which opens Chroma) or of the web app (Gradio) can be faster on this machine. The app imports "
+        "A floor row is a Python process that only imports that library and ends: no start-up of the web "
+        "app (Gradio) can be faster on this machine. `import chromadb` was the floor of `wibb ask` until "
+        "answering read the embedded index through Chroma's engine without chromadb's Python layer "
+        "(assistant/store/native.py); it stays as the measure of what that saves (an ingest still pays it). "
+        "The app imports "
         "Gradio without letting it rewrite its own type stubs (`skip_gradio_stub_writing` in "
         "assistant/web/server.py); the plain `import gradio` is the last row.",
         "",

@@ -57,11 +57,17 @@ def test_texts_sentences_and_the_manifest_read_the_same(both):
     for chunk_id, pairs in expected.items():
         assert [t for t, _ in got[chunk_id]] == [t for t, _ in pairs]
         assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(got[chunk_id], pairs, strict=True))
-    assert (fast.revision(), fast.lexical(), fast.manifest()) == (full.revision(), full.lexical(), full.manifest())
+    assert (fast.revision(), fast.lexical(), fast.manifest()) == (
+        full.revision(),
+        full.lexical(),
+        full.manifest(),
+    )
     assert fast.revision() and fast.manifest() == FakeEmbedder().identity
 
 
-def test_an_untested_chromadb_or_a_missing_index_reads_through_chromadbs_own_client(tiny_index, tmp_path, monkeypatch):
+def test_an_untested_chromadb_or_a_missing_index_reads_through_chromadbs_own_client(
+    tiny_index, tmp_path, monkeypatch
+):
     monkeypatch.setattr(native, "TESTED", frozenset())
     store = build_store(tiny_index, read_only=True).open(FakeEmbedder().identity, create=False)
     assert not store.native and store.count() > 0

@@ -58,7 +58,7 @@ class VectorStore:
         # Reading an embedded index needs Chroma's engine, not chromadb's Python layer (store.native)
         native = open_read_client(data_dir / "chroma") if read_only and not chroma_url else None
         self.native = native is not None
-        self._client = native or make_client(data_dir, chroma_url, timeout, token)
+        self._client: Any = native or make_client(data_dir, chroma_url, timeout, token)
         self._names = (f"{name}_chunks", f"{name}_sentences", f"{name}_meta")
         self._collections: list[Any] = []
         self._identity: EmbedderIdentity | None = None

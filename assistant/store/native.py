@@ -65,7 +65,9 @@ def open_read_client(path: Path) -> ReadClient | None:
             # as chromadb does: each vector index holds 4 data files and 1 metadata file open
             hnsw_cache_size=resource.getrlimit(resource.RLIMIT_NOFILE)[0] // 5,
         )
-    except Exception as exc:  # ImportError, a signature that changed, a database that needs migrating
+    except BaseException as exc:  # ImportError, a signature that changed, a database that needs migrating,
+        if isinstance(exc, KeyboardInterrupt | SystemExit):  # or a Rust panic (pyo3 raises a BaseException)
+            raise
         log.debug("reading through chromadb's client: %s: %s", type(exc).__name__, exc)
         return None
     return ReadClient(bindings)
@@ -82,6 +84,7 @@ class ReadClient:
         return [ReadCollection(self._bindings, c) for c in found]
 
     def get_collection(self, name: str, embedding_function: None = None) -> ReadCollection:
+        del embedding_function  # chromadb's signature; nothing is embedded here (the store brings vectors)
         return ReadCollection(self._bindings, self._bindings.get_collection(name, TENANT, DATABASE))
 
 
@@ -126,4 +129,9 @@ class ReadCollection:
             self.id, None, query_embeddings, n_results, json.dumps(where) if where else None, None,
             list(include), TENANT, DATABASE,
         )  # fmt: skip
-        return {"ids": got.ids, "distances": got.distances, "documents": got.documents, "metadatas": got.metadatas}
+        return {
+            "ids": got.ids,
+            "distances": got.distances,
+            "documents": got.documents,
+            "metadatas": got.metadatas,
+        }
