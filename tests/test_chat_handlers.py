@@ -167,3 +167,25 @@ def test_every_answer_carries_its_own_links_and_unsafe_ids_are_not_linked():
 def test_a_link_click_value_is_read_without_its_time_stamp():
     assert action_value("matcher 1712345678901") == "matcher"
     assert action_value(None) == ""
+
+
+def test_a_loop_that_fails_or_is_closed_lets_the_next_question_start_at_once(web, monkeypatch):
+    web.send("s", "Hoeveel zorgreservisten zijn er ingeschreven?", [], [])
+    web.send("s", "Wat doet een matcher?", [], [])
+    steps = web.answer_waiting("s", [], [], "")
+    next(steps)
+    steps.close()  # the page went away while the first answer was written
+    assert web.waiting.pending("s") == ["Wat doet een matcher?"]  # what waited is kept ...
+    *_, (_, turns, *_) = loop(web)  # ... and answered by the next loop, not after ten minutes
+    assert [t.question for t in turns] == ["Wat doet een matcher?"]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug outside the answer's own error handling")
+
+    monkeypatch.setattr(web, "respond", broken)
+    web.send("t", "Wat doet een matcher?", [], [])
+    with pytest.raises(RuntimeError):
+        loop(web, "t")
+    monkeypatch.undo()
+    web.send("t", "Wat doet een matcher?", [], [])
+    assert web.waiting.claim("t")  # the session is free again

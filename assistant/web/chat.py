@@ -83,14 +83,19 @@ class ChatHandlers(Session):
         if not run:
             return
         shown, kept = list(history or []), list(turns or [])
-        while (item := self.waiting.next(key, run)) is not None:
-            steps = self.respond(item.question, shown, item.sector, item.soort, kept, session, item.widened)
-            for step in steps:
-                if not self.waiting.running(key, run):
-                    steps.close()  # stopped: the model's stream closes with it
-                    return
-                shown, _, kept, session, docs = step
-                yield shown, kept, session, docs, self.waiting_line(key)
+        try:
+            while (item := self.waiting.next(key, run)) is not None:
+                steps = self.respond(
+                    item.question, shown, item.sector, item.soort, kept, session, item.widened
+                )
+                for step in steps:
+                    if not self.waiting.running(key, run):
+                        steps.close()  # stopped: the model's stream closes with it
+                        return
+                    shown, _, kept, session, docs = step
+                    yield shown, kept, session, docs, self.waiting_line(key)
+        finally:  # a loop that failed or was closed (the page went away) must not hold the session
+            self.waiting.release(key, run)
 
     def send(self, key: str, message: str, sector: Sequence[str] | None, soort: Sequence[str] | None) -> str:
         """Keep a question to be answered in turn; returns the waiting line ("" when it is answered now)."""

@@ -70,6 +70,19 @@ class Waiting:
             session.since = time.monotonic()
             return session.queue.pop(0)
 
+    def release(self, key: str, run: int) -> None:
+        """Run `run` ended without taking every question (its loop failed, or the page went away while it
+        wrote): what waits stays, and the next question sent starts a loop that answers it, at once rather
+        than after `STALE_S`. Nothing happens when the run ended as it should (`next`, `stop`)."""
+        with self._lock:
+            session = self._sessions.get(key)
+            if session is None or session.run != run:
+                return
+            if session.queue:
+                session.run = 0
+            else:
+                del self._sessions[key]
+
     def running(self, key: str, run: int) -> bool:
         """Whether run `run` still answers (not stopped): a stopped loop yields nothing more, so that nothing
         it was still writing lands after what the stop showed."""
