@@ -103,25 +103,16 @@ _UNIT_WORDS = frozenset(re.findall(r"\S+", (
 
 
 # An amount asked per unit of time ("wat verdien je per uur", "welk uurtarief"): an amount per year does not
-# answer it. What each unit is asked with (over the folded question) and answered with (over the sentence).
+# answer it. Per unit: how a question asks it (over the folded question), and what else a sentence may say
+# it with besides those words.
 _RATES = {
-    "uur": (
-        r"\bper (?:les)?uur\b|\buur(?:loon|lonen|tarie\w*|prijs|vergoeding)\b",
-        r"\bper (?:les)?uur\b|\buur(?:loon|lonen|tarie\w*|prijs|vergoeding)\b|\bp/u\b",
-    ),
-    "dag": (
-        r"\bper dag\b|\bdag(?:tarie\w*|loon|vergoeding)\b",
-        r"\bper (?:werk)?dag\b|\bdag(?:tarie\w*|loon|vergoeding)\b",
-    ),
-    "week": (r"\bper week\b|\bweekloon\b", r"\bper week\b|\bweekloon\b|\bwekelijks\b"),
-    "maand": (
-        r"\bper maand\b|\bmaand(?:loon|salaris\w*|bedrag)\b|\bmaandelijks\b",
-        r"\bper maand\b|\bmaand(?:loon|salaris\w*|bedrag)\b|\bmaandelijks\b|\bp/m\b",
-    ),
+    "uur": (r"\bper (?:les)?uur\b|\buur(?:loon|lonen|tarie\w*|prijs|vergoeding)\b", r"\bp/u\b"),
+    "dag": (r"\bper dag\b|\bdag(?:tarie\w*|loon|vergoeding)\b", r"\bper werkdag\b"),
+    "week": (r"\bper week\b|\bweekloon\b", r"\bwekelijks\b"),
+    "maand": (r"\bper maand\b|\bmaand(?:loon|salaris\w*|bedrag)\b|\bmaandelijks\b", r"\bp/m\b"),
     "jaar": (
         r"\bper jaar\b|\bjaar(?:loon|salaris\w*|bedrag)\b|\bjaarlijks\b",
-        r"\bper (?:kalender|school)?jaar\b|\bjaar(?:loon|salaris\w*|bedrag|budget)\b|\bjaarlijks\w*\b"
-        r"|\bop jaarbasis\b",
+        r"\bper (?:kalender|school)jaar\b|\bjaarbudget\b|\bjaarlijks\w*\b|\bop jaarbasis\b",
     ),
 }
 _RATE_ASKED = [(unit, re.compile(asked)) for unit, (asked, _) in _RATES.items()]
@@ -130,7 +121,7 @@ _WORK_TIME = re.compile(
     r"\b(?:uur|uren|uurtjes|lesuren|dag|dagen|dagdeel|dagdelen|ochtend(?:en)?|middag(?:en)?|keer) per "
     r"(?:dag|week|maand|jaar)\b"
 )
-_RATE_GIVEN = {unit: re.compile(given, re.I) for unit, (_, given) in _RATES.items()}
+_RATE_GIVEN = {unit: re.compile(f"{asked}|{more}", re.I) for unit, (asked, more) in _RATES.items()}
 
 
 def asked_rate(question: str) -> str:
