@@ -13,7 +13,7 @@ from assistant.cli.common import load_settings
 
 TRAIN_EXAMPLES = """voorbeelden:
   wibb train --check                 # de trainingsdata controleren (en bijna-kopieën van toetsvragen zoeken)
-  wibb train                         # de lezer opnieuw trainen (~75 minuten op 2 kernen)
+  wibb train                         # de lezer opnieuw trainen (~70 minuten op 2 kernen)
   wibb train --leave-out-fifth       # generalisatieproef: een vijfde van de documenten buiten de training
 """
 QUESTION_SETS = (

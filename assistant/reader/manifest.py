@@ -12,7 +12,7 @@ MANIFEST_NAME = "manifest.json"
 
 @dataclass(frozen=True)
 class ReaderManifest:
-    name: str  # e.g. "wibb-reader-e5s6-3f2a9c1d": the base model, its depth and the training data's hash
+    name: str  # e.g. "wibb-reader-e5s6-ep2-3f2a9c1d": the base model, its depth, the epochs, the data's hash
     base_model: str
     training_data_sha256: str
     questions: int

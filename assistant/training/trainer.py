@@ -27,7 +27,7 @@ from assistant.training.mining import Pair
 @dataclass(frozen=True)
 class TrainSettings:
     layers: int = 6  # of e5-small's 12 transformer layers, the first `layers` are kept (half: 2x faster)
-    epochs: float = 1.0
+    epochs: float = 2.0  # one epoch: AUC 0.77 on the tuning part, two: 0.83 (training/README.md)
     batch_size: int = 32
     learning_rate: float = 5e-5
     head_learning_rate: float = 1e-3  # the new linear layer on the mean of the token states
