@@ -20,8 +20,8 @@ reranked by it, answered fewer facts on the tuning part (5-fold cross-validated,
 | the same, BM25 weight 1.0 in retrieval (now) | 0.767          | 0.040          | 0.886        | 0.932     |
 
 With the reader trained for two epochs (2026-12-07, evals/README.md "A second epoch for the reader"), adding
-0.15 × p again answered fewer facts on the tuning questions (0.902 → 0.881) and more in the tuning conversations
-(0.750 → 0.789), so the order stays the answerer's own.
+0.15 × p again answered fewer facts on the tuning questions (0.902 → 0.881) and more in the tuning
+conversations (0.750 → 0.789), so the order stays the answerer's own.
 
 The rule weighs the 6 signals that earned their place (bench/calibrate.py --ablate; refusal.READER_REFUSAL).
 """
