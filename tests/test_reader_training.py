@@ -111,6 +111,53 @@ def test_a_tiny_reader_trains_exports_and_scores_without_torch(tmp_path):
     assert int8.score("wie betaalt de school", passages).argmax() == 0
 
 
+def test_the_listwise_loss_is_the_pointwise_one_plus_each_questions_softmax_cross_entropy():
+    import torch
+
+    from assistant.training.trainer import listwise_loss
+
+    logits = torch.tensor([2.0, 0.0, -1.0, 0.5, 0.5])
+
+    class Model(torch.nn.Module):  # scores the pairs with fixed logits, in the order they come
+        def preprocess(self, pairs, **_):
+            assert pairs == [("q1", "a"), ("q1", "b"), ("q1", "c"), ("q2", "d"), ("q2", "e")]
+            return {}
+
+        def forward(self, tokens):
+            return {"scores": logits}
+
+    loss = listwise_loss(pos_weight=2.0, weight=0.5)(Model())
+    got = loss((["q1", "q2"], [["a", "b", "c"], ["d", "e"]]), [[1.0, 0.0, 0.0], [0.0, 0.0]])
+    labels = torch.tensor([1.0, 0.0, 0.0, 0.0, 0.0])
+    pointwise = torch.nn.functional.binary_cross_entropy_with_logits(
+        logits, labels, pos_weight=torch.tensor(2.0)
+    )
+    listwise = -torch.log_softmax(logits[:3], 0)[0]  # q2 has no answering candidate: no listwise term
+    assert torch.isclose(got, pointwise + 0.5 * listwise), (got, pointwise, listwise)
+
+
+def test_the_listwise_phase_trains_on_after_the_pointwise_epochs(tmp_path):
+    from sentence_transformers.cross_encoder import CrossEncoder
+
+    from assistant.training.trainer import TrainSettings, train
+
+    base = tiny_base(tmp_path / "base")
+    common = dict(layers=2, epochs=15, batch_size=6, learning_rate=5e-3, warmup_ratio=0.0, max_tokens=40)
+    pointwise = CrossEncoder(
+        str(train(pairs(), base, tmp_path / "p", TrainSettings(**common), log_every=1000))
+    )
+    settings = TrainSettings(**common, listwise_epochs=3, listwise_questions=3, listwise_learning_rate=5e-3)
+    both = CrossEncoder(str(train(pairs(), base, tmp_path / "pl", settings, log_every=1000)))
+    head = [p.detach().numpy() for n, p in both.named_parameters() if n.startswith("2.")]
+    before = [p.detach().numpy() for n, p in pointwise.named_parameters() if n.startswith("2.")]
+    assert not all(np.array_equal(a, b) for a, b in zip(head, before, strict=True)), "the listwise phase ran"
+    passages = ["ja geld betaalt week", "nee de het een", "nee een is"]
+    scores = both.predict([("wie betaalt de school", p) for p in passages])
+    assert scores.argmax() == 0, scores  # it still ranks the answering sentence first
+    table = both.model.get_input_embeddings().weight.detach().numpy()
+    assert np.array_equal(table, XLMRobertaWeights(base)), "the word-embedding table stays frozen"
+
+
 def XLMRobertaWeights(folder: Path) -> np.ndarray:
     from transformers import XLMRobertaModel
 

@@ -39,3 +39,4 @@ optimized_model_filepath
 training_data_sha256  # ReaderManifest field: tests/test_training_data.py compares it with the data's hash
 case_index  # NearCopy field: which case of a set a training question copies (kept for debugging, never shown)
 batch_sampler  # CrossEncoderTrainingArguments.batch_sampler: read by the trainer (training/trainer.py)
+get_config_dict  # the listwise loss's settings: read by sentence-transformers for the model card (training/trainer.py)

@@ -133,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--evals", default="evals", metavar="MAP", help="de vragensets (geen kopieën; cijfers)")
     p.add_argument("--layers", type=int, metavar="N", help="aantal lagen van e5-small dat blijft (1-12)")
     p.add_argument("--epochs", type=float, metavar="N", help="aantal keer door de voorbeelden")
+    p.add_argument(
+        "--listwise-epochs", type=float, metavar="N",
+        help="daarna N keer door de vragen met hun kandidaatzinnen samen (leert rangschikken; standaard 0)",
+    )  # fmt: skip
     p.add_argument("--seed", type=int, default=13, help="zaad voor alle toeval (standaard 13)")
     p.add_argument("--leave-out-fifth", action="store_true", help="een vijfde van de documenten weglaten")
     p.add_argument("--no-eval", action="store_true", help="de vragensets daarna niet draaien")

@@ -33,6 +33,7 @@ def _job(args: argparse.Namespace):  # -> TrainingJob
     settings = TrainSettings(
         layers=args.layers or defaults.layers,
         epochs=args.epochs or defaults.epochs,
+        listwise_epochs=args.listwise_epochs or defaults.listwise_epochs,
         seed=args.seed,
     )
     return TrainingJob(
