@@ -150,7 +150,7 @@ def train(pairs: Sequence[Pair], base_model: Path, out_dir: Path, settings: Trai
     )
     trainer.train()
     if settings.listwise_epochs > 0:
-        train_listwise(model, pairs, settings, out_dir / "checkpoints-listwise")
+        train_listwise(model, pairs, settings, out_dir / "checkpoints-listwise", log_every=log_every)
     model.save_pretrained(str(out_dir))
     return out_dir
 
@@ -216,13 +216,8 @@ def train_listwise(model: Any, pairs: Sequence[Pair], settings: TrainSettings, w
             "labels": [[float(p.label) for p in g] for g in groups],
         }
     )
-    head = [p for n, p in model.named_parameters() if n.startswith("2.")]
-    body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("2.")]
-    optimizer = torch.optim.AdamW(
-        [{"params": body, "lr": settings.listwise_learning_rate},
-         {"params": head, "lr": settings.listwise_learning_rate}],
-        weight_decay=0.01,
-    )  # fmt: skip
+    trained = [p for p in model.parameters() if p.requires_grad]  # the head learns at the same, low rate now
+    optimizer = torch.optim.AdamW(trained, lr=settings.listwise_learning_rate, weight_decay=0.01)
     args = CrossEncoderTrainingArguments(
         output_dir=str(work),
         num_train_epochs=settings.listwise_epochs,
