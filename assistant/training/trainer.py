@@ -96,13 +96,35 @@ def build_model(base_model: Path, settings: TrainSettings) -> Any:  # -> CrossEn
     return CrossEncoder(modules=[encoder, pooling, head])
 
 
+def arguments(work: Path, settings: TrainSettings, epochs: float, batch_size: int, learning_rate: float,
+              log_every: int) -> Any:  # fmt: skip  # -> CrossEncoderTrainingArguments
+    """What both phases share: seeded, on the CPU, no checkpoints saved, no reports."""
+    from sentence_transformers.cross_encoder import CrossEncoderTrainingArguments
+
+    return CrossEncoderTrainingArguments(
+        output_dir=str(work),
+        num_train_epochs=epochs,
+        per_device_train_batch_size=batch_size,
+        learning_rate=learning_rate,
+        warmup_ratio=settings.warmup_ratio,
+        seed=settings.seed,
+        data_seed=settings.seed,
+        save_strategy="no",
+        logging_steps=log_every,
+        report_to="none",
+        use_cpu=True,
+        dataloader_num_workers=0,
+        disable_tqdm=False,
+    )
+
+
 def train(pairs: Sequence[Pair], base_model: Path, out_dir: Path, settings: TrainSettings,
           *, log_every: int = 50) -> Path:  # fmt: skip
     """Train on the pairs and save a sentence-transformers CrossEncoder folder at `out_dir`."""
     import numpy as np
     import torch
     from datasets import Dataset
-    from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
+    from sentence_transformers.cross_encoder import CrossEncoderTrainer
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
 
     random.seed(settings.seed)
@@ -124,21 +146,8 @@ def train(pairs: Sequence[Pair], base_model: Path, out_dir: Path, settings: Trai
             "label": [float(p.label) for p in pairs],
         }
     )
-    args = CrossEncoderTrainingArguments(
-        output_dir=str(out_dir / "checkpoints"),
-        num_train_epochs=settings.epochs,
-        per_device_train_batch_size=settings.batch_size,
-        learning_rate=settings.learning_rate,
-        warmup_ratio=settings.warmup_ratio,
-        seed=settings.seed,
-        data_seed=settings.seed,
-        save_strategy="no",
-        logging_steps=log_every,
-        report_to="none",
-        use_cpu=True,
-        dataloader_num_workers=0,
-        disable_tqdm=False,
-    )
+    args = arguments(out_dir / "checkpoints", settings, settings.epochs, settings.batch_size,
+                     settings.learning_rate, log_every)  # fmt: skip
     args.batch_sampler = length_grouped([len(p.question) + len(p.passage) for p in pairs])
     loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(settings.pos_weight))
     trainer = CrossEncoderTrainer(
@@ -205,7 +214,7 @@ def train_listwise(model: Any, pairs: Sequence[Pair], settings: TrainSettings, w
     whole questions, seeded."""
     import torch
     from datasets import Dataset
-    from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
+    from sentence_transformers.cross_encoder import CrossEncoderTrainer
 
     torch.manual_seed(settings.seed)
     groups = list(grouped(pairs).values())
@@ -218,21 +227,8 @@ def train_listwise(model: Any, pairs: Sequence[Pair], settings: TrainSettings, w
     )
     trained = [p for p in model.parameters() if p.requires_grad]  # the head learns at the same, low rate now
     optimizer = torch.optim.AdamW(trained, lr=settings.listwise_learning_rate, weight_decay=0.01)
-    args = CrossEncoderTrainingArguments(
-        output_dir=str(work),
-        num_train_epochs=settings.listwise_epochs,
-        per_device_train_batch_size=settings.listwise_questions,
-        learning_rate=settings.listwise_learning_rate,
-        warmup_ratio=settings.warmup_ratio,
-        seed=settings.seed,
-        data_seed=settings.seed,
-        save_strategy="no",
-        logging_steps=log_every,
-        report_to="none",
-        use_cpu=True,
-        dataloader_num_workers=0,
-        disable_tqdm=False,
-    )
+    args = arguments(work, settings, settings.listwise_epochs, settings.listwise_questions,
+                     settings.listwise_learning_rate, log_every)  # fmt: skip
     loss = listwise_loss(settings.pos_weight, settings.listwise_weight)(model)
     trainer = CrossEncoderTrainer(
         model=model, args=args, train_dataset=dataset, loss=loss,
