@@ -81,6 +81,19 @@ def test_a_sentence_answers_when_it_holds_the_evidence_not_merely_the_number():
     )
 
 
+def test_with_facts_answer_a_source_sentence_holding_an_expected_fact_answers():
+    q = question(facts=(("3200",), ("ja",)))
+    figure = "De reserve wil 3200 mensen opleiden."
+    assert label(figure, q, "nationale-zorgreserve", facts_answer=True) == 1
+    assert label(figure, q, "nationale-zorgreserve") is None  # off: left out, as before
+    # in a document that is not one of the question's sources it still cannot be told
+    assert label(figure, q, "dienjaar", facts_answer=True) is None
+    # a fact too short to say anything ("ja") does not make a sentence an answer
+    assert label("Ja, dat kan in de zorg.", q, "nationale-zorgreserve", facts_answer=True) is None
+    assert label("Iets anders over de zorg.", q, "nationale-zorgreserve", facts_answer=True) == 0
+    assert label(figure, question(answerable=False), "nationale-zorgreserve", facts_answer=True) == 0
+
+
 def test_near_copies_are_found_by_words_and_by_meaning():
     cases = ["Hoeveel zorgreservisten zijn er?", "Wie is de directeur van de NSvP?"]
     train = [("a", "hoeveel zorgreservisten zijn er"), ("b", "Wie staat aan het hoofd van de NSvP?"),

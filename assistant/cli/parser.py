@@ -137,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--listwise-epochs", type=float, metavar="N",
         help="daarna N keer door de vragen met hun kandidaatzinnen samen (leert rangschikken; standaard 0)",
     )  # fmt: skip
+    p.add_argument(
+        "--facts-answer", action="store_true",
+        help="een zin uit een bron van de vraag met een verwacht feit telt als antwoord "
+        "(anders blijft hij buiten de training)",
+    )  # fmt: skip
     p.add_argument("--seed", type=int, default=13, help="zaad voor alle toeval (standaard 13)")
     p.add_argument("--leave-out-fifth", action="store_true", help="een vijfde van de documenten weglaten")
     p.add_argument("--no-eval", action="store_true", help="de vragensets daarna niet draaien")

@@ -35,6 +35,7 @@ def _job(args: argparse.Namespace):  # -> TrainingJob
         epochs=args.epochs or defaults.epochs,
         listwise_epochs=args.listwise_epochs or defaults.listwise_epochs,
         seed=args.seed,
+        facts_answer=args.facts_answer,
     )
     return TrainingJob(
         questions=Path(args.questions), knowledge=Path(args.knowledge), question_sets=sets,

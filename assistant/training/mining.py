@@ -4,8 +4,10 @@ For every training question the answerer's own retrieval runs, and its best-scor
 candidates, as at run time: the ones that are not the answer are the hard negatives (they are about the
 same thing). A sentence is labelled as answering when it holds one of the case's evidence fragments (or
 lies inside one); a sentence that holds an expected fact without the evidence is left out, because
-whether it answers cannot be told; every other sentence is a negative, and for an unanswerable question
-every sentence is. Evidence sentences the retrieval missed are added as positives.
+whether it answers cannot be told, or, with `facts_answer`, labelled as answering when it is in one of the
+case's sources (what the answer should hold, not only the one sentence it was written from); every other
+sentence is a negative, and for an unanswerable question every sentence is. Evidence sentences the
+retrieval missed are added as positives.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ HITS = 8  # passages retrieved per question
 CANDIDATES = 24  # of their sentences, the best by the answerer's own score (the reader's pool at run time)
 NEGATIVES = 8  # hard negatives kept per question: the best-scored non-answers first
 MIN_INSIDE = 25  # characters: a sentence this long that lies inside an evidence fragment answers
+MIN_FACT = 3  # characters: a shorter expected fact ("ja", "4") in a sentence says nothing about it
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,11 @@ class Pair:
     doc_id: str
 
 
-def label(sentence: str, question: TrainingQuestion) -> int | None:
-    """1, 0, or None when it cannot be told (an expected fact without the evidence)."""
+def label(
+    sentence: str, question: TrainingQuestion, doc_id: str = "", facts_answer: bool = False
+) -> int | None:
+    """1, 0, or None when it cannot be told (an expected fact without the evidence; with `facts_answer` such
+    a sentence in one of the question's sources answers)."""
     if not question.answerable:
         return 0
     text = fold(sentence)
@@ -48,7 +54,8 @@ def label(sentence: str, question: TrainingQuestion) -> int | None:
             return 1
     for alternatives in question.facts:
         if any(len(fold(a)) >= 2 and fold(a) in text for a in alternatives):
-            return None
+            held = any(len(fold(a)) >= MIN_FACT and fold(a) in text for a in alternatives)
+            return 1 if facts_answer and held and doc_id in question.sources else None
     return 0
 
 
@@ -73,20 +80,21 @@ def mine(
     retriever: HybridRetriever,
     *,
     seed: int = 13,
+    facts_answer: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[Pair]:
     rng = random.Random(seed)
     sentences = _Sentences(retriever)
     pairs: list[Pair] = []
     for n, question in enumerate(questions, start=1):
-        pairs.extend(question_pairs(question, retriever, sentences, rng))
+        pairs.extend(question_pairs(question, retriever, sentences, rng, facts_answer))
         if progress:
             progress(n)
     return pairs
 
 
 def question_pairs(question: TrainingQuestion, retriever: HybridRetriever, read: _Sentences,
-                   rng: random.Random) -> list[Pair]:  # fmt: skip
+                   rng: random.Random, facts_answer: bool = False) -> list[Pair]:  # fmt: skip
     retrieval = retriever.retrieve(question.question, k=HITS)
     hits = retrieval.hits
     sentences = read([h.chunk for h in hits])
@@ -96,7 +104,7 @@ def question_pairs(question: TrainingQuestion, retriever: HybridRetriever, read:
     negatives: list[Pair] = []
     for candidate in pool:
         chunk = candidate.hit.chunk
-        verdict = label(candidate.text, question)
+        verdict = label(candidate.text, question, chunk.doc.id, facts_answer)
         if verdict is None:
             continue
         pair = Pair(question.id, question.question, pair_text(chunk.heading_path, candidate.text), verdict,

