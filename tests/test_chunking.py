@@ -84,6 +84,15 @@ def test_sentences_respect_dutch_abbreviations_lists_and_markup():
     ]
 
 
+def test_a_persons_initials_do_not_end_a_sentence():
+    text = "Zij (ook E. Koop-Spoor) was de aanjager. Later kwam J.P. Balkenende. Daarna Plan van Dijk."
+    assert split_sentences(text) == [
+        "Zij (ook E. Koop-Spoor) was de aanjager.",
+        "Later kwam J.P. Balkenende.",
+        "Daarna Plan van Dijk.",
+    ]
+
+
 def test_plain_removes_inline_markup_only():
     assert plain("**vet** en *schuin* met `code` en [link](https://x.nl)") == "vet en schuin met code en link"
     assert plain("3 * 4 = 12") == "3 * 4 = 12"

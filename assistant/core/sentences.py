@@ -2,7 +2,8 @@
 
 A sentence ends at . ! ? or … (closing quotes and citation markers such as "[2]" still belong to it)
 before whitespace and a start that is a capital, a digit or an opening quote; known abbreviations
-("o.a.", "bijv.") and fragments under three characters do not end a sentence.
+("o.a.", "bijv."), a person's initials ("E. Koop-Spoor", "J.P. Balkenende") and fragments under three
+characters do not end a sentence.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _STARTS = "A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ€'&"
 # Not a start: a citation marker ("Zin. [2]" belongs to "Zin.") or a parenthesis with a number, which
 # continues a title ("'Daar zijn de hybride docenten!' (2016/2017) van ...").
 _END = re.compile(rf"(?<=[.!?…])([\"”')\]*]*(?:[ \t]*\[\d+\])*)\s+(?!\[\d|\(\d)(?=[\"“'(\[*]*[{_STARTS}])")
+_INITIALS = re.compile(r"(?:^|[\s(])(?:[A-Z]\.)+$")  # "… of E." before "Koop-Spoor"
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _ITEMS = re.compile(r"\n\s*(?:[-*+]|\d+[.)])\s+|\n\s*\n|^\s*(?:[-*+]|\d+[.)])\s+")
 _MARKUP = [
@@ -56,6 +58,7 @@ def _ends(line: str) -> Iterator[re.Match[str]]:
             candidate.endswith(ABBREVIATIONS)
             or candidate.lower().endswith(ABBREVIATIONS)
             or len(candidate) < 3
+            or _INITIALS.search(candidate)
         ):
             continue
         yield match

@@ -19,7 +19,7 @@ from assistant.core.sentences import heading, split_sentences
 MIN_CHARS = 160
 # Part of every chunk id: bump when the text that gets embedded (chunk or sentence recipe) or what is
 # stored beside it changes, so the next ingest re-embeds everything without a manual --rebuild.
-RECIPE = 4
+RECIPE = 5
 
 
 def split_document(doc: Document, max_chars: int = CHUNK_CHARS) -> list[Chunk]:
