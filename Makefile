@@ -77,14 +77,14 @@ eval: index ## Run the public question set and write evals/report.*
 # About 0.01 (two or three cases) under the measured values (evals/README.md, "CI gate"): a fresh index on
 # another CPU, or a near tie in Chroma's search, moves a case or two; a real regression still fails CI.
 # false_refusal_rate, redundancy and latency are maxima; the others minima.
-EVAL_GATE := context_fact_recall@5=0.965 answer_fact_recall=0.885 refusal_accuracy=0.915 refusal_recall=0.78 \
+EVAL_GATE := context_fact_recall@5=0.965 answer_fact_recall=0.90 refusal_accuracy=0.915 refusal_recall=0.78 \
 	false_refusal_rate=0.035 redundancy=0.01 hit@5=0.99 mrr@5=0.94 citation_precision=0.915 latency_p95_ms=400
-HELD_OUT_GATE := context_fact_recall@5=0.91 answer_fact_recall=0.78 refusal_accuracy=0.88 refusal_recall=0.66 \
+HELD_OUT_GATE := context_fact_recall@5=0.91 answer_fact_recall=0.82 refusal_accuracy=0.88 refusal_recall=0.66 \
 	false_refusal_rate=0.05 redundancy=0.02 hit@5=0.975 mrr@5=0.925 citation_precision=0.89 latency_p95_ms=400
 
 # The conversations (issue 14): follow-up turns, and no old subject carried into a new one.
-CONVERSATION_GATE := answer_fact_recall=0.73 followup_answer_fact_recall=0.66 refusal_accuracy=0.89 \
-	conversation_pass_rate=0.35 topic_switch_carryover=0 latency_p95_ms=400
+CONVERSATION_GATE := answer_fact_recall=0.77 followup_answer_fact_recall=0.695 refusal_accuracy=0.89 \
+	conversation_pass_rate=0.43 topic_switch_carryover=0 latency_p95_ms=400
 HELD_OUT_CONVERSATION_GATE := answer_fact_recall=0.74 followup_answer_fact_recall=0.715 refusal_accuracy=0.90 \
 	conversation_pass_rate=0.33 topic_switch_carryover=0 latency_p95_ms=400
 
