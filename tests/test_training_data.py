@@ -142,3 +142,29 @@ def test_the_check_names_file_case_and_problem(tmp_path):
         and "kind must be one of" in text
         and "unknown source(s) ['bestaat-niet']" in text
     )
+
+
+def test_a_development_fold_keeps_conversations_whole_and_reads_as_a_question_set(tmp_path):
+    import yaml
+
+    from assistant.evaluation.questionset import load_cases
+    from assistant.training.pipeline import case_of, dev_fold_cases, dev_set
+
+    questions = data.read_questions(FILES)
+    held = dev_fold_cases(questions, 0.2, seed=13)
+    cases = {case_of(q.id) for q in questions}
+    assert abs(len(held) - 0.2 * len(cases)) <= 1
+    assert held == dev_fold_cases(questions, 0.2, seed=13) != dev_fold_cases(questions, 0.2, seed=14)
+    dev = [q for q in questions if case_of(q.id) in held]
+    turns = {q.id for q in questions if case_of(q.id) in held and case_of(q.id) != q.id}
+    assert turns and all(case_of(t) in held for t in turns)  # every turn of a held conversation is held
+    path = tmp_path / "dev-fold.yaml"
+    path.write_text(yaml.safe_dump(dev_set(dev), allow_unicode=True), encoding="utf-8")
+    loaded = load_cases(path)
+    singles = [q for q in dev if case_of(q.id) == q.id]
+    assert [c.id for c in loaded] == [q.id for q in singles]
+    by_id = {q.id: q for q in singles}
+    for case in loaded:
+        q = by_id[case.id]
+        assert case.answerable == q.answerable
+        assert [tuple(f) for f in case.expect_facts] == [tuple(f) for f in q.facts]

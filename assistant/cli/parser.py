@@ -144,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("--seed", type=int, default=13, help="zaad voor alle toeval (standaard 13)")
     p.add_argument("--leave-out-fifth", action="store_true", help="een vijfde van de documenten weglaten")
+    p.add_argument(
+        "--dev-fold",
+        action="store_true",
+        help="een vijfde van de trainingsvragen weglaten en als vragenset naast de lezer schrijven "
+        "(.wibb/reader-training/dev-fold/dev-fold.yaml)",
+    )
     p.add_argument("--no-eval", action="store_true", help="de vragensets daarna niet draaien")
     p.set_defaults(handler=train.cmd_train)
 

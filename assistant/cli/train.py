@@ -15,6 +15,7 @@ TRAIN_EXAMPLES = """voorbeelden:
   wibb train --check                 # de trainingsdata controleren (en bijna-kopieën van toetsvragen zoeken)
   wibb train                         # de lezer opnieuw trainen (~70 minuten op 2 kernen)
   wibb train --leave-out-fifth       # generalisatieproef: een vijfde van de documenten buiten de training
+  wibb train --dev-fold --no-eval    # een vijfde van de trainingsvragen buiten de training, als vragenset
 """
 QUESTION_SETS = (
     "vragen.yaml",
@@ -39,7 +40,8 @@ def _job(args: argparse.Namespace):  # -> TrainingJob
     )
     return TrainingJob(
         questions=Path(args.questions), knowledge=Path(args.knowledge), question_sets=sets,
-        train=settings, leave_out=0.2 if args.leave_out_fifth else 0.0, evaluate=not args.no_eval,
+        train=settings, leave_out=0.2 if args.leave_out_fifth else 0.0,
+        dev_fold=0.2 if args.dev_fold else 0.0, evaluate=not args.no_eval,
     )  # fmt: skip
 
 

@@ -9,6 +9,12 @@
 With `leave_out` a fifth of the knowledge documents (seeded) and every training question about them are
 left out, the model is written elsewhere, and the figures are those of the left-out documents' questions:
 what a maintainer can expect for documents added later.
+
+With `dev_fold` a seeded share of the training cases is left out instead, and written as a question set
+beside the model (`dev-fold.yaml`): questions about documents the reader knows, which it never saw. Anything
+that uses the reader's output (a rule over its probabilities, a weight) is chosen there or on the tuning
+part, never on the questions the reader was trained on (evals/README.md, "The reader picking the answer's
+sentences").
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ class TrainingJob:
     work: Path = Path(".wibb/reader-training")
     train: TrainSettings = field(default_factory=TrainSettings)
     leave_out: float = 0.0  # share of the knowledge documents left out (generalisation experiment)
+    dev_fold: float = 0.0  # share of the training cases left out, for choosing what uses the reader's output
     evaluate: bool = True
 
 
@@ -85,6 +92,25 @@ def left_out_documents(knowledge: Path, share: float, seed: int) -> list[str]:
     return sorted(random.Random(seed).sample(ids, round(len(ids) * share)))
 
 
+def dev_fold_cases(questions: Sequence[data.TrainingQuestion], share: float, seed: int) -> set[str]:
+    """A seeded share of the training cases (a conversation is one case, all its turns go together)."""
+    cases = sorted({case_of(q.id) for q in questions})
+    return set(random.Random(seed).sample(cases, round(len(cases) * share)))
+
+
+def dev_set(questions: Sequence[data.TrainingQuestion]) -> list[dict[str, Any]]:
+    """The single questions among these as question-set cases (`wibb eval` reads them; evals/README.md)."""
+    cases: list[dict[str, Any]] = []
+    for q in questions:
+        if case_of(q.id) != q.id:
+            continue  # a conversation's turn: its standalone question is no case of its own
+        case: dict[str, Any] = {"id": q.id, "question": q.question, "answerable": q.answerable}
+        if q.answerable:
+            case.update(expect_facts=[list(f) for f in q.facts], expect_sources=list(q.sources))
+        cases.append(case)
+    return cases
+
+
 def about(question: data.TrainingQuestion, documents: set[str]) -> bool:
     return bool(documents & set(question.sources + question.near))
 
@@ -114,6 +140,12 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
         left = left_out_documents(job.knowledge, job.leave_out, job.train.seed)
         kept = [q for q in kept if not about(q, set(left))]
         say(f"left out {len(left)} documents: {', '.join(left)}; {len(kept)} questions remain")
+    dev: list[data.TrainingQuestion] = []
+    if job.dev_fold:
+        held = dev_fold_cases(kept, job.dev_fold, job.train.seed)
+        dev = [q for q in kept if case_of(q.id) in held]
+        kept = [q for q in kept if case_of(q.id) not in held]
+        say(f"development fold: {len(held)} cases left out; {len(kept)} questions remain")
     job.work.mkdir(parents=True, exist_ok=True)
     from tqdm import tqdm
 
@@ -134,12 +166,21 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
     model_dir = job.work / "model"
     shutil.rmtree(model_dir, ignore_errors=True)
     train(pairs, base, model_dir, job.train)
-    out_dir = job.out if not job.leave_out else job.work / "leave-out"
+    out_dir = job.work / "leave-out" if job.leave_out else job.work / "dev-fold" if job.dev_fold else job.out
     out_dir.mkdir(parents=True, exist_ok=True)
+    if dev:
+        import yaml
+
+        (out_dir / "dev-fold.yaml").write_text(
+            yaml.safe_dump(dev_set(dev), allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
     export_onnx(model_dir, out_dir / MODEL_FILE.name)
-    # the options that are not the default show in the name: a listwise phase (-lw1), fact labels (-fa)
-    variant = (f"-lw{job.train.listwise_epochs:g}" if job.train.listwise_epochs else "") + (
-        "-fa" if job.train.facts_answer else ""
+    # the options that are not the default show in the name: a listwise phase (-lw1), fact labels (-fa),
+    # a development fold left out (-dev)
+    variant = (
+        (f"-lw{job.train.listwise_epochs:g}" if job.train.listwise_epochs else "")
+        + ("-fa" if job.train.facts_answer else "")
+        + ("-dev" if job.dev_fold else "")
     )
     manifest = ReaderManifest(
         name=f"wibb-reader-e5s{job.train.layers}-ep{job.train.epochs:g}{variant}-{data.data_hash(files)[:8]}",
@@ -151,6 +192,7 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
             **job.train.as_dict(),
             **{k: getattr(mining, k) for k in ("HITS", "CANDIDATES", "NEGATIVES")},
             "left_out_documents": left,
+            "dev_fold": job.dev_fold,
         },
         dropped=dropped,
         trained_at=time.strftime("%Y-%m-%d"),
