@@ -148,16 +148,17 @@ def test_a_development_fold_keeps_conversations_whole_and_reads_as_a_question_se
     import yaml
 
     from assistant.evaluation.questionset import load_cases
-    from assistant.training.pipeline import case_of, dev_fold_cases, dev_set
+    from assistant.training.pipeline import case_of, dev_fold, dev_set
 
     questions = data.read_questions(FILES)
-    held = dev_fold_cases(questions, 0.2, seed=13)
-    cases = {case_of(q.id) for q in questions}
+    kept, dev = dev_fold(questions, 0.2, seed=13)
+    assert sorted(q.id for q in kept + dev) == sorted(q.id for q in questions)
+    cases, held = {case_of(q.id) for q in questions}, {case_of(q.id) for q in dev}
     assert abs(len(held) - 0.2 * len(cases)) <= 1
-    assert held == dev_fold_cases(questions, 0.2, seed=13) != dev_fold_cases(questions, 0.2, seed=14)
-    dev = [q for q in questions if case_of(q.id) in held]
-    turns = {q.id for q in questions if case_of(q.id) in held and case_of(q.id) != q.id}
-    assert turns and all(case_of(t) in held for t in turns)  # every turn of a held conversation is held
+    assert not held & {case_of(q.id) for q in kept}  # no case, and no conversation, on both sides
+    assert any(case_of(q.id) != q.id for q in dev)  # conversations are among the left-out cases
+    assert [q.id for q in dev] == [q.id for q in dev_fold(questions, 0.2, seed=13)[1]]
+    assert [q.id for q in dev] != [q.id for q in dev_fold(questions, 0.2, seed=14)[1]]
     path = tmp_path / "dev-fold.yaml"
     path.write_text(yaml.safe_dump(dev_set(dev), allow_unicode=True), encoding="utf-8")
     loaded = load_cases(path)
@@ -166,5 +167,5 @@ def test_a_development_fold_keeps_conversations_whole_and_reads_as_a_question_se
     by_id = {q.id: q for q in singles}
     for case in loaded:
         q = by_id[case.id]
-        assert case.answerable == q.answerable
+        assert case.question == q.question and case.answerable == q.answerable
         assert [tuple(f) for f in case.expect_facts] == [tuple(f) for f in q.facts]

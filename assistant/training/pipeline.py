@@ -92,10 +92,16 @@ def left_out_documents(knowledge: Path, share: float, seed: int) -> list[str]:
     return sorted(random.Random(seed).sample(ids, round(len(ids) * share)))
 
 
-def dev_fold_cases(questions: Sequence[data.TrainingQuestion], share: float, seed: int) -> set[str]:
-    """A seeded share of the training cases (a conversation is one case, all its turns go together)."""
+def dev_fold(
+    questions: Sequence[data.TrainingQuestion], share: float, seed: int
+) -> tuple[list[data.TrainingQuestion], list[data.TrainingQuestion]]:
+    """The questions trained on and those of a seeded share of the cases left out: a conversation is one
+    case, so all its turns are on the same side."""
     cases = sorted({case_of(q.id) for q in questions})
-    return set(random.Random(seed).sample(cases, round(len(cases) * share)))
+    held = set(random.Random(seed).sample(cases, round(len(cases) * share)))
+    return [q for q in questions if case_of(q.id) not in held], [
+        q for q in questions if case_of(q.id) in held
+    ]
 
 
 def dev_set(questions: Sequence[data.TrainingQuestion]) -> list[dict[str, Any]]:
@@ -142,10 +148,9 @@ def run(job: TrainingJob, settings: Settings, say: Say) -> ReaderManifest:
         say(f"left out {len(left)} documents: {', '.join(left)}; {len(kept)} questions remain")
     dev: list[data.TrainingQuestion] = []
     if job.dev_fold:
-        held = dev_fold_cases(kept, job.dev_fold, job.train.seed)
-        dev = [q for q in kept if case_of(q.id) in held]
-        kept = [q for q in kept if case_of(q.id) not in held]
-        say(f"development fold: {len(held)} cases left out; {len(kept)} questions remain")
+        kept, dev = dev_fold(kept, job.dev_fold, job.train.seed)
+        cases = len({case_of(q.id) for q in dev})
+        say(f"development fold: {cases} cases ({len(dev)} questions) left out; {len(kept)} questions remain")
     job.work.mkdir(parents=True, exist_ok=True)
     from tqdm import tqdm
 
