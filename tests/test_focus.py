@@ -170,3 +170,29 @@ def test_an_amount_asked_per_hour_is_not_answered_by_an_amount_per_year():
                       rare_missing=0.0, kind="amount")  # fmt: skip
     sentence = refusal_sentence(read_question(question), focus_of(question), signals, ())
     assert sentence == texts.MISSING_KIND["rate"].format(rate="uur", about="")
+
+
+def test_an_absence_statement_answers_only_when_what_it_says_is_unknown_is_about_the_question():
+    beside = (
+        "Het dichtst bij de stappen van de actieplaat komen de knoppen die in bijeenkomst 1 zijn benoemd; "
+        "of de actieplaat dezelfde indeling gebruikt, is niet bekend."
+    )
+    lexicon = Lexicon.build((), [terms(beside), *(terms(t) for t in TEXTS)])
+
+    def about(question: str, sentence: str) -> bool:
+        reading = read_question(question)
+        wanted = focus.focus_of(reading, lexicon, rare_idf=1.0)  # rare among these five texts
+        return focus.absence_about(
+            wanted, kinds.asked_kind(reading.answer_type, reading.core), sentence, set()
+        )
+
+    # the knoppen are named beside what is unknown (the actieplaat's layout), which the question does not ask
+    assert not about("welke knoppen zijn er?", beside)
+    assert about("welke stappen staan op de actieplaat?", beside)
+    assert about("welke knoppen zijn er?", "Welke knoppen er precies zijn, is niet bekend.")
+    # a question after a kind: the kind is named where the sentence says what is unknown
+    dated = "Bijeenkomst 1 vond plaats in 2023; de precieze datum staat niet in de bronnen."
+    assert about("op welke datum was bijeenkomst 1?", dated)
+    assert not about(
+        "op welke datum was bijeenkomst 1?", "De datum was in 2023; de sprekers zijn niet bekend."
+    )

@@ -18,11 +18,11 @@ from assistant.answering.kinds import (
     KIND_WORDS,
     MONTHS,
     NUMBER_WORDS,
+    absent_part,
     asked_rate,
     counts,
     holds_kind,
     holds_rate,
-    is_absence_statement,
 )
 from assistant.answering.lexicon import Lexicon, mentions, singulars, term, terms
 from assistant.answering.reading import Reading
@@ -213,16 +213,20 @@ def _original_sentence(question: str, core: str) -> str:
 def absence_about(focus: Focus, kind: str, sentence: str, topic: set[str]) -> bool:
     """An absence statement about the detail the question asks: for a question after a kind of answer, it
     names that kind ("het aantal deelnemers", "de kosten"); otherwise it names most of the question's rare
-    words beyond the `topic` (the words of the names of what the question is about)."""
-    if not is_absence_statement(sentence):
+    words beyond the `topic` (the words of the names of what the question is about). Either way, the clause
+    that says what is not known names something the question does: "welke knoppen zijn er?" is not answered
+    by "de knoppen ...; of de actieplaat dezelfde indeling gebruikt, is niet bekend"."""
+    unknown = absent_part(sentence)
+    if not unknown:
         return False
     if kind:
         words = KIND_WORDS.get("contact" if kind in ("phone", "mail", "address") else kind)
-        return words is not None and words.search(sentence) is not None
+        return words is not None and words.search(unknown) is not None
     asked = [t for t in (*focus.rare, *focus.unknown) if t not in topic]
     said = set(terms(sentence))
     found = sum(mentions(said, t) for t in asked)
-    return bool(asked) and found * 2 >= len(asked)
+    about = any(mentions(set(terms(unknown)), t) for t, _ in focus.content)
+    return bool(asked) and found * 2 >= len(asked) and about
 
 
 @dataclass(frozen=True)

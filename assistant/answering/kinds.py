@@ -61,6 +61,12 @@ def is_absence_statement(sentence: str) -> bool:
     return bool(_ABSENCE.search(sentence))
 
 
+def absent_part(sentence: str) -> str:
+    """The clauses of a sentence that say something is not known: in "Het dichtst bij de actieplaat komen
+    de knoppen; of de actieplaat dezelfde indeling gebruikt, is niet bekend" the knoppen are known."""
+    return "; ".join(part for part in sentence.split(";") if is_absence_statement(part))
+
+
 # Which contact detail a question asks for.
 _CONTACT = [
     ("phone", re.compile(r"\b(?:telefoon\w*|bellen|bel)\b")),
