@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from builders import make_chunk
 
@@ -48,6 +50,20 @@ def test_selection_skips_near_duplicates_and_weak_sentences():
     }
     chosen = composer.select(composer.score_candidates("feit", q, [h1, h2], sentences))
     assert [c.text for c in chosen] == ["Eerste feit.", "Tweede feit."]
+
+
+def test_a_sentence_the_reader_says_answers_may_join_from_further_down_and_one_it_rejects_drops_out():
+    h = hit("a", 1)
+    lead = composer.Candidate("Het antwoord.", h, 0, 1.00, 0.9, 0.0, unit(1, 0, 0))
+    further = composer.Candidate("Nog een antwoord.", h, 1, 0.85, 0.8, 0.0, unit(0, 1, 0))  # 0.15 below
+    near = composer.Candidate("Over hetzelfde onderwerp.", h, 2, 0.92, 0.8, 0.0, unit(0, 0, 1))
+    unread = [lead, near, further]
+    assert [c.text for c in composer.select(unread)] == ["Het antwoord.", "Over hetzelfde onderwerp."]
+    read = [replace(lead, answers=0.9), replace(near, answers=0.0), replace(further, answers=0.9)]
+    # the reader's probability lifts the answering sentence within reach and drops the one beside the question
+    assert [c.text for c in composer.select(read)] == ["Het antwoord.", "Nog een antwoord."]
+    without = composer.ComposerSettings(reader_weight=0.0, read_margin=0.13)
+    assert [c.text for c in composer.select(read, without)] == ["Het antwoord.", "Over hetzelfde onderwerp."]
 
 
 def test_compose_numbers_sources_in_order_of_use_with_markers_inside_the_sentence():

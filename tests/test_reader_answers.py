@@ -54,11 +54,6 @@ def test_who_pays_a_reservist_is_answered_by_the_sentence_that_says_who_pays(rea
     assert "zorgaanbieder" in first or answer.text.index("betaalt de zorgaanbieder") < 200, answer.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 21, open: the answer leads with March 2025 (4000); October 2025 (also 4000) sits in the "
-    "casus's opening passage, which the latest-figure rule does not reach",
-)
 def test_how_many_reservists_now_leads_with_the_latest_figure(real):
     answer = real.answer("hoeveel zorgreservisten zijn er nu?")
     assert not answer.refused

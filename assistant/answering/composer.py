@@ -31,6 +31,12 @@ class ComposerSettings:
     max_sentences: int = 7
     max_chars: int = 900  # of the whole answer
     margin: float = 0.13  # sentences within this score of the best one are candidates
+    # When the reader read the sentences, a sentence's merit is its score plus this share of the reader's
+    # probability that it answers, within `read_margin` of the lead's (2026-12-07, evals/README.md "The
+    # reader's probability in the choice, chosen on the development fold"): better citations on questions
+    # the reader never saw (the fold's own reader on the fold, the shipped reader on the tuning part)
+    reader_weight: float = 0.1
+    read_margin: float = 0.16
     duplicate: float = 0.99  # cosine above which two sentences count as the same
     mmr_lambda: float = 0.75
     # a sentence from another document than the lead's must be this much closer (a share of the margin):
@@ -143,16 +149,24 @@ def score_candidates(
 
 
 def select(candidates: Sequence[Candidate], settings: ComposerSettings = DEFAULT_COMPOSER) -> list[Candidate]:
-    """Best sentence first, then MMR over the ones within the margin of it; no near-duplicates."""
+    """Best sentence first, then MMR over the ones within the margin of it; no near-duplicates. When the
+    reader read them (`Candidate.answers`), a sentence's merit is its score plus `reader_weight` times its
+    probability (0 for one it did not read), within `read_margin` of the first's."""
     if not candidates:
         return []
     best = candidates[0]
     doc = best.hit.chunk.doc.id
+    read = any(c.answers >= 0 for c in candidates)
+    weight, margin = (settings.reader_weight, settings.read_margin) if read else (0.0, settings.margin)
+
+    def merit(c: Candidate) -> float:
+        return c.score + weight * max(c.answers, 0.0)
+
+    top = merit(best)
     pool = [
         c
         for c in candidates[1:]
-        if c.score
-        >= best.score - settings.margin * (1.0 if c.hit.chunk.doc.id == doc else settings.other_document)
+        if merit(c) >= top - margin * (1.0 if c.hit.chunk.doc.id == doc else settings.other_document)
     ]
     chosen = [best]
     length = len(best.text)
@@ -161,7 +175,7 @@ def select(candidates: Sequence[Candidate], settings: ComposerSettings = DEFAULT
 
         def mmr(c: Candidate) -> float:
             redundancy = max(float(c.vector @ s.vector) for s in chosen)
-            return lam * c.score - (1 - lam) * redundancy
+            return lam * merit(c) - (1 - lam) * redundancy
 
         pick = max(pool, key=mmr)
         pool.remove(pick)

@@ -221,7 +221,15 @@ class Planner:
 
         lead = max(fitting, key=merit)[0] if fitting else candidates[0]
         if fitting and kind in RECENT_KINDS and not wanted.years:
-            lead = self._latest(lead, [c for c, _ in fitting])
+            # a later figure may sit just beyond the pool, scored as well as the lead (the figures of one
+            # section score alike: "hoeveel zorgreservisten zijn er nu?" had October 2025 ninth)
+            beyond = [c for c in candidates[LEAD_POOL:] if c.score >= lead.score - self.settings.margin]
+            later = [
+                c for c in beyond
+                if (k := focus.check(wanted, kind, c.text, c.hit.chunk.text, c.hit.chunk.heading_path)).kind
+                and k.years and k.names
+            ]  # fmt: skip
+            lead = self._latest(lead, [*(c for c, _ in fitting), *later])
         passages = [f"{h.chunk.heading_path} {h.chunk.text}" for h in hits]
         top_texts = [f"{c.hit.chunk.heading_path} {c.text}" for c in candidates[:3]]
         # the best single sentence (one that holds the asked kind, if any does): how much of what the
