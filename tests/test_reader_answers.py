@@ -74,10 +74,6 @@ def test_a_misspelt_question_is_answered_like_the_correctly_spelt_one(real, type
     assert [c.id for c in wrong.cases] == [c.id for c in right.cases]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 21, open: the route lists the Nationale Zorgreserve without the zorgdiploma it asks",
-)
 def test_a_teachers_route_into_care_says_what_a_reservist_needs_not_who_founded_it(real):
     answer = real.answer("ik ben leraar op een mbo, kan ik ook iets in de zorg doen?")
     assert not answer.refused

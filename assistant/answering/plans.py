@@ -35,6 +35,10 @@ MAX_CASES = 3
 MAX_RULES = 2
 MAX_ITEMS = 6
 MAX_SCORED = 24  # casussen scored per route (the knowledge base has 11)
+# The passages of a document its route lines may come from: all of them in the knowledge base (a casus has at
+# most 15). The first 4 until 2026-12-07: the Nationale Zorgreserve's line for a teacher never reached "Wie
+# kan zorgreservist worden?", its ninth (evals/README.md, "Route lines from the whole document").
+LINE_PASSAGES = 16
 # Documents a list names at most (the knowledge base has 6 knoppen, 11 casussen): at 100k chunks "welke
 # knoppen zijn er" read every knop of thousands, 19 s and 0.7 GB for one answer nobody could read.
 MAX_LISTED = 24
@@ -104,7 +108,7 @@ def _best_lines(
     by its own first sentence (what it is), then, if there is one, the sentence that says how to join."""
     hits: list[Hit] = []
     for n, doc in enumerate(docs):
-        for chunk in library.chunks_of(doc.id)[:4]:
+        for chunk in library.chunks_of(doc.id)[:LINE_PASSAGES]:
             hits.append(Hit(chunk, 0.0, first_rank + n))
     sentences = library.sentences([h.chunk for h in hits])
     scored = composer.score_candidates(question, vector, hits, sentences, settings)
