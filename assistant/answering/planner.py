@@ -163,7 +163,9 @@ class Planner:
         signals = replace(signals, absence=absent is not None)
         if self.refusal.refuses(signals):
             missing = refusal_sentence(reading, wanted, signals, lexicon.named(terms(query)))
-            return Plan(self.refused(base, hits, reason=missing), reading, signals)
+            # without a detail to name, the knowledge base's own sentence on what is not known says why
+            explanation = absent if not missing else None
+            return Plan(self.refused(base, hits, explanation=explanation, reason=missing), reading, signals)
         composition = self._compose(reading, lead, candidates, hits, query, retrieval, filters)
         return Plan(self.answered(base, composition, hits), reading, signals)
 
