@@ -35,9 +35,10 @@ MAX_CASES = 3
 MAX_RULES = 2
 MAX_ITEMS = 6
 MAX_SCORED = 24  # casussen scored per route (the knowledge base has 11)
-# The passages of a document its route lines may come from: all of them in the knowledge base (a casus has at
-# most 15). The first 4 until 2026-12-07: the Nationale Zorgreserve's line for a teacher never reached "Wie
-# kan zorgreservist worden?", its ninth (evals/README.md, "Route lines from the whole document").
+# The passages of a document a plan's lines (a route's, a list's) may come from: all of them in the knowledge
+# base (a casus has at most 15). The first 4 until 2026-12-07: the Nationale Zorgreserve's line for a teacher
+# never reached "Wie kan zorgreservist worden?", its ninth (evals/README.md, "Route lines from the whole
+# document"). At most MAX_LISTED documents are read this way, so a list reads at most 384 passages.
 LINE_PASSAGES = 16
 # Documents a list names at most (the knowledge base has 6 knoppen, 11 casussen): at 100k chunks "welke
 # knoppen zijn er" read every knop of thousands, 19 s and 0.7 GB for one answer nobody could read.
