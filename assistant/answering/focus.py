@@ -225,7 +225,8 @@ def absence_about(focus: Focus, kind: str, sentence: str, topic: set[str]) -> bo
     asked = [t for t in (*focus.rare, *focus.unknown) if t not in topic]
     said = set(terms(sentence))
     found = sum(mentions(said, t) for t in asked)
-    about = any(mentions(set(terms(unknown)), t) for t, _ in focus.content)
+    unknown_terms = set(terms(unknown))
+    about = any(mentions(unknown_terms, t) for t, _ in focus.content)
     return bool(asked) and found * 2 >= len(asked) and about
 
 
@@ -238,6 +239,11 @@ class Check:
     names: bool  # every name of the question is in the sentence's passage
     rare: float  # share of the question's rare terms in the sentence or its heading
     near: bool = True  # a number stands next to what "hoeveel" counts ("3700 zorgreservisten")
+
+    @property
+    def complete(self) -> bool:
+        """Holds the asked kind with the question's years and names."""
+        return self.kind and self.years and self.names
 
 
 def check(focus: Focus, answer_kind: str, sentence: str, passage: str, heading: str) -> Check:

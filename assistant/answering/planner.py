@@ -199,9 +199,13 @@ class Planner:
     ) -> tuple[Candidate, Signals, bool]:
         """The sentence that answers best: the first of the best ones that holds the asked kind with the
         question's years and names; and the signals the refusal is decided on."""
+
+        def checked(c: Candidate) -> focus.Check:
+            return focus.check(wanted, kind, c.text, c.hit.chunk.text, c.hit.chunk.heading_path)
+
         pool = candidates[:LEAD_POOL]
-        checks = [focus.check(wanted, kind, c.text, c.hit.chunk.text, c.hit.chunk.heading_path) for c in pool]
-        fitting = [(c, k) for c, k in zip(pool, checks, strict=True) if k.kind and k.years and k.names]
+        checks = [checked(c) for c in pool]
+        fitting = [(c, k) for c, k in zip(pool, checks, strict=True) if k.complete]
         if wanted.subject:  # a definition answers about the thing to define
             fitting = [
                 (c, k)
@@ -226,11 +230,7 @@ class Planner:
             # a later figure may sit just beyond the pool, scored as well as the lead (the figures of one
             # section score alike: "hoeveel zorgreservisten zijn er nu?" had October 2025 ninth)
             beyond = [c for c in candidates[LEAD_POOL:] if c.score >= lead.score - self.settings.margin]
-            later = [
-                c for c in beyond
-                if (k := focus.check(wanted, kind, c.text, c.hit.chunk.text, c.hit.chunk.heading_path)).kind
-                and k.years and k.names
-            ]  # fmt: skip
+            later = [c for c in beyond if checked(c).complete]
             lead = self._latest(lead, [*(c for c, _ in fitting), *later])
         passages = [f"{h.chunk.heading_path} {h.chunk.text}" for h in hits]
         top_texts = [f"{c.hit.chunk.heading_path} {c.text}" for c in candidates[:3]]
