@@ -185,3 +185,22 @@ def test_the_ingest_prepares_what_a_reader_opens_and_drops_what_an_older_one_lef
     assert not any(path.name in names for path in left), names
     assert len([n for n in names if n.startswith("e5-pieces-")]) == 5
     assert len([n for n in names if n.startswith("reader-")]) == 1
+
+
+def test_passages_are_ranked_anew_by_how_well_their_best_sentence_answers():
+    hits = [Hit(make_chunk(f"c{n}", f"d{n}", f"D{n}", (), "..."), 1.0 - n / 10, n) for n in range(1, 8)]
+    # each passage's best sentence by the answerer's own score comes first; the second one is never read
+    candidates = [candidate(f"Over onderwerp {n}.", hit, 1.0 - n / 10) for n, hit in enumerate(hits, 1)]
+    candidates.append(candidate("De zorgaanbieder betaalt het salaris.", hits[2], 0.1))
+    reader = ScriptedReader({"onderwerp 6": 0.9, "onderwerp 2": 0.5})
+    kept = reranking.rerank_passages(reader, "wie betaalt?", hits, candidates, k=3, step=0.04)
+    # 0.9 - 5 x 0.04 for the sixth beats 0.5 - 0.04 for the second, and both beat the first (0.0)
+    assert [h.chunk.id for h in kept] == ["c6", "c2", "c1"]
+    assert [h.rank for h in kept] == [1, 2, 3]  # the answer's sentences are scored by these places
+    assert len(reader.asked) == 1 and len(reader.asked[0][1]) == 7  # one sentence per passage, one call
+    # a step that large keeps the fused order
+    assert [h.chunk.id for h in reranking.rerank_passages(reader, "q", hits, candidates, k=3, step=1.0)] == [
+        "c1",
+        "c2",
+        "c3",
+    ]

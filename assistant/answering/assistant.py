@@ -65,7 +65,7 @@ class Assistant:
 
     @property
     def retrieval_k(self) -> int:
-        """Passages retrieved per question (the reader judges their sentences, it does not rerank them)."""
+        """Passages an answer is made from (with a reader, the best of a wider search: `Planner.retrieve`)."""
         return self.retriever.settings.top_k
 
     # -- public API ------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ class Assistant:
         # the search sees the mended question words ("hoevel" -> "hoeveel") and the knowledge base's
         # spelling of a misspelt word ("macther" -> "matcher"), not only the reading
         query, asked, retrieval = self._query(self.planner.correct(mend(question)), conversation, filters)
-        retrieval = retrieval or self.retriever.retrieve(query, filters, self.retrieval_k)
+        retrieval = retrieval or self.planner.retrieve(query, filters, self.retrieval_k)
         plan = self._plan(question, query, retrieval, asked, filters)
         if plan.refused and scope.limits(filters):
             plan = self._outside(plan, query, asked, filters)
@@ -133,8 +133,8 @@ class Assistant:
         if not resolution.unclear:
             return resolution.query, resolution.asked, None
         # whether it follows up cannot be told from its words: the query with the better evidence wins
-        carried = self.retriever.retrieve(resolution.query, filters, self.retrieval_k)
-        alone = self.retriever.retrieve(resolution.alone, filters, self.retrieval_k)
+        carried = self.planner.retrieve(resolution.query, filters, self.retrieval_k)
+        alone = self.planner.retrieve(resolution.alone, filters, self.retrieval_k)
         if self.planner.evidence(resolution.query, carried) > self.planner.evidence(resolution.alone, alone):
             return resolution.query, resolution.asked, carried
         return resolution.alone, "", alone
@@ -168,7 +168,7 @@ class Assistant:
         """Nothing within the filters answers: say so, and whether the whole knowledge base does (the edges
         offer that answer with one click). What is shown stays within the filters."""
         assert filters is not None  # only called with filters that limit
-        everywhere = self.retriever.retrieve(query, None, self.retrieval_k)
+        everywhere = self.planner.retrieve(query, None, self.retrieval_k)
         wider = self._plan(plan.question, query, everywhere, asked)
         if wider.refused:
             return plan  # the knowledge base has nothing either: the refusal says so

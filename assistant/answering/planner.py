@@ -104,6 +104,22 @@ class Planner:
             sectors=scope.chosen_sectors(filters),
         )
 
+    def retrieve(self, query: str, filters: Filters | None, k: int) -> Retrieval:
+        """The k passages an answer is made from: the fused search's best, or, with a reader and
+        `reranking.PASSAGE_POOL` above k (off by default), the best of that many ordered by how well the
+        best sentence of each answers the question (`reranking.rerank_passages`)."""
+        pool = reranking.PASSAGE_POOL
+        if self.reader is None or pool <= k:
+            return self.retriever.retrieve(query, filters, k)
+        wide = self.retriever.retrieve(query, filters, pool)
+        t0 = time.perf_counter()
+        sentences = self.retriever.sentences([h.chunk for h in wide.hits])
+        scored = composer.score_candidates(query, wide.query_vector, wide.hits, sentences, self.settings)
+        usable = [c for c in scored if composer.usable(c.text)]
+        hits = reranking.rerank_passages(self.reader, query, wide.hits, usable, k)
+        timings = dict(wide.timings_ms, rerank_ms=(time.perf_counter() - t0) * 1000)
+        return replace(wide, hits=hits, timings_ms=timings)
+
     def evidence(self, query: str, retrieval: Retrieval) -> float:
         """The score of the best usable sentence among the retrieved passages (0 when there is none)."""
         sentences = self.retriever.sentences([h.chunk for h in retrieval.hits])
