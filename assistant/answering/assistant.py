@@ -65,7 +65,7 @@ class Assistant:
 
     @property
     def retrieval_k(self) -> int:
-        """Passages an answer is made from (with a reader, the best of a wider search: `Planner.retrieve`)."""
+        """Passages an answer is made from (`Planner.retrieve`; ranking a wider search first is off)."""
         return self.retriever.settings.top_k
 
     # -- public API ------------------------------------------------------------------------------
