@@ -113,20 +113,22 @@ class Planner:
             return self.retriever.retrieve(query, filters, k)
         wide = self.retriever.retrieve(query, filters, pool)
         t0 = time.perf_counter()
-        sentences = self.retriever.sentences([h.chunk for h in wide.hits])
-        scored = composer.score_candidates(query, wide.query_vector, wide.hits, sentences, self.settings)
-        usable = [c for c in scored if composer.usable(c.text)]
+        usable = self._candidates(query, wide)
         hits = reranking.rerank_passages(self.reader, query, wide.hits, usable, k)
         timings = dict(wide.timings_ms, rerank_ms=(time.perf_counter() - t0) * 1000)
         return replace(wide, hits=hits, timings_ms=timings)
 
     def evidence(self, query: str, retrieval: Retrieval) -> float:
         """The score of the best usable sentence among the retrieved passages (0 when there is none)."""
+        return next((c.score for c in self._candidates(query, retrieval)), 0.0)
+
+    def _candidates(self, query: str, retrieval: Retrieval) -> list[Candidate]:
+        """The usable sentences of the retrieved passages, best first by the answerer's own score."""
         sentences = self.retriever.sentences([h.chunk for h in retrieval.hits])
         scored = composer.score_candidates(
             query, retrieval.query_vector, retrieval.hits, sentences, self.settings
         )
-        return next((c.score for c in scored if composer.usable(c.text)), 0.0)
+        return [c for c in scored if composer.usable(c.text)]
 
     def plan(
         self,
@@ -145,10 +147,8 @@ class Planner:
         if scope.asks_outside(reading, filters):
             return Plan(replace(self.refused(base, hits), refusal="scope"), reading)
         t0 = time.perf_counter()
-        sentences = self.retriever.sentences([h.chunk for h in hits])
-        scored = composer.score_candidates(query, retrieval.query_vector, hits, sentences, self.settings)
+        candidates = self._candidates(query, retrieval)
         base.timings_ms["sentences_ms"] = (time.perf_counter() - t0) * 1000
-        candidates = [c for c in scored if composer.usable(c.text)]
         evidence = candidates[0].score if candidates else 0.0
         base = replace(base, evidence=evidence)
         answers = top3 = 1.0  # without a reader, nothing speaks against the best sentence
