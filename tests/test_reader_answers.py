@@ -146,3 +146,44 @@ def test_a_refusal_without_a_detail_to_name_quotes_what_the_knowledge_base_says_
     assert answer.text.startswith(texts.NOT_IN_KNOWLEDGE) and answer.text != texts.NOT_IN_KNOWLEDGE
     assert [c.doc_id for c in answer.citations] == ["hybride-docent-onderzoek"]
     assert is_absence_statement(answer.text.removeprefix(texts.NOT_IN_KNOWLEDGE)), answer.text
+
+
+# Routes between two sectors: casussen, and the background documents about combining two sectors.
+ROUTES = (
+    "casussen/hybride-docent.md",
+    "casussen/brainport-hybride-techdocent.md",
+    "casussen/nationale-zorgreserve.md",
+    "achtergrond/combinatiebanen-kinderopvang-en-onderwijs.md",
+    "achtergrond/hybride-docent-onderzoek.md",
+    "achtergrond/woningvoorrang-cruciale-beroepen.md",
+    "regels/loonheffingskorting.md",
+)
+
+
+@pytest.fixture(scope="module")
+def routes(tmp_path_factory):
+    return assistant_over(tmp_path_factory.mktemp("routes"), ROUTES)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["kan ik als leraar ook in de kinderopvang werken?", "ik ben pm'er, kan ik ook op een school werken?"],
+)
+def test_a_route_to_a_sector_no_casus_combines_leads_with_what_is_known_of_that_combination(routes, question):
+    # no casus is about the kinderopvang and the onderwijs together: a teacher's own casussen alone missed it
+    answer = routes.answer(question)
+    assert answer.text.startswith(texts.PLAN_HEADINGS["bridge"]), answer.text
+    assert answer.citations[0].doc_id == "combinatiebanen-kinderopvang-en-onderwijs"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ik ben technicus, kan ik ook lesgeven?",  # a casus is about both: it leads, no background
+        "ik ben verpleegkundige, kan ik ook bij de politie werken?",  # housing for both is no combination
+    ],
+)
+def test_a_route_leads_with_casussen_where_one_combines_the_sectors_or_no_document_does(routes, question):
+    answer = routes.answer(question)
+    assert texts.PLAN_HEADINGS["bridge"] not in answer.text, answer.text
+    assert "woningvoorrang-cruciale-beroepen" not in {c.doc_id for c in answer.citations}

@@ -204,6 +204,22 @@ def _focus(doc: DocumentMeta, sectors: Sequence[str]) -> float:
     return sum(s in sectors for s in own) / len(own) if own else 0.0
 
 
+def _bridges(docs: Sequence[DocumentMeta], reading: Reading, hits: Sequence[Hit]) -> list[DocumentMeta]:
+    """The background document about combining the sectors the question names with the person's own: about
+    all of the named ones, some of the own ones and no other sector (a document about housing for teachers,
+    nurses and the police is not about combining care with police work), written for professionals."""
+    own = set(reading.persona.sectors) if reading.persona else set()
+    asked = set(reading.sectors) - own
+    if not asked or not own:
+        return []
+    found = [
+        d for d in docs
+        if d.soort == "achtergrond" and "professional" in d.doelgroep
+        and asked <= set(d.sector) <= asked | own and own & set(d.sector)
+    ]  # fmt: skip
+    return _rank_docs(found, hits)[:1]
+
+
 def options(reading: Reading, hits: Sequence[Hit], library: Library, question: str, vector: np.ndarray,
             settings: ComposerSettings) -> PlanResult:  # fmt: skip
     """A person's route: casussen for their sectors and role, then the regels that apply."""
@@ -245,7 +261,17 @@ def options(reading: Reading, hits: Sequence[Hit], library: Library, question: s
     rule_lines, rule_hits = _best_lines(
         rules[:MAX_RULES], library, question, vector, settings, first_rank=MAX_CASES + 1
     )
-    sections = [Section(texts.PLAN_HEADINGS["cases"], tuple(case_lines))]
+    # where no casus is about both the sector asked and the person's own (a teacher to the kinderopvang), what
+    # the knowledge base says about that combination comes first; the casussen are then only the own sector's
+    own = reading.persona.sectors if reading.persona else ()
+    both = any(_fits(d, reading.sectors) == 2 and _fits(d, own) == 2 for d in fitting)
+    bridge = [] if both else _bridges(docs, reading, hits)
+    bridge_lines, bridge_hits = _best_lines(
+        bridge, library, question, vector, settings, per_doc=3, opening=True
+    )
+    sections = [Section(texts.PLAN_HEADINGS["bridge"], tuple(bridge_lines))] if bridge_lines else []
+    case_hits = bridge_hits + case_hits
+    sections.append(Section(texts.PLAN_HEADINGS["cases"], tuple(case_lines)))
     if rule_lines:
         sections.append(Section(texts.PLAN_HEADINGS["rules"], tuple(rule_lines)))
     return PlanResult(tuple(s for s in sections if s.items), tuple(case_hits + rule_hits))

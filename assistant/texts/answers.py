@@ -33,6 +33,7 @@ MISSING_KIND = {
     "place": "Die plaats{about} staat niet in de kennisbank van Werken in Breder Belang.",
 }
 PLAN_HEADINGS = {
+    "bridge": "Wat de kennisbank over deze combinatie zegt:",
     "cases": "Initiatieven die bij je passen:",
     "rules": "Regels om op te letten:",
     "checklist": "Waar je als organisatie aan moet denken:",
