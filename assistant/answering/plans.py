@@ -222,7 +222,8 @@ def _bridges(docs: Sequence[DocumentMeta], reading: Reading, hits: Sequence[Hit]
 
 def options(reading: Reading, hits: Sequence[Hit], library: Library, question: str, vector: np.ndarray,
             settings: ComposerSettings) -> PlanResult:  # fmt: skip
-    """A person's route: casussen for their sectors and role, then the regels that apply."""
+    """A person's route: casussen for their sectors and role (led by what the knowledge base says about the
+    combination where no casus combines the sector asked with the own), then the regels that apply."""
     target = reading.sectors or library.sectors  # where the person wants to work
     sectors = tuple(dict.fromkeys((*target, *reading.all_sectors)))
     docs = list(library.documents.values())
