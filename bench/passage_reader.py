@@ -38,11 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reader_quality import auc, recall_at  # noqa: E402
+from reader_quality import auc, candidates, recall_at  # noqa: E402
 
 from assistant.config import make_settings  # noqa: E402
 from assistant.core.documents import Chunk  # noqa: E402
 from assistant.factory import build_assistant  # noqa: E402
+from assistant.reader import pair_text  # noqa: E402
 from assistant.training import data  # noqa: E402
 from assistant.training.data import TrainingQuestion, fold  # noqa: E402
 from assistant.training.mining import Pair  # noqa: E402
@@ -55,7 +56,7 @@ WORK = ROOT / ".wibb" / "passage-reader"
 
 
 def passage_text(chunk: Chunk) -> str:
-    return f"{chunk.heading_path}: {chunk.text}"
+    return pair_text(chunk.heading_path, chunk.text)  # heading path and the whole passage
 
 
 def label(text: str, question: TrainingQuestion) -> int | None:
@@ -117,19 +118,11 @@ def train(args: argparse.Namespace) -> None:
 
 def sentence_best(assistant: Any, question: str, filters: Any) -> float | None:
     """The sentence reader's best probability over its candidates, as `bench/reader_quality.py` takes it."""
-    from assistant.answering import composer
-    from assistant.reader import pair_text
-    from assistant.training.mining import CANDIDATES, HITS
-
-    retrieval = assistant.retriever.retrieve(question, filters, HITS)
-    sentences = assistant.retriever.store.sentences([h.chunk for h in retrieval.hits])
-    scored = composer.score_candidates(question, retrieval.query_vector, retrieval.hits, sentences)
-    pool = [c for c in scored if composer.usable(c.text)][:CANDIDATES]
+    pool = candidates(assistant.retriever, question, filters)
     if not pool:
         return None
-    return float(
-        assistant.reader.score(question, [pair_text(c.hit.chunk.heading_path, c.text) for c in pool]).max()
-    )
+    passages = [pair_text(c.hit.chunk.heading_path, c.text) for c in pool]
+    return float(assistant.reader.score(question, passages).max())
 
 
 def separation(best: dict[bool, list[float]]) -> dict[str, float]:

@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,14 @@ def recall_at(unanswerable: list[float], answerable: list[float], rate: float) -
     return float(np.mean([u < cut for u in unanswerable])) if unanswerable else float("nan")
 
 
+def candidates(retriever: Any, question: str, filters: Any = None) -> list[Any]:
+    """The sentences the reader reads for a question: the answerer's own best 24 of the 8 best passages."""
+    retrieval = retriever.retrieve(question, filters, HITS)
+    sentences = retriever.store.sentences([h.chunk for h in retrieval.hits])
+    scored = composer.score_candidates(question, retrieval.query_vector, retrieval.hits, sentences)
+    return [c for c in scored if composer.usable(c.text)][:CANDIDATES]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -62,10 +71,7 @@ def main() -> None:
     best_answerable: list[float] = []
     best_unanswerable: list[float] = []
     for case in (c for c in load_cases(args.questions) if not c.turns):
-        retrieval = retriever.retrieve(case.question, case.filters, HITS)
-        sentences = retriever.store.sentences([h.chunk for h in retrieval.hits])
-        scored = composer.score_candidates(case.question, retrieval.query_vector, retrieval.hits, sentences)
-        pool = [c for c in scored if composer.usable(c.text)][:CANDIDATES]
+        pool = candidates(retriever, case.question, case.filters)
         if not pool:
             continue
         passages = [pair_text(c.hit.chunk.heading_path, c.text) for c in pool]

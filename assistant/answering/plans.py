@@ -204,14 +204,19 @@ def _focus(doc: DocumentMeta, sectors: Sequence[str]) -> float:
     return sum(s in sectors for s in own) / len(own) if own else 0.0
 
 
-def _bridges(docs: Sequence[DocumentMeta], reading: Reading, hits: Sequence[Hit]) -> list[DocumentMeta]:
-    """The background document about combining the sectors the question names with the person's own: about
-    all of the named ones, some of the own ones and no other sector (a document about housing for teachers,
-    nurses and the police is not about combining care with police work), written for professionals."""
-    own = set(reading.persona.sectors) if reading.persona else set()
+def _bridges(docs: Sequence[DocumentMeta], reading: Reading, cases: Sequence[DocumentMeta],
+             hits: Sequence[Hit]) -> list[DocumentMeta]:  # fmt: skip
+    """The background document about combining the sectors the question names with the person's own, where
+    none of the `cases` is about both: about all of the named ones, some of the own ones and no other sector
+    (a document about housing for teachers, nurses and the police is not about combining care with police
+    work), written for professionals."""
+    own_sectors = reading.persona.sectors if reading.persona else ()
+    own = set(own_sectors)
     asked = set(reading.sectors) - own
     if not asked or not own:
         return []
+    if any(_fits(d, reading.sectors) == 2 and _fits(d, own_sectors) == 2 for d in cases):
+        return []  # a casus combines them
     found = [
         d for d in docs
         if d.soort == "achtergrond" and "professional" in d.doelgroep
@@ -264,9 +269,7 @@ def options(reading: Reading, hits: Sequence[Hit], library: Library, question: s
     )
     # where no casus is about both the sector asked and the person's own (a teacher to the kinderopvang), what
     # the knowledge base says about that combination comes first; the casussen are then only the own sector's
-    own = reading.persona.sectors if reading.persona else ()
-    both = any(_fits(d, reading.sectors) == 2 and _fits(d, own) == 2 for d in fitting)
-    bridge = [] if both else _bridges(docs, reading, hits)
+    bridge = _bridges(docs, reading, fitting, hits)
     bridge_lines, bridge_hits = _best_lines(
         bridge, library, question, vector, settings, per_doc=3, opening=True
     )
